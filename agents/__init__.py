@@ -1,0 +1,1 @@
+"""The AI-agent fleet: heartbeats, telemetry, cost, controls and logs."""

@@ -1,0 +1,1 @@
+"""Models of the agents domain; see DESIGN.md section 1 for what this app holds."""

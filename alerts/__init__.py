@@ -1,0 +1,1 @@
+"""Notification channels, alert rules, the alert lifecycle, webhooks and maintenance windows."""

@@ -1,0 +1,1 @@
+"""Task definitions, job runs, queues, audits and runners."""

@@ -1,0 +1,180 @@
+"""Organizations, members, API keys and projects."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery, Value
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from monitoring_site.accounts import services
+from monitoring_site.accounts.api.serializers import (
+    ApiKeyCreatedSerializer,
+    ApiKeySerializer,
+    MemberCreateSerializer,
+    MemberSerializer,
+    MemberUpdateSerializer,
+    OrganizationSerializer,
+    ProjectSerializer,
+)
+from monitoring_site.accounts.choices import Role
+from monitoring_site.accounts.filters import ApiKeyFilter, ProjectFilter
+from monitoring_site.accounts.models import ApiKey, Membership, Organization, Project
+from monitoring_site.api.permissions import OrganizationRole, UserOnly
+from monitoring_site.api.tenancy import PathOrganizationMixin, tenant_in_organization
+from monitoring_site.api.viewsets import (
+    CreateMixin,
+    DestroyMixin,
+    ListMixin,
+    RetrieveMixin,
+    TenantModelViewSet,
+    TenantViewSet,
+    UpdateMixin,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Organizations you belong to (an API key sees its own)"),
+    retrieve=extend_schema(summary="One organization, with your role in it"),
+    create=extend_schema(summary="Create an organization; you become its owner"),
+    partial_update=extend_schema(summary="Rename an organization (admin)"),
+)
+class OrganizationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, TenantViewSet):
+    """Scoped by membership, not by the ``X-Organization`` header; the role checked for a change is the
+    caller's role in the organization of the path."""
+
+    serializer_class = OrganizationSerializer
+    envelope_singular, envelope_plural = "organization", "organizations"
+    sort_fields = ["id", "name", "created_at"]
+    default_sort = "id"
+    write_role = Role.ADMIN
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.action == "create":  # a person creates organizations, never an API key
+            return [UserOnly()]
+        return [OrganizationRole()]
+
+    def check_permissions(self, request):
+        if "pk" in self.kwargs and request.user is not None and request.user.is_authenticated:
+            request._tenant = tenant_in_organization(request, int(self.kwargs["pk"]))
+        super().check_permissions(request)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Organization.objects.none()
+        tenant = self.tenant
+        if tenant.api_key is not None:
+            return Organization.objects.filter(pk=tenant.organization.pk).annotate(caller_role=Value(tenant.role))
+        role = Membership.objects.filter(organization=OuterRef("pk"), user_id=self.request.user.pk).values("role")
+        return Organization.objects.filter(memberships__user_id=self.request.user.pk).annotate(
+            caller_role=Subquery(role[:1])
+        )
+
+    def perform_create(self, serializer):
+        organization = services.organization_create(name=serializer.validated_data["name"], owner=self.request.user)
+        organization.caller_role = Role.OWNER
+        return organization
+
+    def perform_update(self, serializer):
+        return services.organization_update(
+            organization=serializer.instance, by=self.tenant, name=serializer.validated_data["name"]
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Members of the organization"),
+    create=extend_schema(request=MemberCreateSerializer, summary="Add a member (creating the user if new)"),
+    partial_update=extend_schema(request=MemberUpdateSerializer, summary="Change a member's role"),
+    destroy=extend_schema(summary="Remove a member from the organization"),
+)
+class MemberViewSet(PathOrganizationMixin, ListMixin, CreateMixin, UpdateMixin, DestroyMixin, TenantViewSet):
+    """Members are managed by admins (owners for the owner role); API keys may only read them."""
+
+    queryset = Membership.objects.select_related("user", "organization")
+    serializer_class = MemberSerializer
+    envelope_singular, envelope_plural = "member", "members"
+    lookup_field = "user_id"
+    write_role = Role.ADMIN
+    sort_fields = {"username": "user__username", "role": "role", "joined_at": "created_at"}
+    default_sort = "id"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [OrganizationRole()]
+        return [UserOnly(), OrganizationRole()]
+
+    def get_serializer_class(self):
+        return {"create": MemberCreateSerializer, "partial_update": MemberUpdateSerializer}.get(
+            self.action, MemberSerializer
+        )
+
+    def envelope_one(self, obj, status_code=200):
+        return Response({"member": MemberSerializer(obj).data}, status=status_code)
+
+    def perform_create(self, serializer):
+        tenant = self.tenant
+        return services.membership_add(organization=tenant.organization, by=tenant, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        return services.membership_change_role(
+            membership=serializer.instance, by=self.tenant, role=serializer.validated_data["role"]
+        )
+
+    def perform_destroy(self, instance):
+        services.membership_remove(membership=instance, by=self.tenant)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="API keys of the organization (active ones unless is_active=false)"),
+    create=extend_schema(responses={201: ApiKeyCreatedSerializer}, summary="Create a key; it is shown once"),
+    destroy=extend_schema(summary="Revoke a key; it stops working at once"),
+)
+class ApiKeyViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, TenantViewSet):
+    """API keys are managed by admins logged in as themselves: a key cannot mint or revoke keys."""
+
+    queryset = ApiKey.objects.select_related("created_by")
+    serializer_class = ApiKeySerializer
+    envelope_singular, envelope_plural = "api_key", "api_keys"
+    permission_classes = [UserOnly, OrganizationRole]
+    read_role = write_role = delete_role = Role.ADMIN
+    filterset_class = ApiKeyFilter
+    sort_fields = ["id", "name", "created_at", "last_used_at"]
+    default_sort = "-id"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list" and "is_active" not in self.request.query_params:
+            queryset = queryset.filter(revoked_at__isnull=True)
+        return queryset
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        api_key, raw = services.api_key_create(
+            organization=self.tenant.organization, created_by=request.user, **serializer.validated_data
+        )
+        api_key.key = raw
+        return Response({"api_key": ApiKeyCreatedSerializer(api_key).data}, status=201)
+
+    def perform_destroy(self, instance):
+        services.api_key_revoke(api_key=instance)
+
+
+class ProjectViewSet(TenantModelViewSet):
+    queryset = Project.objects.all()
+    serializer_class = ProjectSerializer
+    envelope_singular, envelope_plural = "project", "projects"
+    filterset_class = ProjectFilter
+    sort_fields = ["id", "name", "created_at"]
+    default_sort = "name"
+
+    def perform_create(self, serializer):
+        return services.project_create(organization=self.tenant.organization, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        return services.project_update(project=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.project_delete(project=instance)

@@ -1,0 +1,64 @@
+"""Read queries of the accounts app."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from monitoring_site.accounts.choices import ApiKeyScope, Role
+from monitoring_site.accounts.models import ApiKey, Membership, Organization
+from monitoring_site.accounts.principal import Tenant
+
+
+def api_key_hash(raw_key: str) -> str:
+    # Keys are 256-bit random strings, so a fast unsalted hash is safe: there is nothing to brute-force.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def api_key_for_raw(raw_key: str) -> ApiKey | None:
+    """The active key matching ``raw_key``, with its organization, or None."""
+    return (
+        ApiKey.objects.select_related("organization")
+        .filter(key_hash=api_key_hash(raw_key), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def memberships_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
+    return Membership.objects.filter(user_id=user.pk).select_related("organization").order_by("id")
+
+
+def organizations_visible_to(tenant_user, api_key: ApiKey | None) -> QuerySet[Organization]:
+    if api_key is not None:
+        return Organization.objects.filter(pk=api_key.organization_id)
+    return Organization.objects.filter(memberships__user_id=tenant_user.pk).order_by("id")
+
+
+def role_in(user, organization_id: int) -> str | None:
+    return (
+        Membership.objects.filter(user_id=user.pk, organization_id=organization_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def tenant_for_user(user, organization_id: int | None) -> Tenant | None:
+    """The user's tenant in ``organization_id`` (None if not a member), or in their first organization."""
+    memberships = memberships_of(user)
+    if organization_id is not None:
+        memberships = memberships.filter(organization_id=organization_id)
+    membership = memberships.first()
+    if membership is None:
+        return None
+    return Tenant(organization=membership.organization, role=membership.role, user=user)
+
+
+def tenant_for_api_key(api_key: ApiKey) -> Tenant:
+    role = Role.ADMIN if api_key.scope == ApiKeyScope.WRITE else Role.VIEWER
+    return Tenant(organization=api_key.organization, role=role, api_key=api_key)
+
+
+def owners_count(organization_id: int) -> int:
+    return Membership.objects.filter(organization_id=organization_id, role=Role.OWNER).count()

@@ -1,0 +1,86 @@
+"""Page-number pagination with the ``pagination`` object of DESIGN section 5.
+
+A page past the end is an empty list (with correct totals), so a client iterating pages stops on
+``has_next`` rather than on an error; a malformed ``page`` or ``per_page`` is a 400.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.conf import settings
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+
+def _positive_int(request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [f"'{raw}' is not a whole number."]}) from None
+    if value < 1:
+        raise ValidationError({name: ["Must be 1 or more."]})
+    return value
+
+
+class EnvelopePagination(BasePagination):
+    page_query_param = "page"
+    per_page_query_param = "per_page"
+
+    def paginate_queryset(self, queryset, request, view=None) -> list[Any]:
+        self.view = view
+        self.per_page = min(
+            _positive_int(request, self.per_page_query_param, settings.REST_FRAMEWORK["PAGE_SIZE"]),
+            settings.API_MAX_PER_PAGE,
+        )
+        self.page_number = _positive_int(request, self.page_query_param, 1)
+        self.total_items = queryset.count() if hasattr(queryset, "count") else len(queryset)
+        self.total_pages = math.ceil(self.total_items / self.per_page)
+        start = (self.page_number - 1) * self.per_page
+        if start >= self.total_items:
+            return []
+        return list(queryset[start : start + self.per_page])
+
+    def pagination_data(self) -> dict[str, Any]:
+        return {
+            "current_page": self.page_number,
+            "per_page": self.per_page,
+            "total_pages": self.total_pages,
+            "total_items": self.total_items,
+            "has_next": self.page_number < self.total_pages,
+            "has_previous": self.page_number > 1,
+        }
+
+    def get_paginated_response(self, data) -> Response:
+        plural = getattr(self.view, "envelope_plural", "results")
+        return Response({plural: data, "pagination": self.pagination_data()})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results", "pagination"],
+            "properties": {"results": schema, "pagination": {"$ref": "#/components/schemas/Pagination"}},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "default": 1},
+                "description": "Page number (a page past the end is empty).",
+            },
+            {
+                "name": self.per_page_query_param,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PER_PAGE, "default": 25},
+                "description": f"Items per page (at most {settings.API_MAX_PER_PAGE}).",
+            },
+        ]

@@ -1,0 +1,96 @@
+"""Base viewsets: tenant scoping that no view can forget, and the envelope's singular and plural keys.
+
+A resource viewset sets ``queryset``, ``serializer_class``, ``envelope_singular`` and ``envelope_plural``;
+``get_queryset`` always filters by the request's organization (through ``tenant_field``), so another
+organization's object is a 404. Writes call ``perform_create``/``perform_update``/``perform_destroy``,
+which a resource overrides to call its services and return the object.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Model, QuerySet
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from monitoring_site.accounts.principal import Tenant
+from monitoring_site.api.renderers import CSVRenderer, EnvelopeJSONRenderer
+from monitoring_site.api.tenancy import request_tenant
+
+
+class TenantViewSet(GenericViewSet):
+    envelope_singular = "object"
+    envelope_plural = "objects"
+    tenant_field = "organization"
+    renderer_classes = [EnvelopeJSONRenderer, CSVRenderer]
+
+    @property
+    def tenant(self) -> Tenant:
+        return request_tenant(self.request)
+
+    def get_queryset(self) -> QuerySet:
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request user
+            return queryset.none()
+        return queryset.filter(**{self.tenant_field: self.tenant.organization})
+
+    def envelope_one(self, obj: Model, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response({self.envelope_singular: self.get_serializer(obj).data}, status=status_code)
+
+
+class ListMixin:
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.accepted_renderer.format == "csv":
+            rows = self.get_serializer(queryset[: settings.CSV_EXPORT_MAX_ROWS], many=True).data
+            filename = f"{self.envelope_plural}.csv"
+            return Response(rows, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class RetrieveMixin:
+    def retrieve(self, request, *args, **kwargs):
+        return self.envelope_one(self.get_object())
+
+
+class CreateMixin:
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self.perform_create(serializer)
+        return self.envelope_one(obj, status.HTTP_201_CREATED)
+
+    def perform_create(self, serializer) -> Model:
+        return serializer.save(organization=self.tenant.organization)
+
+
+class UpdateMixin:
+    def update(self, request, *args, partial: bool = False, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        obj = self.perform_update(serializer)
+        return self.envelope_one(obj)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_update(self, serializer) -> Model:
+        return serializer.save()
+
+
+class DestroyMixin:
+    def destroy(self, request, *args, **kwargs):
+        self.perform_destroy(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_destroy(self, instance: Any) -> None:
+        instance.delete()
+
+
+class TenantModelViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, TenantViewSet):
+    """CRUD on one tenant-scoped resource."""

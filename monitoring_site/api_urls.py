@@ -1,0 +1,13 @@
+"""``/api/v1``: every domain mounts its API here."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from monitoring_site.api.meta_views import ConfigView, HealthView
+
+urlpatterns = [
+    path("config", ConfigView.as_view(), name="config"),
+    path("health", HealthView.as_view(), name="health"),
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("monitoring_site.accounts.api.urls")),
+]

@@ -1,0 +1,23 @@
+"""ASGI entry point: Django for HTTP, the events consumer for the WebSocket at ``/api/v1/ws``."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monitoring_site.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the apps loaded)
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from monitoring_site.realtime.consumers import EventsConsumer  # noqa: E402
+
+websocket_urlpatterns = [path("api/v1/ws", EventsConsumer.as_asgi())]
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+    }
+)

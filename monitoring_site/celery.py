@@ -1,0 +1,55 @@
+"""The Celery application: configuration comes from Django settings (``CELERY_*``), the beat schedule from
+code below. Beat only triggers dispatchers; the database holds every object's due time (DESIGN section 2).
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery, bootsteps
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monitoring_site.settings")
+
+app = Celery("monitoring_site")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "flush-expired-tokens": {
+        "task": "monitoring_site.accounts.tasks.flush_expired_tokens",
+        "schedule": crontab(minute="17", hour="3"),
+    },
+}
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """Writes a short-lived Redis key every few seconds so ``/health`` can count live workers cheaply,
+    without a broadcast ``ping`` that would make every health probe wait for a reply timeout."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs):
+        super().__init__(worker, **kwargs)
+        self.tref = None
+
+    def start(self, worker):
+        from django.conf import settings
+
+        from monitoring_site.health import worker_heartbeat_record
+
+        worker_heartbeat_record(worker.hostname)
+        self.tref = worker.timer.call_repeatedly(
+            settings.WORKER_HEARTBEAT_SECONDS, worker_heartbeat_record, (worker.hostname,), priority=10
+        )
+
+    def stop(self, worker):
+        from monitoring_site.health import worker_heartbeat_clear
+
+        if self.tref is not None:
+            self.tref.cancel()
+            self.tref = None
+        worker_heartbeat_clear(worker.hostname)
+
+
+app.steps["worker"].add(WorkerHeartbeat)

@@ -1,0 +1,27 @@
+"""The dashboard's navigation. A section whose pages are not built yet has no ``url_name`` and shows as
+"soon" (never as a dead link); each domain's issue fills its entry in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str | None
+    section: str
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("Overview", "dashboard:overview", "overview"),
+    NavItem("Monitors", None, "monitors"),
+    NavItem("Heartbeats", None, "heartbeats"),
+    NavItem("Incidents", None, "incidents"),
+    NavItem("Status pages", None, "status_pages"),
+    NavItem("Alerts", None, "alerts"),
+    NavItem("Jobs", None, "jobs"),
+    NavItem("Agents", None, "agents"),
+    NavItem("Logs", None, "logs"),
+    NavItem("Settings", "dashboard:api-keys", "settings"),
+]

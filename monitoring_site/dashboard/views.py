@@ -1,0 +1,150 @@
+"""Dashboard pages: selectors in, templates out; every change goes through a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from monitoring_site.accounts import services
+from monitoring_site.accounts.choices import Role, role_at_least
+from monitoring_site.accounts.models import ApiKey, Membership
+from monitoring_site.accounts.principal import Tenant
+from monitoring_site.api.errors import api_server_error
+from monitoring_site.dashboard.forms import ApiKeyForm, MemberAddForm, MemberRoleForm
+from monitoring_site.errors import DomainError
+from monitoring_site.health import platform_health
+from monitoring_site.realtime.auth import SESSION_ORGANIZATION_KEY, tenant_for_session_user
+from monitoring_site.realtime.topics import TOPICS
+
+
+def _tenant(request: HttpRequest) -> Tenant | None:
+    tenant = tenant_for_session_user(request.user, request.session)
+    request.tenant = tenant  # type: ignore[attr-defined]
+    return tenant
+
+
+def _no_organization(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/no_organization.html", status=403)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None:
+        return _no_organization(request)
+    organization = tenant.organization
+    context = {
+        "health": platform_health(),
+        "counts": {
+            "members": organization.memberships.count(),
+            "projects": organization.projects.count(),
+            "api_keys": organization.api_keys.filter(revoked_at__isnull=True).count(),
+        },
+        "topics": list(TOPICS),
+        "section": "overview",
+    }
+    return render(request, "dashboard/overview.html", context)
+
+
+@login_required
+@require_POST
+def switch_organization(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("organization_id", "")
+    if wanted.isdigit() and Membership.objects.filter(user=request.user, organization_id=int(wanted)).exists():
+        request.session[SESSION_ORGANIZATION_KEY] = int(wanted)
+    return redirect(request.POST.get("next") or "dashboard:overview")
+
+
+@login_required
+def api_keys(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None:
+        return _no_organization(request)
+    can_manage = role_at_least(tenant.role, Role.ADMIN)
+    form = ApiKeyForm(request.POST or None)
+    created_key = None
+    if request.method == "POST":
+        if not can_manage:
+            messages.error(request, "Managing API keys needs the admin role.")
+        elif form.is_valid():
+            api_key, created_key = services.api_key_create(
+                organization=tenant.organization, created_by=request.user, **form.cleaned_data
+            )
+            messages.success(request, f"Created {api_key.name}. Copy the key now: it will not be shown again.")
+            form = ApiKeyForm()
+    keys = tenant.organization.api_keys.filter(revoked_at__isnull=True).select_related("created_by")
+    return render(
+        request, "dashboard/api_keys.html",
+        {"keys": keys if can_manage else [], "form": form, "created_key": created_key, "can_manage": can_manage,
+         "section": "settings"},
+    )
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None or not role_at_least(tenant.role, Role.ADMIN):
+        messages.error(request, "Revoking API keys needs the admin role.")
+        return redirect("dashboard:api-keys")
+    api_key = get_object_or_404(ApiKey, pk=key_id, organization=tenant.organization)
+    services.api_key_revoke(api_key=api_key)
+    messages.success(request, f"Revoked {api_key.name}.")
+    return redirect("dashboard:api-keys")
+
+
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None:
+        return _no_organization(request)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+        try:
+            membership = services.membership_add(organization=tenant.organization, by=tenant, **data)
+            messages.success(request, f"Added {membership.user.username} as {membership.role}.")
+            return redirect("dashboard:members")
+        except DomainError as exc:
+            messages.error(request, _domain_message(exc))
+    rows = tenant.organization.memberships.select_related("user").order_by("user__username")
+    return render(
+        request, "dashboard/members.html",
+        {"members": rows, "form": form, "roles": Role.choices, "can_manage": role_at_least(tenant.role, Role.ADMIN),
+         "section": "settings"},
+    )
+
+
+@login_required
+@require_POST
+def member_update(request: HttpRequest, user_id: int) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None:
+        return _no_organization(request)
+    membership = get_object_or_404(Membership, organization=tenant.organization, user_id=user_id)
+    try:
+        if request.POST.get("action") == "remove":
+            services.membership_remove(membership=membership, by=tenant)
+            messages.success(request, f"Removed {membership.user.username}.")
+        else:
+            form = MemberRoleForm(request.POST)
+            if form.is_valid():
+                services.membership_change_role(membership=membership, by=tenant, role=form.cleaned_data["role"])
+                messages.success(request, f"{membership.user.username} is now {form.cleaned_data['role']}.")
+    except DomainError as exc:
+        messages.error(request, _domain_message(exc))
+    return redirect("dashboard:members")
+
+
+def _domain_message(exc: DomainError) -> str:
+    details = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.details.items())
+    return f"{exc.message} {details}".strip()
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api_server_error(request)
+    return render(request, "500.html", status=500)

@@ -1,0 +1,35 @@
+"""WebSocket topics, the events that go to each, and the channel-layer group names (DESIGN section 6).
+
+Groups are per organization and topic, so a subscriber can only ever receive its own organization's events.
+"""
+
+from __future__ import annotations
+
+TOPICS: dict[str, tuple[str, ...]] = {
+    "monitor.status": ("monitor.down", "monitor.up"),
+    "heartbeat.status": ("heartbeat.down", "heartbeat.up"),
+    "incident.updates": ("incident.created", "incident.resolved", "status_page.updated"),
+    "alert.updates": (
+        "monitoring.alert_triggered",
+        "monitoring.alert_resolved",
+        "monitoring.threshold_exceeded",
+    ),
+    "agent.status": ("monitoring.agent_status_changed", "monitoring.agent_restarted"),
+    "job.updates": ("job.started", "job.completed", "job.failed"),
+}
+
+EVENTS: tuple[str, ...] = tuple(event for events in TOPICS.values() for event in events)
+
+
+def topic_for_event(event: str) -> str:
+    for topic, events in TOPICS.items():
+        if event in events:
+            return topic
+    raise ValueError(f"unknown event {event!r}; add it to monitoring_site/realtime/topics.py")
+
+
+def group_name(organization_id: int, topic: str) -> str:
+    if topic not in TOPICS:
+        raise ValueError(f"unknown topic {topic!r}")
+    # Group names allow ASCII letters, digits, hyphens, underscores and periods only.
+    return f"org-{organization_id}.{topic}"

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the production settings with a private var/ and fast password hashing.
+
+The suite talks to real services: the database of DATABASE_URL (else SQLite) and the Redis of REDIS_URL
+(else an embedded Redis that tests/conftest.py starts on a socket under var/test/).
+"""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
+
+from monitoring_site.settings import *  # noqa: E402,F403
+from monitoring_site.settings import REDIS_KEY_PREFIX  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+CACHES["default"]["KEY_PREFIX"] = f"{REDIS_KEY_PREFIX}:test"  # noqa: F405

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+
+from monitoring_site.api.errors import api_not_found
+
+urlpatterns = [
+    path("api/v1/", include("monitoring_site.api_urls")),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    re_path(r"^api/", api_not_found),
+    path("admin/", admin.site.urls),
+    path("", include("monitoring_site.dashboard.urls")),
+]
+
+handler500 = "monitoring_site.dashboard.views.server_error"

@@ -1,0 +1,1 @@
+"""Active checks, host stats, heartbeats, incidents, status pages and badges."""

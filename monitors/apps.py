@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MonitorsConfig(AppConfig):
+    name = "monitors"
+    verbose_name = "Active checks, host stats, heartbeats, incidents, status pages and badges"

@@ -1,0 +1,66 @@
+// Live updates for dashboard pages: one WebSocket to /api/v1/ws, authenticated by the session cookie.
+// Every event is re-dispatched on `document` as a "monitoring:event" CustomEvent so pages can update
+// their own rows; the overview's #live-events list is filled here.
+(function () {
+  "use strict";
+  var ALL_TOPICS = ["monitor.status", "heartbeat.status", "incident.updates", "alert.updates", "agent.status", "job.updates"];
+  var statusEl = document.getElementById("live-status");
+  var listEl = document.getElementById("live-events");
+  var topics = listEl && listEl.dataset.topics ? listEl.dataset.topics.split(",") : ALL_TOPICS;
+  var delay = 1000;
+
+  function setStatus(state, text) {
+    if (!statusEl) return;
+    statusEl.dataset.state = state;
+    statusEl.textContent = text;
+  }
+
+  function describe(msg) {
+    var d = msg.data || {};
+    var subject = d.monitor || d.heartbeat || d.alert || d.agent || d.job || d.incident || d.status_page || d;
+    var name = subject && (subject.name || subject.title || subject.id);
+    return msg.event + (name !== undefined ? " · " + name : "");
+  }
+
+  function show(msg) {
+    if (!listEl) return;
+    var empty = listEl.querySelector(".empty");
+    if (empty) empty.remove();
+    var li = document.createElement("li");
+    li.className = "event";
+    li.dataset.event = msg.event;
+    var time = document.createElement("time");
+    time.textContent = new Date(msg.timestamp).toLocaleTimeString();
+    var text = document.createElement("span");
+    text.textContent = describe(msg);
+    li.appendChild(time);
+    li.appendChild(text);
+    listEl.insertBefore(li, listEl.firstChild);
+    while (listEl.children.length > 50) listEl.removeChild(listEl.lastChild);
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + "/api/v1/ws");
+    socket.onopen = function () {
+      socket.send(JSON.stringify({ subscribe: topics }));
+    };
+    socket.onmessage = function (e) {
+      var msg = JSON.parse(e.data);
+      if (msg.type === "subscribed") {
+        delay = 1000;
+        setStatus("live", "live");
+      } else if (msg.type === "event") {
+        show(msg);
+        document.dispatchEvent(new CustomEvent("monitoring:event", { detail: msg }));
+      }
+    };
+    socket.onclose = function (e) {
+      if (e.code === 4401) { setStatus("offline", "signed out"); return; }
+      setStatus("offline", "reconnecting…");
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+  connect();
+})();
