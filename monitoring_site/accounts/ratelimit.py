@@ -45,8 +45,9 @@ def login_attempt_check(*, address: str, username: str) -> None:
 def login_failure_record(*, username: str) -> None:
     fail_key = key("ratelimit", "login-fail", username.lower())
     pipe = get_redis().pipeline()
+    # The window starts at the first failure (SET NX keeps it; works on the embedded Redis 6.2 too).
+    pipe.set(fail_key, 0, ex=FAILURE_WINDOW, nx=True)
     pipe.incr(fail_key)
-    pipe.expire(fail_key, FAILURE_WINDOW, nx=True)
     pipe.execute()
 
 

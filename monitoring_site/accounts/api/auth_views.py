@@ -9,7 +9,7 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Va
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
@@ -30,9 +30,17 @@ from monitoring_site.api.tenancy import request_tenant
 RATE_LIMITED = OpenApiResponse(description="Too many attempts (`rate_limited`); see the Retry-After header.")
 
 
-class LoginView(APIView):
+class PublicAuthView(APIView):
+    """No authentication runs on these views; a failure still answers 401 with a Bearer challenge."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request) -> str:
+        return 'Bearer realm="api"'
+
+
+class LoginView(PublicAuthView):
 
     @extend_schema(
         tags=["auth"], request=LoginSerializer, responses={200: LoginResultSerializer, 429: RATE_LIMITED},
@@ -52,9 +60,7 @@ class LoginView(APIView):
         return Response({**token_pair_for(user), "username": user.get_username()})
 
 
-class RefreshView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+class RefreshView(PublicAuthView):
 
     @extend_schema(
         tags=["auth"], request=RefreshSerializer, responses={200: TokenPairSerializer}, auth=[],
@@ -62,7 +68,10 @@ class RefreshView(APIView):
     )
     def post(self, request):
         serializer = TokenRefreshSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError as exc:  # expired, malformed or blacklisted
+            raise InvalidToken(str(exc)) from exc
         data = serializer.validated_data
         return Response(token_pair_payload(data["access"], data.get("refresh")))
 
