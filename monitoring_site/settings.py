@@ -237,17 +237,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "SECURITY": [{"bearerAuth": []}],
-    "APPEND_COMPONENTS": {
-        "schemas": API_SCHEMA_COMPONENTS,
-        "securitySchemes": {
-            "bearerAuth": {
-                "type": "http",
-                "scheme": "bearer",
-                "description": "A JWT access token from /api/v1/auth/login or an organization API key (msk_...).",
-            }
-        }
-    },
+    "APPEND_COMPONENTS": {"schemas": API_SCHEMA_COMPONENTS},
+    "PREPROCESSING_HOOKS": ["monitoring_site.api.schema.strip_optional_trailing_slash"],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "monitoring_site.accounts.choices.Role",
         "ApiKeyScopeEnum": "monitoring_site.accounts.choices.ApiKeyScope",

@@ -61,10 +61,11 @@ class EnvelopePagination(BasePagination):
         return Response({plural: data, "pagination": self.pagination_data()})
 
     def get_paginated_response_schema(self, schema):
+        plural = getattr(getattr(self, "view", None), "envelope_plural", "results")
         return {
             "type": "object",
-            "required": ["results", "pagination"],
-            "properties": {"results": schema, "pagination": {"$ref": "#/components/schemas/Pagination"}},
+            "required": [plural, "pagination"],
+            "properties": {plural: schema, "pagination": {"$ref": "#/components/schemas/Pagination"}},
         }
 
     def get_schema_operation_parameters(self, view):

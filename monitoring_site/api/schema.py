@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import AllowAny
 
@@ -65,3 +66,29 @@ class EnvelopeAutoSchema(AutoSchema):
                 },
             )
         return responses
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "monitoring_site.accounts.authentication.ApiKeyAuthentication"
+    name = "apiKeyAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "An organization API key: `Bearer msk_...`."}
+
+
+class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "monitoring_site.accounts.authentication.JWTAuthentication"
+    name = "jwtAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An access token from POST /api/v1/auth/login.",
+        }
+
+
+def strip_optional_trailing_slash(endpoints, **kwargs):
+    """Routes accept an optional trailing slash (``/?``); the schema names each path without it."""
+    return [(path.rstrip("/") or "/", regex, method, callback) for path, regex, method, callback in endpoints]

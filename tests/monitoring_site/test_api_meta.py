@@ -1,0 +1,97 @@
+"""/config, /health, the OpenAPI schema, Swagger UI, and errors outside any view."""
+
+import time
+
+import yaml
+from django.conf import settings
+
+from monitoring_site.health import scheduler_heartbeat_record, worker_heartbeat_record
+from monitoring_site.redis_client import get_redis, key
+from tests.conftest import assert_error, data_of
+
+
+def test_config_is_public(anon_client):
+    data = data_of(anon_client.get("/api/v1/config"))
+    assert data["api_base"] == "/api/v1" and data["websocket_url"] == "/api/v1/ws"
+    assert data["auth"]["api_key_prefix"] == "msk_"
+    assert "monitor.status" in data["realtime_topics"] and "monitor.down" in data["events"]
+    assert data["pagination"] == {"default_per_page": 25, "max_per_page": 100}
+
+
+def test_health_without_workers_is_degraded_and_public_summary_only(anon_client, db):
+    data = data_of(anon_client.get("/api/v1/health"))
+    assert data["status"] == "degraded"
+    components = data["components"]
+    assert set(components) == {"database", "redis", "workers", "scheduler", "channel_layer"}
+    assert components["database"] == {"status": "ok"}
+    assert components["redis"] == {"status": "ok"}
+    assert components["channel_layer"] == {"status": "ok"}
+    assert components["workers"] == {"status": "error"} and components["scheduler"] == {"status": "error"}
+    assert anon_client.get("/api/v1/health", {"strict": "1"}).status_code == 503
+
+
+def test_health_with_heartbeats_is_ok_and_detailed_for_a_token(owner_client):
+    worker_heartbeat_record("worker-1@host")
+    scheduler_heartbeat_record()
+    data = data_of(owner_client.get("/api/v1/health", {"strict": "1"}))
+    assert data["status"] == "ok"
+    assert data["components"]["workers"]["count"] == 1
+    assert data["components"]["workers"]["workers"][0]["hostname"] == "worker-1@host"
+    assert data["components"]["database"]["latency_ms"] >= 0
+
+
+def test_health_notices_a_stale_scheduler(owner_client):
+    worker_heartbeat_record("w@h")
+    get_redis().set(key("health", "scheduler"), str(time.time() - settings.HEALTH_SCHEDULER_MAX_AGE - 5))
+    data = data_of(owner_client.get("/api/v1/health"))
+    assert data["status"] == "degraded"
+    assert "ago" in data["components"]["scheduler"]["error"]
+
+
+def test_unknown_api_path_is_a_json_404(anon_client):
+    response = anon_client.get("/api/v1/nothing-here")
+    assert response["Content-Type"].startswith("application/json")
+    assert_error(response, 404, "not_found")
+    assert_error(anon_client.post("/api/v2/monitors"), 404, "not_found")
+
+
+def test_wrong_method_is_405_envelope(owner_client):
+    assert_error(owner_client.put("/api/v1/auth/me", {}, format="json"), 405, "method_not_allowed")
+
+
+def test_trailing_slash_is_accepted(owner_client):
+    assert data_of(owner_client.get("/api/v1/projects/"))["projects"] == []
+
+
+def test_schema_describes_endpoints_and_the_envelope(anon_client):
+    response = anon_client.get("/api/v1/schema")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    paths = schema["paths"]
+    for path in [
+        "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/me",
+        "/api/v1/organizations", "/api/v1/organizations/{id}", "/api/v1/organizations/{organization_pk}/members",
+        "/api/v1/organizations/{organization_pk}/members/{user_id}", "/api/v1/api-keys", "/api/v1/api-keys/{id}",
+        "/api/v1/projects", "/api/v1/projects/{id}", "/api/v1/config", "/api/v1/health",
+    ]:
+        assert path in paths, path
+    project = paths["/api/v1/projects/{id}"]["get"]["responses"]
+    body = project["200"]["content"]["application/json"]["schema"]
+    assert body["properties"]["status"]["enum"] == ["success"]
+    assert body["properties"]["data"]["properties"]["project"]["$ref"].endswith("/Project")
+    assert project["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")
+    listing = paths["/api/v1/projects"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    paginated = schema["components"]["schemas"][listing["properties"]["data"]["$ref"].rsplit("/", 1)[-1]]
+    assert set(paginated["properties"]) == {"projects", "pagination"}
+    params = {p["name"] for p in paths["/api/v1/projects"]["get"]["parameters"]}
+    assert {"page", "per_page", "sort", "name", "created_after"} <= params
+    assert {"apiKeyAuth", "jwtAuth"} <= set(schema["components"]["securitySchemes"])
+    assert paths["/api/v1/projects"]["get"]["security"] == [{"apiKeyAuth": []}, {"jwtAuth": []}]
+
+
+def test_swagger_ui_is_served_offline(anon_client, settings):
+    settings.WHITENOISE_USE_FINDERS = True
+    response = anon_client.get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html and "cdn" not in html.lower() and "http://" not in html.replace("http://testserver", "")

@@ -1,0 +1,95 @@
+"""Server-rendered dashboard pages through Django's test client (the browser test drives a real Chromium)."""
+
+import pytest
+from django.test import Client, override_settings
+
+from monitoring_site.accounts.models import ApiKey, Membership
+from monitoring_site.accounts.selectors import api_key_hash
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def browser(owner) -> Client:
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+def test_pages_need_login(client, db):
+    for path in ["/", "/settings/api-keys", "/settings/members"]:
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/login")
+
+
+def test_login_page_and_login(client, owner):
+    assert b"Log in" in client.get("/login").content
+    response = client.post("/login", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    page = client.get("/").content.decode()
+    assert "Overview" in page and "Acme" in page
+
+
+@override_settings(LOGIN_FAILURES_PER_USERNAME=2)
+def test_dashboard_login_is_rate_limited(client, owner):
+    for _ in range(2):
+        client.post("/login", {"username": "alice", "password": "wrong"})
+    page = client.post("/login", {"username": "alice", "password": PASSWORD}).content.decode()
+    assert "Too many failed logins" in page
+
+
+def test_overview_shows_navigation_health_and_live_list(browser):
+    page = browser.get("/").content.decode()
+    for label in ["Monitors", "Heartbeats", "Incidents", "Status pages", "Alerts", "Jobs", "Agents", "Logs", "Settings"]:
+        assert label in page
+    assert 'id="live-events"' in page and "monitoring_site/live.js" in page
+    assert "channel_layer" in page and "database" in page
+
+
+def test_create_and_revoke_api_key(browser, acme):
+    page = browser.post("/settings/api-keys", {"name": "deploy", "scope": "write"}).content.decode()
+    key = ApiKey.objects.get(name="deploy")
+    start = page.index('id="new-api-key">') + len('id="new-api-key">')
+    raw = page[start : page.index("</code>", start)]
+    assert api_key_hash(raw) == key.key_hash and key.scope == "write"
+    assert raw not in browser.get("/settings/api-keys").content.decode()
+    browser.post(f"/settings/api-keys/{key.pk}/revoke")
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+
+
+def test_viewer_cannot_manage_keys(viewer, acme):
+    client = Client()
+    client.force_login(viewer)
+    client.post("/settings/api-keys", {"name": "sneaky", "scope": "write"})
+    assert not ApiKey.objects.exists()
+
+
+def test_members_page_add_change_remove(browser, acme, teammate):
+    browser.post("/settings/members", {"username": "newbie", "password": PASSWORD, "role": "viewer"})
+    assert Membership.objects.get(user__username="newbie").role == "viewer"
+    browser.post(f"/settings/members/{teammate.pk}", {"role": "admin"})
+    assert Membership.objects.get(user=teammate).role == "admin"
+    browser.post(f"/settings/members/{teammate.pk}", {"action": "remove"})
+    assert not Membership.objects.filter(user=teammate).exists()
+
+
+def test_members_page_shows_rule_errors(browser, acme, owner):
+    response = browser.post(f"/settings/members/{owner.pk}", {"action": "remove"}, follow=True)
+    assert "at least one owner" in response.content.decode()
+
+
+def test_switch_organization(browser, owner, umbrella):
+    Membership.objects.create(user=owner, organization=umbrella, role="viewer")
+    browser.post("/organization", {"organization_id": umbrella.pk})
+    assert "Umbrella" in browser.get("/").content.decode().split("<h1>")[1]
+    browser.post("/organization", {"organization_id": 99999})  # not a member: ignored
+    assert "Umbrella" in browser.get("/").content.decode().split("<h1>")[1]
+
+
+def test_admin_lists_accounts_models(acme, owner, read_key):
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    client = Client()
+    client.force_login(owner)
+    for path in ["organization", "membership", "project", "apikey"]:
+        assert client.get(f"/admin/accounts/{path}/").status_code == 200

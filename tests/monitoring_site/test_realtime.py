@@ -1,0 +1,153 @@
+"""The WebSocket endpoint through the real Redis channel layer (DESIGN section 6)."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from monitoring_site.accounts.tokens import token_pair_for
+from monitoring_site.asgi import application
+from monitoring_site.realtime.events import publish
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+WS = "/api/v1/ws"
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    channel_layers.backends.clear()  # a layer per test: each async test has its own event loop
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture
+def owner_token(owner):
+    return token_pair_for(owner)["token"]
+
+
+@pytest.fixture
+def outsider_token(outsider):
+    return token_pair_for(outsider)["token"]
+
+
+async def connect(headers=None):
+    communicator = WebsocketCommunicator(application, WS, headers=headers or [])
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def subscribe(token, topics):
+    communicator = await connect()
+    await communicator.send_json_to({"auth": token, "subscribe": topics})
+    reply = await communicator.receive_json_from(timeout=5)
+    assert reply == {"type": "subscribed", "topics": sorted(topics)}
+    return communicator
+
+
+async def test_subscriber_gets_its_organizations_events_only(acme, umbrella, owner_token, outsider_token):
+    alice = await subscribe(owner_token, ["monitor.status", "incident.updates"])
+    mallory = await subscribe(outsider_token, ["monitor.status"])
+    payload = {"monitor": {"id": 7, "name": "shop", "status": "down"}}
+    event_id = await database_sync_to_async(publish)(acme, "monitor.status", "monitor.down", payload)
+
+    message = await alice.receive_json_from(timeout=5)
+    assert message["type"] == "event" and message["id"] == event_id
+    assert message["topic"] == "monitor.status" and message["event"] == "monitor.down"
+    assert message["data"] == payload and message["timestamp"].endswith("Z")
+    assert await mallory.receive_nothing(timeout=0.5)
+
+    await database_sync_to_async(publish)(umbrella, "monitor.status", "monitor.up", {"monitor": {"id": 9}})
+    assert (await mallory.receive_json_from(timeout=5))["data"] == {"monitor": {"id": 9}}
+    assert await alice.receive_nothing(timeout=0.5)
+    await alice.disconnect()
+    await mallory.disconnect()
+
+
+async def test_events_of_unsubscribed_topics_are_not_sent(acme, owner_token):
+    alice = await subscribe(owner_token, ["job.updates"])
+    await database_sync_to_async(publish)(acme, "monitor.status", "monitor.down", {})
+    assert await alice.receive_nothing(timeout=0.5)
+    await alice.send_json_to({"subscribe": ["monitor.status"]})
+    assert (await alice.receive_json_from(timeout=5))["topics"] == ["job.updates", "monitor.status"]
+    await alice.send_json_to({"unsubscribe": ["job.updates"]})
+    assert (await alice.receive_json_from(timeout=5))["topics"] == ["monitor.status"]
+    await alice.disconnect()
+
+
+async def test_api_key_can_subscribe(acme, read_key):
+    communicator = await subscribe(read_key[1], ["alert.updates"])
+    await database_sync_to_async(publish)(acme, "alert.updates", "monitoring.alert_triggered", {"alert": {"id": 1}})
+    assert (await communicator.receive_json_from(timeout=5))["event"] == "monitoring.alert_triggered"
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "msk_unknown", ""])
+async def test_bad_auth_closes_4401(token, acme):
+    communicator = await connect()
+    await communicator.send_json_to({"auth": token, "subscribe": ["monitor.status"]})
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+
+
+async def test_subscribe_without_auth_closes_4401(acme):
+    communicator = await connect()
+    await communicator.send_json_to({"subscribe": ["monitor.status"]})
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+
+
+async def test_unknown_topic_closes_4403(owner_token):
+    communicator = await connect()
+    await communicator.send_json_to({"auth": owner_token, "subscribe": ["monitor.status", "secrets"]})
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
+
+
+async def test_disabled_user_cannot_subscribe(owner, owner_token):
+    owner.is_active = False
+    await database_sync_to_async(owner.save)()
+    communicator = await connect()
+    await communicator.send_json_to({"auth": owner_token, "subscribe": ["monitor.status"]})
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+
+
+def _session_cookie(owner) -> str:
+    client = Client()
+    assert client.login(username=owner.username, password=PASSWORD)
+    return client.cookies["sessionid"].value
+
+
+async def test_dashboard_session_from_same_origin(acme, owner):
+    cookie = await database_sync_to_async(_session_cookie)(owner)
+    headers = [(b"cookie", f"sessionid={cookie}".encode()), (b"origin", b"http://testserver"), (b"host", b"testserver")]
+    communicator = await connect(headers)
+    await communicator.send_json_to({"subscribe": ["monitor.status"]})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "subscribed"
+    await database_sync_to_async(publish)(acme, "monitor.status", "monitor.up", {"monitor": {"id": 1}})
+    assert (await communicator.receive_json_from(timeout=5))["event"] == "monitor.up"
+    await communicator.disconnect()
+
+
+async def test_session_from_another_origin_is_ignored(acme, owner):
+    cookie = await database_sync_to_async(_session_cookie)(owner)
+    headers = [(b"cookie", f"sessionid={cookie}".encode()), (b"origin", b"http://evil.example"), (b"host", b"testserver")]
+    communicator = await connect(headers)
+    await communicator.send_json_to({"subscribe": ["monitor.status"]})
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+
+
+async def test_ping(owner_token):
+    communicator = await subscribe(owner_token, ["monitor.status"])
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+    await communicator.disconnect()
+
+
+def test_publish_waits_for_commit_and_rejects_unknown_topics(acme):
+    from django.db import transaction
+
+    with pytest.raises(ValueError):
+        publish(acme, "no.such.topic", "x", {})
+    with transaction.atomic():
+        publish(acme, "monitor.status", "monitor.down", {})
+        assert len(transaction.get_connection().run_on_commit) == 1
