@@ -17,3 +17,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CACHES["default"]["KEY_PREFIX"] = f"{REDIS_KEY_PREFIX}:test"  # noqa: F405
+# Connections opened in worker threads (database_sync_to_async) close after each use, so the test database
+# can be dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -1,0 +1,141 @@
+"""Runs ``manage.py up`` as a real subprocess for end-to-end tests, in the mode the suite runs in: embedded
+(SQLite + embedded Redis, in a fresh var/) or, with DATABASE_URL/REDIS_URL set, against a fresh Postgres
+database and a private Redis key prefix."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_PASSWORD = "e2e-admin-password-1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _postgres_database(base_url: str, name: str, create: bool) -> str:
+    import psycopg
+
+    parsed = urlparse(base_url)
+    admin_url = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        else:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return urlunparse(parsed._replace(path=f"/{name}"))
+
+
+def processes_with_env(marker: str) -> list[int]:
+    """PIDs of live processes whose environment holds ``marker`` (a unique VAR_DIR=...)."""
+    found = []
+    needle = marker.encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                status = (entry / "status").read_text()
+                if "\nState:\tZ" not in status:
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+class Platform:
+    def __init__(self, var_dir: Path, extra_env: dict[str, str] | None = None):
+        self.var_dir = var_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.output: list[str] = []
+        self.database = None
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        env.update(
+            DJANGO_SETTINGS_MODULE="monitoring_site.settings", VAR_DIR=str(var_dir), PORT=str(self.port),
+            HOST="127.0.0.1", ADMIN_USERNAME="admin", ADMIN_PASSWORD=ADMIN_PASSWORD,
+            WORKER_CONCURRENCY="1", WORKER_HEARTBEAT_SECONDS="1",
+        )
+        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            self.database = f"msp_e2e_{uuid.uuid4().hex[:10]}"
+            env["DATABASE_URL"] = _postgres_database(os.environ["DATABASE_URL"], self.database, create=True)
+        if os.environ.get("REDIS_URL"):
+            env["REDIS_URL"] = os.environ["REDIS_URL"]
+            env["REDIS_KEY_PREFIX"] = f"e2e{uuid.uuid4().hex[:8]}"
+        env.update(extra_env or {})
+        self.env = env
+        self.marker = f"VAR_DIR={var_dir}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "up"], cwd=ROOT, env=self.env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line.rstrip())
+
+    def log(self) -> str:
+        return "\n".join(self.output[-80:])
+
+    def wait_healthy(self, deadline_seconds: float = 120) -> dict:
+        deadline = time.monotonic() + deadline_seconds
+        last = None
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(f"up exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                last = httpx.get(f"{self.url}/api/v1/health", timeout=5).json()
+                if last["data"]["status"] == "ok":
+                    return last["data"]
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.5)
+        raise AssertionError(f"not healthy in time; last health: {last}\n{self.log()}")
+
+    def manage(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+            timeout=120, check=True,
+        )
+
+    def stop(self, timeout: float = 60) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                raise
+        return self.process.returncode
+
+    def cleanup(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        for pid in processes_with_env(self.marker):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self.database:
+            _postgres_database(os.environ["DATABASE_URL"], self.database, create=False)

@@ -1,0 +1,55 @@
+"""A real Chromium (Debian's /usr/bin/chromium, driven by Playwright) against the platform started by ``up``:
+log in, see the overview, and watch a live event arrive without a reload."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.platform import ADMIN_PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+# Flags that keep Chromium from reaching for the network, which this machine does not have.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def page():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser.new_page()
+        browser.close()
+
+
+def test_login_overview_and_live_update(platform, page, tmp_path):
+    platform.wait_healthy()
+    page.goto(f"{platform.url}/")
+    assert "/login" in page.url
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('Overview')")
+    assert "Default" in page.inner_text("h1")
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+
+    organization_id = platform.manage(
+        "shell", "-c", "from monitoring_site.accounts.models import Organization; print(Organization.objects.get().pk)"
+    ).stdout.strip().splitlines()[-1]
+    page.evaluate("window.__marker = 'same page'")  # gone if the page reloads
+    platform.manage(
+        "shell", "-c",
+        "from monitoring_site.realtime.events import publish; "
+        f"publish({organization_id}, 'monitor.status', 'monitor.down', {{'monitor': {{'name': 'checkout'}}}})",
+    )
+    item = page.wait_for_selector("#live-events li[data-event='monitor.down']", timeout=20_000)
+    assert "checkout" in item.inner_text()
+    assert page.evaluate("window.__marker") == "same page"
+    page.screenshot(path=str(Path(platform.var_dir) / "overview.png"), full_page=True)

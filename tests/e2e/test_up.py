@@ -1,0 +1,74 @@
+"""``manage.py up`` end to end: real web, worker, beat and Redis processes; HTTP and WebSocket clients."""
+
+import asyncio
+import json
+
+import httpx
+import pytest
+import websockets
+
+from tests.e2e.platform import ADMIN_PASSWORD, processes_with_env
+
+pytestmark = [pytest.mark.e2e]
+
+
+async def _next_event(url: str, token: str, publish) -> dict:
+    async with websockets.connect(url) as socket:
+        await socket.send(json.dumps({"auth": token, "subscribe": ["monitor.status"]}))
+        assert json.loads(await asyncio.wait_for(socket.recv(), 10)) == {
+            "type": "subscribed", "topics": ["monitor.status"],
+        }
+        await asyncio.to_thread(publish)
+        return json.loads(await asyncio.wait_for(socket.recv(), 30))
+
+
+def test_up_runs_the_whole_platform_and_stops_cleanly(platform):
+    health = platform.wait_healthy()
+    assert {name: c["status"] for name, c in health["components"].items()} == {
+        "database": "ok", "redis": "ok", "workers": "ok", "scheduler": "ok", "channel_layer": "ok",
+    }
+    assert "Admin user: admin" in platform.log()
+
+    login = httpx.post(f"{platform.url}/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD})
+    assert login.status_code == 200, login.text
+    token = login.json()["data"]["token"]
+    me = httpx.get(f"{platform.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).json()["data"]
+    assert me["user"]["username"] == "admin" and me["organization"]["role"] == "owner"
+    organization_id = me["organization"]["id"]
+
+    detailed = httpx.get(f"{platform.url}/api/v1/health", headers={"Authorization": f"Bearer {token}"}).json()
+    assert detailed["data"]["components"]["workers"]["count"] >= 1
+
+    def publish() -> None:
+        code = (
+            "from monitoring_site.realtime.events import publish; "
+            f"publish({organization_id}, 'monitor.status', 'monitor.down', {{'monitor': {{'id': 1, 'name': 'e2e'}}}})"
+        )
+        platform.manage("shell", "-c", code)
+
+    ws_url = platform.url.replace("http://", "ws://") + "/api/v1/ws"
+    event = asyncio.run(_next_event(ws_url, token, publish))
+    assert event["event"] == "monitor.down" and event["data"]["monitor"]["name"] == "e2e"
+
+    static = httpx.get(f"{platform.url}/static/monitoring_site/live.js")
+    assert static.status_code == 200 and "WebSocket" in static.text
+
+    children = processes_with_env(platform.marker)
+    assert len(children) >= 4, platform.log()  # redis (embedded) or none, web, worker (+ pool), beat
+    assert platform.stop() == 0, platform.log()
+    assert processes_with_env(platform.marker) == [], platform.log()
+    assert "Stopped." in platform.log()
+
+
+def test_up_stops_everything_when_a_child_dies(platform):
+    import os
+    import signal
+
+    platform.wait_healthy()
+    beat = [pid for pid in processes_with_env(platform.marker)
+            if b"beat" in open(f"/proc/{pid}/cmdline", "rb").read()]
+    assert beat, platform.log()
+    os.kill(beat[0], signal.SIGKILL)
+    assert platform.process.wait(60) != 0
+    assert "beat exited" in platform.log()
+    assert processes_with_env(platform.marker) == [], platform.log()
