@@ -35,22 +35,34 @@ class EmbeddedRedis:
     def command(self) -> list[str]:
         return [
             server_binary(),
-            "--port", "0",
-            "--unixsocket", str(self.socket_path),
-            "--unixsocketperm", "700",
-            "--dir", str(self.data_dir),
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--save", "",
-            "--daemonize", "no",
-            "--logfile", str(self.data_dir / "redis.log"),
-            "--pidfile", str(self.data_dir / "redis.pid"),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.data_dir),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(self.data_dir / "redis.log"),
+            "--pidfile",
+            str(self.data_dir / "redis.pid"),
         ]
 
     def start(self, timeout: float = 15.0) -> subprocess.Popen:
         """Start the server and wait until it answers; a stale socket from a crash is removed first."""
         if answers(self.socket_path):
-            raise RuntimeError(f"a Redis server already answers on {self.socket_path}; is the platform running?")
+            raise RuntimeError(
+                f"a Redis server already answers on {self.socket_path}; is the platform running?"
+            )
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.socket_path.unlink(missing_ok=True)
         self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, start_new_session=True)

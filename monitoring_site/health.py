@@ -23,7 +23,9 @@ ERROR = "error"
 
 
 def worker_heartbeat_record(hostname: str) -> None:
-    get_redis().set(key("health", "worker", hostname), f"{time.time():.3f}", ex=settings.HEALTH_WORKER_MAX_AGE)
+    get_redis().set(
+        key("health", "worker", hostname), f"{time.time():.3f}", ex=settings.HEALTH_WORKER_MAX_AGE
+    )
 
 
 def worker_heartbeat_clear(hostname: str) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 os.environ.setdefault("VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
 
-from monitoring_site.settings import *  # noqa: E402,F403
-from monitoring_site.settings import REDIS_KEY_PREFIX  # noqa: E402
+from monitoring_site.settings import *  # noqa: F403
+from monitoring_site.settings import REDIS_KEY_PREFIX
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -41,7 +41,9 @@ def clean_redis(redis_server):
 
 
 def make_user(username: str, **extra):
-    return get_user_model().objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.com", **extra)
+    return get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.com", **extra
+    )
 
 
 @pytest.fixture
@@ -126,12 +128,16 @@ def outsider_client(outsider) -> APIClient:
 
 @pytest.fixture
 def read_key(acme, owner):
-    return services.api_key_create(organization=acme, name="grafana", scope=ApiKeyScope.READ, created_by=owner)
+    return services.api_key_create(
+        organization=acme, name="grafana", scope=ApiKeyScope.READ, created_by=owner
+    )
 
 
 @pytest.fixture
 def write_key(acme, owner):
-    return services.api_key_create(organization=acme, name="terraform", scope=ApiKeyScope.WRITE, created_by=owner)
+    return services.api_key_create(
+        organization=acme, name="terraform", scope=ApiKeyScope.WRITE, created_by=owner
+    )
 
 
 @pytest.fixture

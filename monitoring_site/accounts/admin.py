@@ -40,7 +40,15 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["name", "display_prefix", "organization", "scope", "created_by", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "display_prefix",
+        "organization",
+        "scope",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["scope", "organization", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "display_prefix", "organization__name"]
     readonly_fields = ["key_hash", "display_prefix", "created_at", "last_used_at", "revoked_at", "created_by"]

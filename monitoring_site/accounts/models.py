@@ -14,6 +14,9 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    # Set by queries that annotate the caller's role (API serializers read it); not a column.
+    caller_role: str | None
+
     class Meta:
         ordering = ["id"]
 
@@ -32,7 +35,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_organization")
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="membership_unique_user_organization"
+            )
         ]
 
     def __str__(self) -> str:
@@ -50,7 +55,9 @@ class Project(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="project_unique_name_per_organization")
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="project_unique_name_per_organization"
+            )
         ]
 
     def __str__(self) -> str:

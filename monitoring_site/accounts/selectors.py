@@ -27,7 +27,7 @@ def api_key_for_raw(raw_key: str) -> ApiKey | None:
 
 
 def memberships_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
-    return Membership.objects.filter(user_id=user.pk).select_related("organization").order_by("id")
+    return Membership.objects.filter(user_id=user.pk or 0).select_related("organization").order_by("id")
 
 
 def organizations_visible_to(tenant_user, api_key: ApiKey | None) -> QuerySet[Organization]:

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -32,7 +32,7 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def organization_create(*, name: str, owner: AbstractUser) -> Organization:
+def organization_create(*, name: str, owner: User) -> Organization:
     """Create an organization with ``owner`` as its first owner."""
     organization = Organization.objects.create(name=name, slug=_unique_slug(name))
     Membership.objects.create(user=owner, organization=organization, role=Role.OWNER)
@@ -56,9 +56,9 @@ def _guard_owner_change(*, membership: Membership, by: Tenant, new_role: str | N
     touches_owner = membership.role == Role.OWNER or new_role == Role.OWNER
     if touches_owner and by.role != Role.OWNER:
         raise InsufficientRole("Only an owner can grant, change or remove the owner role.")
-    if membership.role == Role.OWNER and new_role != Role.OWNER:
-        if selectors.owners_count(membership.organization_id) <= 1:
-            raise Conflict("An organization must keep at least one owner.", code="last_owner")
+    demotes_owner = membership.role == Role.OWNER and new_role != Role.OWNER
+    if demotes_owner and selectors.owners_count(membership.organization_id) <= 1:
+        raise Conflict("An organization must keep at least one owner.", code="last_owner")
 
 
 def _user_for_membership(*, username: str, password: str | None, email: str | None):
@@ -76,7 +76,9 @@ def _user_for_membership(*, username: str, password: str | None, email: str | No
         try:
             validate_password(password, user)
         except DjangoValidationError as exc:
-            raise RuleViolation("The password is too weak.", details={"password": list(exc.messages)}) from exc
+            raise RuleViolation(
+                "The password is too weak.", details={"password": list(exc.messages)}
+            ) from exc
         user.set_password(password)
     else:
         # Created by email only: the user cannot log in until an admin sets a password.
@@ -87,8 +89,13 @@ def _user_for_membership(*, username: str, password: str | None, email: str | No
 
 @transaction.atomic
 def membership_add(
-    *, organization: Organization, by: Tenant, username: str, role: str,
-    password: str | None = None, email: str | None = None,
+    *,
+    organization: Organization,
+    by: Tenant,
+    username: str,
+    role: str,
+    password: str | None = None,
+    email: str | None = None,
 ) -> Membership:
     """Add a user (created when new) to ``organization`` with ``role``."""
     _require(by, Role.ADMIN)
@@ -121,11 +128,13 @@ def membership_remove(*, membership: Membership, by: Tenant) -> None:
 
 
 def api_key_create(
-    *, organization: Organization, name: str, scope: str, created_by: AbstractUser | None
+    *, organization: Organization, name: str, scope: str, created_by: User | None
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with the raw key, which is never retrievable again."""
     if scope not in ApiKeyScope.values:
-        raise RuleViolation("Unknown scope.", details={"scope": [f"Use one of {', '.join(ApiKeyScope.values)}."]})
+        raise RuleViolation(
+            "Unknown scope.", details={"scope": [f"Use one of {', '.join(ApiKeyScope.values)}."]}
+        )
     raw = ApiKey.PREFIX + secrets.token_urlsafe(32)
     api_key = ApiKey.objects.create(
         organization=organization,
@@ -165,9 +174,12 @@ def project_create(*, organization: Organization, name: str, description: str = 
 
 def project_update(*, project: Project, **fields: str) -> Project:
     name = fields.get("name")
-    if name and Project.objects.filter(organization_id=project.organization_id, name=name).exclude(
-        pk=project.pk
-    ).exists():
+    if (
+        name
+        and Project.objects.filter(organization_id=project.organization_id, name=name)
+        .exclude(pk=project.pk)
+        .exists()
+    ):
         raise Conflict(f"A project named '{name}' exists already.", code="duplicate_name")
     for field, value in fields.items():
         setattr(project, field, value)
@@ -182,7 +194,7 @@ def project_delete(*, project: Project) -> None:
 @transaction.atomic
 def admin_bootstrap(
     *, username: str, password: str | None, email: str = "", organization_name: str = "Default"
-) -> tuple[AbstractUser, str | None]:
+) -> tuple[User, str | None]:
     """Create the first superuser with an organization it owns, unless a superuser exists already.
 
     Returns the user and the password when one was generated (to print once), else None.

@@ -26,7 +26,7 @@ def token_pair_for(user) -> dict[str, Any]:
 
 
 def token_pair_payload(access: str, refresh: str | None) -> dict[str, Any]:
-    return {"token": access, "refresh": refresh, "expires_at": _expiry(AccessToken(access))}
+    return {"token": access, "refresh": refresh, "expires_at": _expiry(AccessToken(access))}  # type: ignore[arg-type]
 
 
 def access_token_revoke(token: AccessToken) -> None:

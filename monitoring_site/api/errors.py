@@ -62,7 +62,7 @@ def _describe(exc: exceptions.APIException) -> tuple[str, str, dict[str, Any]]:
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         return "authentication_failed", _text(exc.detail), {}
     if isinstance(exc, exceptions.Throttled):
-        return "rate_limited", _text(exc.detail), {"retry_after": exc.wait}
+        return "rate_limited", _text(exc.detail), {"retry_after": getattr(exc, "wait", None)}
     if type(exc) is exceptions.PermissionDenied:
         return "insufficient_permissions", _text(exc.detail), {}
     code = exc.default_code if type(exc).__module__ != exceptions.__name__ else None
@@ -83,12 +83,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         status, body = exc.status_code, envelope.error(code, message, details)
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            headers["Retry-After"] = str(int(exc.wait) + 1)
+        wait = getattr(exc, "wait", None)
+        if isinstance(exc, exceptions.Throttled) and wait is not None:
+            headers["Retry-After"] = str(int(wait) + 1)
     else:
         view = context.get("view")
         logger.exception("unhandled error in %s", type(view).__name__ if view else "an API view")
-        status, body = 500, envelope.error("server_error", "An unexpected error occurred; it has been logged.")
+        status, body = (
+            500,
+            envelope.error("server_error", "An unexpected error occurred; it has been logged."),
+        )
 
     response = Response(body, status=status, headers=headers)
     response.is_envelope = True  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from monitoring_site.accounts.choices import ApiKeyScope, Role
 from monitoring_site.accounts.models import ApiKey
@@ -51,9 +52,10 @@ HealthSerializer = inline_serializer(
 class ConfigView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["meta"], responses={200: ConfigSerializer}, auth=[], summary="Public client configuration")
+    @extend_schema(
+        tags=["meta"], responses={200: ConfigSerializer}, auth=[], summary="Public client configuration"
+    )
     def get(self, request):
-        jwt = settings.SIMPLE_JWT
         return Response(
             {
                 "version": settings.VERSION,
@@ -63,13 +65,17 @@ class ConfigView(APIView):
                 "websocket_url": "/api/v1/ws",
                 "auth": {
                     "login_url": "/api/v1/auth/login",
-                    "access_token_lifetime_seconds": int(jwt["ACCESS_TOKEN_LIFETIME"].total_seconds()),
-                    "refresh_token_lifetime_seconds": int(jwt["REFRESH_TOKEN_LIFETIME"].total_seconds()),
+                    "access_token_lifetime_seconds": int(jwt_settings.ACCESS_TOKEN_LIFETIME.total_seconds()),
+                    "refresh_token_lifetime_seconds": int(
+                        jwt_settings.REFRESH_TOKEN_LIFETIME.total_seconds()
+                    ),
                     "api_key_prefix": ApiKey.PREFIX,
                     "organization_header": ORGANIZATION_HEADER,
                 },
-                "pagination": {"default_per_page": settings.REST_FRAMEWORK["PAGE_SIZE"],
-                               "max_per_page": settings.API_MAX_PER_PAGE},
+                "pagination": {
+                    "default_per_page": settings.API_DEFAULT_PER_PAGE,
+                    "max_per_page": settings.API_MAX_PER_PAGE,
+                },
                 "roles": list(Role.values),
                 "api_key_scopes": list(ApiKeyScope.values),
                 "realtime_topics": {topic: list(events) for topic, events in TOPICS.items()},
@@ -84,14 +90,20 @@ class HealthView(APIView):
     @extend_schema(
         tags=["meta"],
         responses={200: HealthSerializer},
-        parameters=[OpenApiParameter("strict", OpenApiTypes.BOOL, description="Answer 503 unless status is ok.")],
+        parameters=[
+            OpenApiParameter("strict", OpenApiTypes.BOOL, description="Answer 503 unless status is ok.")
+        ],
         summary="Platform health (summary without a token, details with one)",
     )
     def get(self, request):
         report = platform_health()
         if not (request.user and request.user.is_authenticated):
             report["components"] = {name: {"status": c["status"]} for name, c in report["components"].items()}
-        body = {"status": report["status"], "timestamp": now_iso(), "version": report["version"],
-                "components": report["components"]}
+        body = {
+            "status": report["status"],
+            "timestamp": now_iso(),
+            "version": report["version"],
+            "components": report["components"],
+        }
         strict = request.query_params.get("strict", "").lower() in ("1", "true", "yes")
         return Response(body, status=503 if strict and report["status"] != "ok" else 200)

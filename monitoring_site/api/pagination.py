@@ -35,7 +35,7 @@ class EnvelopePagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None) -> list[Any]:
         self.view = view
         self.per_page = min(
-            _positive_int(request, self.per_page_query_param, settings.REST_FRAMEWORK["PAGE_SIZE"]),
+            _positive_int(request, self.per_page_query_param, settings.API_DEFAULT_PER_PAGE),
             settings.API_MAX_PER_PAGE,
         )
         self.page_number = _positive_int(request, self.page_query_param, 1)
@@ -81,7 +81,12 @@ class EnvelopePagination(BasePagination):
                 "name": self.per_page_query_param,
                 "in": "query",
                 "required": False,
-                "schema": {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PER_PAGE, "default": 25},
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": settings.API_MAX_PER_PAGE,
+                    "default": 25,
+                },
                 "description": f"Items per page (at most {settings.API_MAX_PER_PAGE}).",
             },
         ]

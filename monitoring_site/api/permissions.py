@@ -42,7 +42,9 @@ class OrganizationRole(BasePermission):
         if tenant.api_key is not None and tenant.api_key.scope == ApiKeyScope.READ:
             self.message = "This API key has read scope; use a write-scope key."
         else:
-            self.message = f"This needs the {needed} role; you are {tenant.role} in {tenant.organization.name}."
+            self.message = (
+                f"This needs the {needed} role; you are {tenant.role} in {tenant.organization.name}."
+            )
         return False
 
 

@@ -16,7 +16,6 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-
 def success_envelope(data_schema: dict) -> dict:
     return {
         "type": "object",
@@ -62,7 +61,9 @@ class EnvelopeAutoSchema(AutoSchema):
                 code,
                 {
                     "description": ERROR_DESCRIPTIONS[code],
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}
+                    },
                 },
             )
         return responses
@@ -73,7 +74,11 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     name = "apiKeyAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "An organization API key: `Bearer msk_...`."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An organization API key: `Bearer msk_...`.",
+        }
 
 
 class JWTAuthenticationScheme(OpenApiAuthenticationExtension):

@@ -38,7 +38,9 @@ class SortFilter(BaseFilterBackend):
             if direction not in ("asc", "desc"):
                 raise ValidationError({self.param: [f"Direction '{direction}' must be asc or desc."]})
             field = F(allowed[name])
-            ordering.append(field.desc(nulls_last=True) if direction == "desc" else field.asc(nulls_last=True))
+            ordering.append(
+                field.desc(nulls_last=True) if direction == "desc" else field.asc(nulls_last=True)
+            )
         return queryset.order_by(*ordering, "pk")
 
     def get_schema_operation_parameters(self, view):

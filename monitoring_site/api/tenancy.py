@@ -30,7 +30,9 @@ def request_tenant(request) -> Tenant:
         found = tenant_for_user(request.user, organization_id)
         if found is None:
             if organization_id is None:
-                raise PermissionDenied("You belong to no organization yet; create one with POST /organizations.")
+                raise PermissionDenied(
+                    "You belong to no organization yet; create one with POST /organizations."
+                )
             raise PermissionDenied(f"You are not a member of organization {organization_id}.")
         tenant = found
     else:
@@ -56,6 +58,7 @@ class PathOrganizationMixin:
     """For views under ``/organizations/{id}``: the tenant is that organization, not the header's."""
 
     organization_url_kwarg = "organization_pk"
+    kwargs: dict
 
     def check_permissions(self, request):
         if request.user is not None and request.user.is_authenticated:

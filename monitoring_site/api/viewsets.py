@@ -8,7 +8,7 @@ which a resource overrides to call its services and return the object.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Model, QuerySet
@@ -41,7 +41,13 @@ class TenantViewSet(GenericViewSet):
         return Response({self.envelope_singular: self.get_serializer(obj).data}, status=status_code)
 
 
-class ListMixin:
+if TYPE_CHECKING:  # the mixins are only ever mixed into TenantViewSet
+    _ViewSet = TenantViewSet
+else:
+    _ViewSet = object
+
+
+class ListMixin(_ViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format == "csv":
@@ -52,12 +58,12 @@ class ListMixin:
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class RetrieveMixin:
+class RetrieveMixin(_ViewSet):
     def retrieve(self, request, *args, **kwargs):
         return self.envelope_one(self.get_object())
 
 
-class CreateMixin:
+class CreateMixin(_ViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -68,7 +74,7 @@ class CreateMixin:
         return serializer.save(organization=self.tenant.organization)
 
 
-class UpdateMixin:
+class UpdateMixin(_ViewSet):
     def update(self, request, *args, partial: bool = False, **kwargs):
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
@@ -83,7 +89,7 @@ class UpdateMixin:
         return serializer.save()
 
 
-class DestroyMixin:
+class DestroyMixin(_ViewSet):
     def destroy(self, request, *args, **kwargs):
         self.perform_destroy(self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

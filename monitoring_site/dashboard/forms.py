@@ -30,7 +30,8 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
         try:
             ratelimit.login_attempt_check(address=ratelimit.client_address(self.request), username=username)
         except Throttled as exc:
-            raise forms.ValidationError(f"{exc.detail} Try again in {int(exc.wait or 60)} seconds.") from exc
+            wait = int(getattr(exc, "wait", None) or 60)
+            raise forms.ValidationError(f"{exc.detail} Try again in {wait} seconds.") from exc
         try:
             cleaned = super().clean()
         except forms.ValidationError:

@@ -8,9 +8,13 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("login", auth_views.LoginView.as_view(
-        redirect_authenticated_user=True, authentication_form=RateLimitedAuthenticationForm
-    ), name="login"),
+    path(
+        "login",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=RateLimitedAuthenticationForm
+        ),
+        name="login",
+    ),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
     path("organization", views.switch_organization, name="switch-organization"),
     path("settings/api-keys", views.api_keys, name="api-keys"),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -53,7 +56,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_POST
 def switch_organization(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("organization_id", "")
-    if wanted.isdigit() and Membership.objects.filter(user=request.user, organization_id=int(wanted)).exists():
+    if (
+        wanted.isdigit()
+        and Membership.objects.filter(user_id=request.user.pk or 0, organization_id=int(wanted)).exists()
+    ):
         request.session[SESSION_ORGANIZATION_KEY] = int(wanted)
     return redirect(request.POST.get("next") or "dashboard:overview")
 
@@ -71,15 +77,23 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Managing API keys needs the admin role.")
         elif form.is_valid():
             api_key, created_key = services.api_key_create(
-                organization=tenant.organization, created_by=request.user, **form.cleaned_data
+                organization=tenant.organization, created_by=cast(User, request.user), **form.cleaned_data
             )
-            messages.success(request, f"Created {api_key.name}. Copy the key now: it will not be shown again.")
+            messages.success(
+                request, f"Created {api_key.name}. Copy the key now: it will not be shown again."
+            )
             form = ApiKeyForm()
     keys = tenant.organization.api_keys.filter(revoked_at__isnull=True).select_related("created_by")
     return render(
-        request, "dashboard/api_keys.html",
-        {"keys": keys if can_manage else [], "form": form, "created_key": created_key, "can_manage": can_manage,
-         "section": "settings"},
+        request,
+        "dashboard/api_keys.html",
+        {
+            "keys": keys if can_manage else [],
+            "form": form,
+            "created_key": created_key,
+            "can_manage": can_manage,
+            "section": "settings",
+        },
     )
 
 
@@ -112,9 +126,15 @@ def members(request: HttpRequest) -> HttpResponse:
             messages.error(request, _domain_message(exc))
     rows = tenant.organization.memberships.select_related("user").order_by("user__username")
     return render(
-        request, "dashboard/members.html",
-        {"members": rows, "form": form, "roles": Role.choices, "can_manage": role_at_least(tenant.role, Role.ADMIN),
-         "section": "settings"},
+        request,
+        "dashboard/members.html",
+        {
+            "members": rows,
+            "form": form,
+            "roles": Role.choices,
+            "can_manage": role_at_least(tenant.role, Role.ADMIN),
+            "section": "settings",
+        },
     )
 
 
@@ -132,7 +152,9 @@ def member_update(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             form = MemberRoleForm(request.POST)
             if form.is_valid():
-                services.membership_change_role(membership=membership, by=tenant, role=form.cleaned_data["role"])
+                services.membership_change_role(
+                    membership=membership, by=tenant, role=form.cleaned_data["role"]
+                )
                 messages.success(request, f"{membership.user.username} is now {form.cleaned_data['role']}.")
     except DomainError as exc:
         messages.error(request, _domain_message(exc))

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from monitoring_site.accounts.principal import Tenant
 from monitoring_site.realtime.auth import tenant_for_session_user, tenant_for_token
 from monitoring_site.realtime.topics import TOPICS, group_name
 
@@ -22,13 +23,17 @@ AUTH_TIMEOUT_SECONDS = 10
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
+    tenant: Tenant | None = None
+    auth_timer: asyncio.TimerHandle | None = None
+
     async def connect(self):
-        self.tenant = None
         self.topics: set[str] = set()
         await self.accept()
         user = self.scope.get("user")
         if user is not None and user.is_authenticated and self._same_origin():
-            self.tenant = await database_sync_to_async(tenant_for_session_user)(user, self.scope.get("session"))
+            self.tenant = await database_sync_to_async(tenant_for_session_user)(
+                user, self.scope.get("session")
+            )
         if self.tenant is None:
             self.auth_timer = asyncio.get_running_loop().call_later(
                 AUTH_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self.close(code=CLOSE_UNAUTHORIZED))
@@ -57,7 +62,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if self.tenant is None:
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
-        if getattr(self, "auth_timer", None):
+        if self.auth_timer is not None:
             self.auth_timer.cancel()
             self.auth_timer = None
         if "subscribe" in content and not await self._subscribe(content["subscribe"]):
@@ -66,28 +71,36 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self._unsubscribe(content["unsubscribe"])
 
     async def _subscribe(self, topics) -> bool:
+        assert self.tenant is not None
         if not isinstance(topics, list) or any(topic not in TOPICS for topic in topics):
             await self.close(code=CLOSE_FORBIDDEN)
             return False
         for topic in topics:
-            await self.channel_layer.group_add(group_name(self.tenant.organization.pk, topic), self.channel_name)
+            await self.channel_layer.group_add(
+                group_name(self.tenant.organization.pk, topic), self.channel_name
+            )
             self.topics.add(topic)
         await self.send_json({"type": "subscribed", "topics": sorted(self.topics)})
         return True
 
     async def _unsubscribe(self, topics) -> None:
+        assert self.tenant is not None
         for topic in topics if isinstance(topics, list) else []:
             if topic in self.topics:
-                await self.channel_layer.group_discard(group_name(self.tenant.organization.pk, topic), self.channel_name)
+                await self.channel_layer.group_discard(
+                    group_name(self.tenant.organization.pk, topic), self.channel_name
+                )
                 self.topics.discard(topic)
         await self.send_json({"type": "subscribed", "topics": sorted(self.topics)})
 
     async def disconnect(self, code):
-        if getattr(self, "auth_timer", None):
+        if self.auth_timer is not None:
             self.auth_timer.cancel()
         if self.tenant is not None:
             for topic in self.topics:
-                await self.channel_layer.group_discard(group_name(self.tenant.organization.pk, topic), self.channel_name)
+                await self.channel_layer.group_discard(
+                    group_name(self.tenant.organization.pk, topic), self.channel_name
+                )
 
     async def realtime_event(self, message):
         await self.send_json(

@@ -4,6 +4,8 @@ database and a private Redis key prefix."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import socket
@@ -66,9 +68,14 @@ class Platform:
         self.database = None
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         env.update(
-            DJANGO_SETTINGS_MODULE="monitoring_site.settings", VAR_DIR=str(var_dir), PORT=str(self.port),
-            HOST="127.0.0.1", ADMIN_USERNAME="admin", ADMIN_PASSWORD=ADMIN_PASSWORD,
-            WORKER_CONCURRENCY="1", WORKER_HEARTBEAT_SECONDS="1",
+            DJANGO_SETTINGS_MODULE="monitoring_site.settings",
+            VAR_DIR=str(var_dir),
+            PORT=str(self.port),
+            HOST="127.0.0.1",
+            ADMIN_USERNAME="admin",
+            ADMIN_PASSWORD=ADMIN_PASSWORD,
+            WORKER_CONCURRENCY="1",
+            WORKER_HEARTBEAT_SECONDS="1",
         )
         if os.environ.get("DATABASE_URL", "").startswith("postgres"):
             self.database = f"msp_e2e_{uuid.uuid4().hex[:10]}"
@@ -83,8 +90,12 @@ class Platform:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "up"], cwd=ROOT, env=self.env,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [sys.executable, "manage.py", "up"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         threading.Thread(target=self._pump, daemon=True).start()
 
@@ -114,9 +125,28 @@ class Platform:
 
     def manage(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
-            timeout=120, check=True,
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
         )
+
+    def publish(self, organization_id: int, topic: str, event: str, data: dict) -> None:
+        """Publish a realtime event from a separate process, as a worker would."""
+        code = (
+            "import json; from monitoring_site.realtime.events import publish; "
+            f"publish({organization_id}, {topic!r}, {event!r}, json.loads({json.dumps(data)!r}))"
+        )
+        self.manage("shell", "-c", code)
+
+    def organization_id(self) -> int:
+        code = (
+            "from monitoring_site.accounts.models import Organization; print(Organization.objects.get().pk)"
+        )
+        return int(self.manage("shell", "-c", code).stdout.strip().splitlines()[-1])
 
     def stop(self, timeout: float = 60) -> int:
         assert self.process is not None
@@ -133,9 +163,7 @@ class Platform:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
         for pid in processes_with_env(self.marker):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         if self.database:
             _postgres_database(os.environ["DATABASE_URL"], self.database, create=False)

@@ -12,8 +12,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 # Flags that keep Chromium from reaching for the network, which this machine does not have.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -40,15 +46,9 @@ def test_login_overview_and_live_update(platform, page, tmp_path):
     assert "Default" in page.inner_text("h1")
     page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
 
-    organization_id = platform.manage(
-        "shell", "-c", "from monitoring_site.accounts.models import Organization; print(Organization.objects.get().pk)"
-    ).stdout.strip().splitlines()[-1]
+    organization_id = platform.organization_id()
     page.evaluate("window.__marker = 'same page'")  # gone if the page reloads
-    platform.manage(
-        "shell", "-c",
-        "from monitoring_site.realtime.events import publish; "
-        f"publish({organization_id}, 'monitor.status', 'monitor.down', {{'monitor': {{'name': 'checkout'}}}})",
-    )
+    platform.publish(organization_id, "monitor.status", "monitor.down", {"monitor": {"name": "checkout"}})
     item = page.wait_for_selector("#live-events li[data-event='monitor.down']", timeout=20_000)
     assert "checkout" in item.inner_text()
     assert page.evaluate("window.__marker") == "same page"

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,7 +17,8 @@ async def _next_event(url: str, token: str, publish) -> dict:
     async with websockets.connect(url) as socket:
         await socket.send(json.dumps({"auth": token, "subscribe": ["monitor.status"]}))
         assert json.loads(await asyncio.wait_for(socket.recv(), 10)) == {
-            "type": "subscribed", "topics": ["monitor.status"],
+            "type": "subscribed",
+            "topics": ["monitor.status"],
         }
         await asyncio.to_thread(publish)
         return json.loads(await asyncio.wait_for(socket.recv(), 30))
@@ -25,14 +27,22 @@ async def _next_event(url: str, token: str, publish) -> dict:
 def test_up_runs_the_whole_platform_and_stops_cleanly(platform):
     health = platform.wait_healthy()
     assert {name: c["status"] for name, c in health["components"].items()} == {
-        "database": "ok", "redis": "ok", "workers": "ok", "scheduler": "ok", "channel_layer": "ok",
+        "database": "ok",
+        "redis": "ok",
+        "workers": "ok",
+        "scheduler": "ok",
+        "channel_layer": "ok",
     }
     assert "Admin user: admin" in platform.log()
 
-    login = httpx.post(f"{platform.url}/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD})
+    login = httpx.post(
+        f"{platform.url}/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+    )
     assert login.status_code == 200, login.text
     token = login.json()["data"]["token"]
-    me = httpx.get(f"{platform.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).json()["data"]
+    me = httpx.get(f"{platform.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).json()[
+        "data"
+    ]
     assert me["user"]["username"] == "admin" and me["organization"]["role"] == "owner"
     organization_id = me["organization"]["id"]
 
@@ -40,11 +50,9 @@ def test_up_runs_the_whole_platform_and_stops_cleanly(platform):
     assert detailed["data"]["components"]["workers"]["count"] >= 1
 
     def publish() -> None:
-        code = (
-            "from monitoring_site.realtime.events import publish; "
-            f"publish({organization_id}, 'monitor.status', 'monitor.down', {{'monitor': {{'id': 1, 'name': 'e2e'}}}})"
+        platform.publish(
+            organization_id, "monitor.status", "monitor.down", {"monitor": {"id": 1, "name": "e2e"}}
         )
-        platform.manage("shell", "-c", code)
 
     ws_url = platform.url.replace("http://", "ws://") + "/api/v1/ws"
     event = asyncio.run(_next_event(ws_url, token, publish))
@@ -65,8 +73,11 @@ def test_up_stops_everything_when_a_child_dies(platform):
     import signal
 
     platform.wait_healthy()
-    beat = [pid for pid in processes_with_env(platform.marker)
-            if b"beat" in open(f"/proc/{pid}/cmdline", "rb").read()]
+    beat = [
+        pid
+        for pid in processes_with_env(platform.marker)
+        if b"beat" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
     assert beat, platform.log()
     os.kill(beat[0], signal.SIGKILL)
     assert platform.process.wait(60) != 0

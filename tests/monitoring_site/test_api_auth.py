@@ -6,7 +6,12 @@ from monitoring_site.accounts.choices import Role
 from monitoring_site.accounts.models import Membership
 from tests.conftest import PASSWORD, assert_error, client_for, data_of
 
-LOGIN, REFRESH, LOGOUT, ME = "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/me"
+LOGIN, REFRESH, LOGOUT, ME = (
+    "/api/v1/auth/login",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/logout",
+    "/api/v1/auth/me",
+)
 
 
 def login(client, username="alice", password=PASSWORD):
@@ -27,7 +32,9 @@ def test_login_returns_a_working_token_pair(anon_client, owner):
 def test_wrong_password_and_bad_input(anon_client, owner):
     error = assert_error(login(anon_client, password="nope"), 401, "authentication_failed")
     assert error["message"] == "Invalid username or password."
-    error = assert_error(anon_client.post(LOGIN, {"username": "alice"}, format="json"), 400, "validation_error")
+    error = assert_error(
+        anon_client.post(LOGIN, {"username": "alice"}, format="json"), 400, "validation_error"
+    )
     assert "password" in error["details"]
 
 
@@ -70,7 +77,9 @@ def test_refresh_rotates_and_blacklists(anon_client, owner):
     assert second["refresh"] != first["refresh"]
     data_of(client_for(token=second["token"]).get(ME))
     # The rotated-out refresh token is blacklisted.
-    assert_error(anon_client.post(REFRESH, {"refresh": first["refresh"]}, format="json"), 401, "authentication_failed")
+    assert_error(
+        anon_client.post(REFRESH, {"refresh": first["refresh"]}, format="json"), 401, "authentication_failed"
+    )
     assert_error(anon_client.post(REFRESH, {}, format="json"), 400, "validation_error")
 
 
@@ -79,7 +88,9 @@ def test_logout_blacklists_refresh_and_revokes_access(anon_client, owner):
     client = client_for(token=pair["token"])
     assert data_of(client.post(LOGOUT, {"refresh": pair["refresh"]}, format="json")) == {"logged_out": True}
     assert_error(client.get(ME), 401, "authentication_failed")
-    assert_error(anon_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json"), 401, "authentication_failed")
+    assert_error(
+        anon_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json"), 401, "authentication_failed"
+    )
 
 
 def test_logout_checks_input_and_owner(anon_client, owner, outsider):
@@ -87,26 +98,36 @@ def test_logout_checks_input_and_owner(anon_client, owner, outsider):
     client = client_for(owner)
     assert_error(client.post(LOGOUT, {"refresh": "garbage"}, format="json"), 400, "validation_error")
     others = data_of(login(anon_client, username="mallory"))
-    assert_error(client.post(LOGOUT, {"refresh": others["refresh"]}, format="json"), 403, "insufficient_permissions")
+    assert_error(
+        client.post(LOGOUT, {"refresh": others["refresh"]}, format="json"), 403, "insufficient_permissions"
+    )
 
 
 def test_me_lists_organizations_and_header_picks_one(owner, umbrella):
     Membership.objects.create(user=owner, organization=umbrella, role=Role.VIEWER)
     client = client_for(owner)
     me = data_of(client.get(ME))
-    assert [(o["name"], o["role"]) for o in me["organizations"]] == [("Acme", "owner"), ("Umbrella", "viewer")]
+    assert [(o["name"], o["role"]) for o in me["organizations"]] == [
+        ("Acme", "owner"),
+        ("Umbrella", "viewer"),
+    ]
     assert me["organization"]["name"] == "Acme"
     picked = data_of(client.get(ME, HTTP_X_ORGANIZATION=str(umbrella.pk)))
     assert picked["organization"] == {**picked["organization"], "name": "Umbrella", "role": "viewer"}
     # As a viewer in Umbrella, writes there are refused while they work in Acme.
-    assert_error(client.post("/api/v1/projects", {"name": "p"}, format="json", HTTP_X_ORGANIZATION=str(umbrella.pk)),
-                 403, "insufficient_permissions")
+    assert_error(
+        client.post("/api/v1/projects", {"name": "p"}, format="json", HTTP_X_ORGANIZATION=str(umbrella.pk)),
+        403,
+        "insufficient_permissions",
+    )
     assert data_of(client.post("/api/v1/projects", {"name": "p"}, format="json"), 201)
 
 
 def test_header_for_a_foreign_or_bad_organization(owner, umbrella):
     client = client_for(owner)
-    assert_error(client.get("/api/v1/projects", HTTP_X_ORGANIZATION=str(umbrella.pk)), 403, "insufficient_permissions")
+    assert_error(
+        client.get("/api/v1/projects", HTTP_X_ORGANIZATION=str(umbrella.pk)), 403, "insufficient_permissions"
+    )
     assert_error(client.get("/api/v1/projects", HTTP_X_ORGANIZATION="acme"), 400, "validation_error")
 
 

@@ -19,13 +19,19 @@ def test_create_shows_the_key_once_and_stores_a_hash(owner_client):
 
 
 def test_key_authenticates_and_records_use(owner_client):
-    raw = data_of(owner_client.post(URL, {"name": "ci", "scope": "read"}, format="json"), 201)["api_key"]["key"]
+    raw = data_of(owner_client.post(URL, {"name": "ci", "scope": "read"}, format="json"), 201)["api_key"][
+        "key"
+    ]
     assert data_of(client_for(token=raw).get("/api/v1/projects"))["projects"] == []
     assert ApiKey.objects.get().last_used_at is not None
 
 
 def test_read_key_cannot_write_and_revoked_key_stops(owner_client, read_key, read_key_client):
-    assert_error(read_key_client.post("/api/v1/projects", {"name": "x"}, format="json"), 403, "insufficient_permissions")
+    assert_error(
+        read_key_client.post("/api/v1/projects", {"name": "x"}, format="json"),
+        403,
+        "insufficient_permissions",
+    )
     api_key, _ = read_key
     assert owner_client.delete(f"{URL}/{api_key.pk}").status_code == 204
     assert ApiKey.objects.get(pk=api_key.pk).revoked_at is not None
@@ -35,7 +41,9 @@ def test_read_key_cannot_write_and_revoked_key_stops(owner_client, read_key, rea
 
 
 def test_bad_input(owner_client):
-    error = assert_error(owner_client.post(URL, {"name": "x", "scope": "root"}, format="json"), 400, "validation_error")
+    error = assert_error(
+        owner_client.post(URL, {"name": "x", "scope": "root"}, format="json"), 400, "validation_error"
+    )
     assert "scope" in error["details"]
     assert_error(owner_client.post(URL, {"scope": "read"}, format="json"), 400, "validation_error")
     assert not ApiKey.objects.exists()

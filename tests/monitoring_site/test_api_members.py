@@ -10,31 +10,56 @@ def url(org, user_id=None):
 
 def test_list_members(viewer_client, acme, owner, teammate, viewer):
     members = data_of(viewer_client.get(url(acme)))["members"]
-    assert {(m["username"], m["role"]) for m in members} == {("alice", "owner"), ("bob", "member"), ("carol", "viewer")}
+    assert {(m["username"], m["role"]) for m in members} == {
+        ("alice", "owner"),
+        ("bob", "member"),
+        ("carol", "viewer"),
+    }
 
 
 def test_add_existing_and_new_users(admin_client, acme, db):
     make_user("erin")
     added = data_of(admin_client.post(url(acme), {"username": "erin", "role": "viewer"}, format="json"), 201)
     assert added["member"]["username"] == "erin" and added["member"]["role"] == "viewer"
-    data_of(admin_client.post(url(acme), {"username": "frank", "password": PASSWORD, "role": "member"}, format="json"), 201)
+    data_of(
+        admin_client.post(
+            url(acme), {"username": "frank", "password": PASSWORD, "role": "member"}, format="json"
+        ),
+        201,
+    )
     assert get_user_model().objects.get(username="frank").check_password(PASSWORD)
-    assert data_of(client_for(token=None).post("/api/v1/auth/login", {"username": "frank", "password": PASSWORD}, format="json"))
+    assert data_of(
+        client_for(token=None).post(
+            "/api/v1/auth/login", {"username": "frank", "password": PASSWORD}, format="json"
+        )
+    )
 
 
 def test_bad_input(admin_client, acme, teammate):
-    error = assert_error(admin_client.post(url(acme), {"username": "ghost"}, format="json"), 400, "validation_error")
+    error = assert_error(
+        admin_client.post(url(acme), {"username": "ghost"}, format="json"), 400, "validation_error"
+    )
     assert "username" in error["details"]
-    error = assert_error(admin_client.post(url(acme), {"username": "weak", "password": "123"}, format="json"), 400, "validation_error")
+    error = assert_error(
+        admin_client.post(url(acme), {"username": "weak", "password": "123"}, format="json"),
+        400,
+        "validation_error",
+    )
     assert "password" in error["details"]
-    assert_error(admin_client.post(url(acme), {"username": "bob", "role": "king"}, format="json"), 400, "validation_error")
+    assert_error(
+        admin_client.post(url(acme), {"username": "bob", "role": "king"}, format="json"),
+        400,
+        "validation_error",
+    )
     assert_error(admin_client.post(url(acme), {"username": "bob"}, format="json"), 409, "already_member")
     assert not get_user_model().objects.filter(username__in=["ghost", "weak"]).exists()
 
 
 def test_members_and_viewers_cannot_manage(member_client, viewer_client, acme, teammate):
     for client in (member_client, viewer_client):
-        assert_error(client.post(url(acme), {"username": "bob"}, format="json"), 403, "insufficient_permissions")
+        assert_error(
+            client.post(url(acme), {"username": "bob"}, format="json"), 403, "insufficient_permissions"
+        )
         assert_error(client.delete(url(acme, teammate.pk)), 403, "insufficient_permissions")
 
 
@@ -59,7 +84,11 @@ def test_change_role_and_remove(admin_client, acme, teammate):
 
 
 def test_only_owners_touch_owners(admin_client, owner_client, acme, owner, teammate):
-    assert_error(admin_client.patch(url(acme, teammate.pk), {"role": "owner"}, format="json"), 403, "insufficient_permissions")
+    assert_error(
+        admin_client.patch(url(acme, teammate.pk), {"role": "owner"}, format="json"),
+        403,
+        "insufficient_permissions",
+    )
     assert_error(admin_client.delete(url(acme, owner.pk)), 403, "insufficient_permissions")
     data_of(owner_client.patch(url(acme, teammate.pk), {"role": "owner"}, format="json"))
     assert Membership.objects.get(user=teammate).role == "owner"

@@ -69,10 +69,20 @@ def test_schema_describes_endpoints_and_the_envelope(anon_client):
     schema = yaml.safe_load(response.content)
     paths = schema["paths"]
     for path in [
-        "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/me",
-        "/api/v1/organizations", "/api/v1/organizations/{id}", "/api/v1/organizations/{organization_pk}/members",
-        "/api/v1/organizations/{organization_pk}/members/{user_id}", "/api/v1/api-keys", "/api/v1/api-keys/{id}",
-        "/api/v1/projects", "/api/v1/projects/{id}", "/api/v1/config", "/api/v1/health",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/me",
+        "/api/v1/organizations",
+        "/api/v1/organizations/{id}",
+        "/api/v1/organizations/{organization_pk}/members",
+        "/api/v1/organizations/{organization_pk}/members/{user_id}",
+        "/api/v1/api-keys",
+        "/api/v1/api-keys/{id}",
+        "/api/v1/projects",
+        "/api/v1/projects/{id}",
+        "/api/v1/config",
+        "/api/v1/health",
     ]:
         assert path in paths, path
     project = paths["/api/v1/projects/{id}"]["get"]["responses"]
@@ -94,4 +104,8 @@ def test_swagger_ui_is_served_offline(anon_client, settings):
     response = anon_client.get("/api/docs")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "swagger-ui" in html and "cdn" not in html.lower() and "http://" not in html.replace("http://testserver", "")
+    assert (
+        "swagger-ui" in html
+        and "cdn" not in html.lower()
+        and "http://" not in html.replace("http://testserver", "")
+    )

@@ -25,11 +25,15 @@ def test_create_bad_input_and_api_key(owner_client, write_key_client):
 def test_retrieve_and_outsider(owner_client, outsider_client, acme):
     assert data_of(owner_client.get(f"{URL}/{acme.pk}"))["organization"]["name"] == "Acme"
     assert_error(outsider_client.get(f"{URL}/{acme.pk}"), 404, "not_found")
-    assert_error(outsider_client.patch(f"{URL}/{acme.pk}", {"name": "Pwned"}, format="json"), 404, "not_found")
+    assert_error(
+        outsider_client.patch(f"{URL}/{acme.pk}", {"name": "Pwned"}, format="json"), 404, "not_found"
+    )
 
 
 def test_rename_needs_admin(owner_client, member_client, acme):
-    assert_error(member_client.patch(f"{URL}/{acme.pk}", {"name": "X"}, format="json"), 403, "insufficient_permissions")
+    assert_error(
+        member_client.patch(f"{URL}/{acme.pk}", {"name": "X"}, format="json"), 403, "insufficient_permissions"
+    )
     data = data_of(owner_client.patch(f"{URL}/{acme.pk}", {"name": "Acme Corp"}, format="json"))
     assert data["organization"]["name"] == "Acme Corp"
 

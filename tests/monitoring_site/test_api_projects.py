@@ -27,7 +27,9 @@ def test_bad_token_is_401(acme):
 
 
 def test_create_list_retrieve_update_delete(owner_client):
-    created = data_of(owner_client.post(URL, {"name": "payments", "description": "card flows"}, format="json"), 201)
+    created = data_of(
+        owner_client.post(URL, {"name": "payments", "description": "card flows"}, format="json"), 201
+    )
     project = created["project"]
     assert project["name"] == "payments"
     listed = data_of(owner_client.get(URL))
@@ -42,7 +44,9 @@ def test_create_list_retrieve_update_delete(owner_client):
 def test_bad_input_is_400_and_changes_nothing(owner_client):
     error = assert_error(owner_client.post(URL, {"name": ""}, format="json"), 400, "validation_error")
     assert "name" in error["details"]
-    assert_error(owner_client.post(URL, "{not json", content_type="application/json"), 400, "validation_error")
+    assert_error(
+        owner_client.post(URL, "{not json", content_type="application/json"), 400, "validation_error"
+    )
     assert not Project.objects.exists()
 
 
@@ -81,8 +85,12 @@ def test_pagination(owner_client, projects):
     page = data_of(owner_client.get(URL, {"page": 2, "per_page": 10, "sort": "name:asc"}))
     assert [p["name"] for p in page["projects"]] == [f"proj-{i:02d}" for i in range(10, 20)]
     assert page["pagination"] == {
-        "current_page": 2, "per_page": 10, "total_pages": 3, "total_items": 30,
-        "has_next": True, "has_previous": True,
+        "current_page": 2,
+        "per_page": 10,
+        "total_pages": 3,
+        "total_items": 30,
+        "has_next": True,
+        "has_previous": True,
     }
     default = data_of(owner_client.get(URL))
     assert len(default["projects"]) == 25
@@ -95,7 +103,9 @@ def test_pagination(owner_client, projects):
 
 
 def test_sort(owner_client, projects):
-    names = [p["name"] for p in data_of(owner_client.get(URL, {"sort": "name:desc", "per_page": 3}))["projects"]]
+    names = [
+        p["name"] for p in data_of(owner_client.get(URL, {"sort": "name:desc", "per_page": 3}))["projects"]
+    ]
     assert names == ["proj-29", "proj-28", "proj-27"]
     error = assert_error(owner_client.get(URL, {"sort": "secret:asc"}), 400, "validation_error")
     assert "Allowed fields" in error["details"]["sort"][0]

@@ -39,7 +39,17 @@ def test_dashboard_login_is_rate_limited(client, owner):
 
 def test_overview_shows_navigation_health_and_live_list(browser):
     page = browser.get("/").content.decode()
-    for label in ["Monitors", "Heartbeats", "Incidents", "Status pages", "Alerts", "Jobs", "Agents", "Logs", "Settings"]:
+    for label in [
+        "Monitors",
+        "Heartbeats",
+        "Incidents",
+        "Status pages",
+        "Alerts",
+        "Jobs",
+        "Agents",
+        "Logs",
+        "Settings",
+    ]:
         assert label in page
     assert 'id="live-events"' in page and "monitoring_site/live.js" in page
     assert "channel_layer" in page and "database" in page

@@ -79,7 +79,9 @@ async def test_events_of_unsubscribed_topics_are_not_sent(acme, owner_token):
 
 async def test_api_key_can_subscribe(acme, read_key):
     communicator = await subscribe(read_key[1], ["alert.updates"])
-    await database_sync_to_async(publish)(acme, "alert.updates", "monitoring.alert_triggered", {"alert": {"id": 1}})
+    await database_sync_to_async(publish)(
+        acme, "alert.updates", "monitoring.alert_triggered", {"alert": {"id": 1}}
+    )
     assert (await communicator.receive_json_from(timeout=5))["event"] == "monitoring.alert_triggered"
     await communicator.disconnect()
 
@@ -119,7 +121,11 @@ def _session_cookie(owner) -> str:
 
 async def test_dashboard_session_from_same_origin(acme, owner):
     cookie = await database_sync_to_async(_session_cookie)(owner)
-    headers = [(b"cookie", f"sessionid={cookie}".encode()), (b"origin", b"http://testserver"), (b"host", b"testserver")]
+    headers = [
+        (b"cookie", f"sessionid={cookie}".encode()),
+        (b"origin", b"http://testserver"),
+        (b"host", b"testserver"),
+    ]
     communicator = await connect(headers)
     await communicator.send_json_to({"subscribe": ["monitor.status"]})
     assert (await communicator.receive_json_from(timeout=5))["type"] == "subscribed"
@@ -130,7 +136,11 @@ async def test_dashboard_session_from_same_origin(acme, owner):
 
 async def test_session_from_another_origin_is_ignored(acme, owner):
     cookie = await database_sync_to_async(_session_cookie)(owner)
-    headers = [(b"cookie", f"sessionid={cookie}".encode()), (b"origin", b"http://evil.example"), (b"host", b"testserver")]
+    headers = [
+        (b"cookie", f"sessionid={cookie}".encode()),
+        (b"origin", b"http://evil.example"),
+        (b"host", b"testserver"),
+    ]
     communicator = await connect(headers)
     await communicator.send_json_to({"subscribe": ["monitor.status"]})
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}

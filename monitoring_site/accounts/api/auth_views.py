@@ -41,10 +41,12 @@ class PublicAuthView(APIView):
 
 
 class LoginView(PublicAuthView):
-
     @extend_schema(
-        tags=["auth"], request=LoginSerializer, responses={200: LoginResultSerializer, 429: RATE_LIMITED},
-        summary="Exchange a username and password for a JWT pair", auth=[],
+        tags=["auth"],
+        request=LoginSerializer,
+        responses={200: LoginResultSerializer, 429: RATE_LIMITED},
+        summary="Exchange a username and password for a JWT pair",
+        auth=[],
     )
     def post(self, request):
         form = LoginSerializer(data=request.data)
@@ -56,14 +58,16 @@ class LoginView(PublicAuthView):
             ratelimit.login_failure_record(username=username)
             raise AuthenticationFailed("Invalid username or password.")
         ratelimit.login_failures_clear(username=username)
-        update_last_login(None, user)
+        update_last_login(type(user), user)
         return Response({**token_pair_for(user), "username": user.get_username()})
 
 
 class RefreshView(PublicAuthView):
-
     @extend_schema(
-        tags=["auth"], request=RefreshSerializer, responses={200: TokenPairSerializer}, auth=[],
+        tags=["auth"],
+        request=RefreshSerializer,
+        responses={200: TokenPairSerializer},
+        auth=[],
         summary="Trade a refresh token for a new pair (the old refresh token is blacklisted)",
     )
     def post(self, request):
@@ -80,7 +84,9 @@ class LogoutView(APIView):
     permission_classes = [UserOnly]
 
     @extend_schema(
-        tags=["auth"], request=RefreshSerializer, responses={200: LogoutResultSerializer},
+        tags=["auth"],
+        request=RefreshSerializer,
+        responses={200: LogoutResultSerializer},
         summary="Blacklist the refresh token and revoke the access token of this request",
     )
     def post(self, request):
@@ -101,10 +107,14 @@ class LogoutView(APIView):
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["auth"], responses={200: MeSerializer}, summary="Who am I, and in which organizations")
+    @extend_schema(
+        tags=["auth"], responses={200: MeSerializer}, summary="Who am I, and in which organizations"
+    )
     def get(self, request):
         api_key = request.auth if isinstance(request.auth, ApiKey) else None
-        tenant = request_tenant(request) if api_key or selectors.memberships_of(request.user).exists() else None
+        tenant = (
+            request_tenant(request) if api_key or selectors.memberships_of(request.user).exists() else None
+        )
         organizations = []
         if api_key is None:
             for membership in selectors.memberships_of(request.user):

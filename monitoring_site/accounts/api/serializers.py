@@ -33,7 +33,16 @@ class LogoutResultSerializer(serializers.Serializer):
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = get_user_model()
-        fields = ["id", "username", "email", "first_name", "last_name", "is_staff", "last_login", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "is_staff",
+            "last_login",
+            "date_joined",
+        ]
         read_only_fields = fields
 
 
@@ -80,7 +89,10 @@ class MemberCreateSerializer(serializers.Serializer):
         r"^[\w.@+-]+\Z", max_length=150, help_text="An existing user, or a new one to create."
     )
     password = serializers.CharField(
-        required=False, allow_blank=False, trim_whitespace=False, max_length=256,
+        required=False,
+        allow_blank=False,
+        trim_whitespace=False,
+        max_length=256,
         help_text="Creates the user with this password when the username is new.",
     )
     email = serializers.EmailField(required=False, help_text="Stored on a newly created user.")
@@ -99,8 +111,15 @@ class ApiKeySerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiKey
         fields = [
-            "id", "name", "scope", "display_prefix", "is_active", "created_by", "created_at",
-            "last_used_at", "revoked_at",
+            "id",
+            "name",
+            "scope",
+            "display_prefix",
+            "is_active",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
         ]
         read_only_fields = ["id", "display_prefix", "created_at", "last_used_at", "revoked_at"]
 

@@ -1,7 +1,12 @@
 from django.urls import path
 
 from monitoring_site.accounts.api import auth_views
-from monitoring_site.accounts.api.views import ApiKeyViewSet, MemberViewSet, OrganizationViewSet, ProjectViewSet
+from monitoring_site.accounts.api.views import (
+    ApiKeyViewSet,
+    MemberViewSet,
+    OrganizationViewSet,
+    ProjectViewSet,
+)
 from monitoring_site.api.routers import ApiRouter
 
 router = ApiRouter()

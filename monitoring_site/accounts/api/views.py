@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.contrib.auth.models import User
 from django.db.models import OuterRef, Subquery, Value
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.permissions import SAFE_METHODS
@@ -65,14 +68,16 @@ class OrganizationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Te
             return Organization.objects.none()
         tenant = self.tenant
         if tenant.api_key is not None:
-            return Organization.objects.filter(pk=tenant.organization.pk).annotate(caller_role=Value(tenant.role))
-        role = Membership.objects.filter(organization=OuterRef("pk"), user_id=self.request.user.pk).values("role")
-        return Organization.objects.filter(memberships__user_id=self.request.user.pk).annotate(
-            caller_role=Subquery(role[:1])
-        )
+            organizations = Organization.objects.filter(pk=tenant.organization.pk)
+            return organizations.annotate(caller_role=Value(tenant.role))  # type: ignore[no-redef]
+        user_id = self.request.user.pk or 0
+        role = Membership.objects.filter(organization=OuterRef("pk"), user_id=user_id).values("role")[:1]
+        organizations = Organization.objects.filter(memberships__user_id=user_id)
+        return organizations.annotate(caller_role=Subquery(role))  # type: ignore[no-redef]
 
     def perform_create(self, serializer):
-        organization = services.organization_create(name=serializer.validated_data["name"], owner=self.request.user)
+        owner = cast(User, self.request.user)
+        organization = services.organization_create(name=serializer.validated_data["name"], owner=owner)
         organization.caller_role = Role.OWNER
         return organization
 
@@ -115,7 +120,9 @@ class MemberViewSet(PathOrganizationMixin, ListMixin, CreateMixin, UpdateMixin, 
 
     def perform_create(self, serializer):
         tenant = self.tenant
-        return services.membership_add(organization=tenant.organization, by=tenant, **serializer.validated_data)
+        return services.membership_add(
+            organization=tenant.organization, by=tenant, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         return services.membership_change_role(
@@ -153,10 +160,11 @@ class ApiKeyViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, TenantV
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         api_key, raw = services.api_key_create(
-            organization=self.tenant.organization, created_by=request.user, **serializer.validated_data
+            organization=self.tenant.organization,
+            created_by=cast(User, request.user),
+            **serializer.validated_data,
         )
-        api_key.key = raw
-        return Response({"api_key": ApiKeyCreatedSerializer(api_key).data}, status=201)
+        return Response({"api_key": {**ApiKeySerializer(api_key).data, "key": raw}}, status=201)
 
     def perform_destroy(self, instance):
         services.api_key_revoke(api_key=instance)

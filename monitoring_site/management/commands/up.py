@@ -59,19 +59,55 @@ class Command(BaseCommand):
         if supervisor.stopping:
             return 0
 
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "VAR_DIR": str(settings.VAR_DIR),
-               "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "monitoring_site.settings")}
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "VAR_DIR": str(settings.VAR_DIR),
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "monitoring_site.settings"),
+        }
         python = sys.executable
         host, port = options["host"], options["port"]
-        supervisor.spawn("web", [
-            python, "-m", "uvicorn", "monitoring_site.asgi:application", "--host", host, "--port", str(port),
-            "--lifespan", "off", "--timeout-graceful-shutdown", "5", "--log-level", "warning",
-        ], env)
-        supervisor.spawn("worker", [
-            python, "-m", "celery", "-A", "monitoring_site", "worker", "--loglevel", "INFO",
-            "--concurrency", str(options["concurrency"]), "--hostname", f"worker-{os.getpid()}@{socket.gethostname()}",
-        ], env)
-        supervisor.spawn("beat", [python, "-m", "celery", "-A", "monitoring_site", "beat", "--loglevel", "INFO"], env)
+        supervisor.spawn(
+            "web",
+            [
+                python,
+                "-m",
+                "uvicorn",
+                "monitoring_site.asgi:application",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--lifespan",
+                "off",
+                "--timeout-graceful-shutdown",
+                "5",
+                "--log-level",
+                "warning",
+            ],
+            env,
+        )
+        supervisor.spawn(
+            "worker",
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "monitoring_site",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                str(options["concurrency"]),
+                "--hostname",
+                f"worker-{os.getpid()}@{socket.gethostname()}",
+            ],
+            env,
+        )
+        supervisor.spawn(
+            "beat", [python, "-m", "celery", "-A", "monitoring_site", "beat", "--loglevel", "INFO"], env
+        )
 
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         url = f"http://{shown_host}:{port}"
@@ -82,7 +118,9 @@ class Command(BaseCommand):
             f"  Admin user: {user.get_username()}",
         ]
         if password:
-            lines.append(f"  Password:   {password}   (generated; shown this once, change it after logging in)")
+            lines.append(
+                f"  Password:   {password}   (generated; shown this once, change it after logging in)"
+            )
         elif env_str("ADMIN_PASSWORD"):
             lines.append("  Password:   the one in ADMIN_PASSWORD")
         lines += ["  Stop with Ctrl-C.", ""]
