@@ -97,8 +97,15 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Under ASGI, Django's persistent connections pile up per thread; a psycopg pool per process is the
+        # supported way to reuse connections (Django 5.1+). CONN_MAX_AGE must stay 0 with it.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN_SIZE", 1, minimum=0),
+            "max_size": env_int("DB_POOL_MAX_SIZE", 8, minimum=1),
+            "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1),
+        }
 else:
     DATABASES = {
         "default": {

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=env_str("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=env_int("PORT", 8000, minimum=1))
         parser.add_argument("--concurrency", type=int, default=settings.CELERY_WORKER_CONCURRENCY)
+        parser.add_argument("--web-workers", type=int, default=env_int("WEB_CONCURRENCY", 2, minimum=1))
 
     def handle(self, *args, **options):
         supervisor = Supervisor(say=lambda text: self.stdout.write(text))
@@ -84,6 +85,9 @@ class Command(BaseCommand):
                 "5",
                 "--log-level",
                 "warning",
+                # Django runs sync views on one thread per process, so web concurrency comes from processes.
+                "--workers",
+                str(options["web_workers"]),
             ],
             env,
         )
