@@ -16,7 +16,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection
 
-from monitoring_site.redis_client import get_redis, key
+from monitoring_site.redis_client import get_redis, get_text, key
 
 OK = "ok"
 ERROR = "error"
@@ -67,7 +67,7 @@ def _workers() -> dict[str, Any]:
     now = time.time()
     workers = []
     for name in client.scan_iter(match=key("health", "worker", "*"), count=200):
-        stamp = client.get(name)
+        stamp = get_text(name)
         if stamp is not None:
             age = now - float(stamp)
             if age <= settings.HEALTH_WORKER_MAX_AGE:
@@ -78,7 +78,7 @@ def _workers() -> dict[str, Any]:
 
 
 def _scheduler() -> dict[str, Any]:
-    stamp = get_redis().get(key("health", "scheduler"))
+    stamp = get_text(key("health", "scheduler"))
     if stamp is None:
         return {"status": ERROR, "error": "the scheduler (celery beat) has never reported"}
     age = round(time.time() - float(stamp), 1)

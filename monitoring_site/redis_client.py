@@ -7,6 +7,7 @@ processes must know (``scan`` over worker heartbeats), which the cache's key man
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -22,3 +23,14 @@ def get_redis() -> redis.Redis:
 def key(*parts: str) -> str:
     """A Redis key in the platform's namespace: ``key("health", "beat")`` -> ``msp:health:beat``."""
     return ":".join([settings.REDIS_KEY_PREFIX, *parts])
+
+
+def get_text(name: str) -> str | None:
+    """GET as text. (redis-py's sync client is typed as possibly awaitable; this narrows it.)"""
+    value: Any = get_redis().get(name)
+    return None if value is None else str(value)
+
+
+def exists(name: str) -> bool:
+    count: Any = get_redis().exists(name)
+    return int(count) > 0

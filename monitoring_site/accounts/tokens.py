@@ -12,7 +12,7 @@ from typing import Any
 
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from monitoring_site.redis_client import get_redis, key
+from monitoring_site.redis_client import exists, get_redis, key
 
 
 def _expiry(token) -> str:
@@ -36,4 +36,4 @@ def access_token_revoke(token: AccessToken) -> None:
 
 
 def access_token_is_revoked(jti: str | None) -> bool:
-    return bool(jti) and get_redis().exists(key("jwt-denylist", str(jti))) > 0
+    return bool(jti) and exists(key("jwt-denylist", str(jti)))
