@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,19 @@ import websockets
 from tests.e2e.platform import ADMIN_PASSWORD, processes_with_env
 
 pytestmark = [pytest.mark.e2e]
+
+EXPIRED_TOKEN_THEN_FLUSH = """
+from datetime import timedelta
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from monitoring_site.accounts.tasks import flush_expired_tokens
+OutstandingToken.objects.create(jti="e2e-expired", token="x", expires_at=timezone.now() - timedelta(days=1))
+flush_expired_tokens.delay()
+"""
+COUNT_TOKENS = (
+    "from rest_framework_simplejwt.token_blacklist.models import OutstandingToken; "
+    "print(OutstandingToken.objects.filter(jti='e2e-expired').count())"
+)
 
 
 async def _next_event(url: str, token: str, publish) -> dict:
@@ -60,6 +74,16 @@ def test_up_runs_the_whole_platform_and_stops_cleanly(platform):
 
     static = httpx.get(f"{platform.url}/static/monitoring_site/live.js")
     assert static.status_code == 200 and "WebSocket" in static.text
+
+    # A task sent through the broker runs on the worker: an expired refresh token gets flushed.
+    platform.manage("shell", "-c", EXPIRED_TOKEN_THEN_FLUSH)
+    deadline = time.monotonic() + 60
+    while platform.manage("shell", "-c", COUNT_TOKENS).stdout.strip().splitlines()[-1] != "0":
+        assert time.monotonic() < deadline, platform.log()
+        time.sleep(0.5)
+
+    if platform.database is None:  # embedded mode: SQLite in WAL mode
+        assert (platform.var_dir / "db.sqlite3-wal").exists()
 
     children = processes_with_env(platform.marker)
     assert len(children) >= 4, platform.log()  # redis (embedded) or none, web, worker (+ pool), beat

@@ -68,3 +68,12 @@ def test_last_used_is_written_at_most_once_a_minute(read_key, read_key_client, d
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
     with django_assert_max_num_queries(3):  # key lookup, count, page: no UPDATE
         read_key_client.get("/api/v1/projects")
+
+
+def test_list_query_count_is_bounded(acme, owner, owner_client, django_assert_max_num_queries):
+    from monitoring_site.accounts.services import api_key_create
+
+    for i in range(15):
+        api_key_create(organization=acme, name=f"k{i}", scope="read", created_by=owner)
+    with django_assert_max_num_queries(4):
+        assert data_of(owner_client.get(URL))["pagination"]["total_items"] == 15

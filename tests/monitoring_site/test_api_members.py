@@ -98,3 +98,10 @@ def test_last_owner_stays(owner_client, acme, owner):
     assert_error(owner_client.patch(url(acme, owner.pk), {"role": "admin"}, format="json"), 409, "last_owner")
     assert_error(owner_client.delete(url(acme, owner.pk)), 409, "last_owner")
     assert Membership.objects.get(user=owner).role == "owner"
+
+
+def test_list_query_count_is_bounded(owner_client, acme, django_assert_max_num_queries):
+    for i in range(15):
+        Membership.objects.create(user=make_user(f"user{i}"), organization=acme, role="viewer")
+    with django_assert_max_num_queries(5):
+        assert data_of(owner_client.get(url(acme)))["pagination"]["total_items"] == 16

@@ -46,3 +46,12 @@ def test_api_key_reads_its_organization(read_key_client, acme, umbrella):
 
 def test_no_token(anon_client):
     assert_error(anon_client.get(URL), 401, "authentication_failed")
+
+
+def test_list_query_count_is_bounded(owner, owner_client, django_assert_max_num_queries):
+    from monitoring_site.accounts.services import organization_create
+
+    for i in range(10):
+        organization_create(name=f"org {i}", owner=owner)
+    with django_assert_max_num_queries(4):
+        assert data_of(owner_client.get(URL))["pagination"]["total_items"] == 11
