@@ -10,4 +10,5 @@ urlpatterns = [
     path("health", HealthView.as_view(), name="health"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("", include("monitoring_site.accounts.api.urls")),
+    path("", include("alerts.api.urls")),
 ]

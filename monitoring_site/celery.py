@@ -16,6 +16,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "alerts-deliveries-sweep": {"task": "alerts.deliveries_sweep", "schedule": 5.0},
     "flush-expired-tokens": {
         "task": "monitoring_site.accounts.tasks.flush_expired_tokens",
         "schedule": crontab(minute="17", hour="3"),

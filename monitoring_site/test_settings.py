@@ -23,3 +23,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # The test runner manages its own connections; the pool of production settings is exercised by the
 # end-to-end tests, which run `manage.py up` with the real settings.
 DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
+# Tests point webhooks and channels at receivers they start on 127.0.0.1; the policy itself is tested with
+# this overridden back to False.
+ALLOW_PRIVATE_WEBHOOK_TARGETS = True

@@ -166,3 +166,11 @@ def data_of(response, status: int = 200):
     assert body["status"] == "success"
     assert "timestamp" in body["meta"]
     return body["data"]
+
+
+@pytest.fixture
+def receiver():
+    from tests.receiver import Receiver
+
+    with Receiver() as running:
+        yield running

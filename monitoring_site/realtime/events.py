@@ -24,10 +24,12 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def build_message(*, topic: str, event: str, data: dict[str, Any]) -> dict[str, Any]:
+def build_message(
+    *, topic: str, event: str, data: dict[str, Any], event_id: str | None = None
+) -> dict[str, Any]:
     return {
         "type": MESSAGE_TYPE,
-        "id": str(uuid.uuid4()),
+        "id": event_id or str(uuid.uuid4()),
         "topic": topic,
         "event": event,
         "data": _jsonable(data),
@@ -47,12 +49,14 @@ def send_now(organization_id: int, message: dict[str, Any]) -> None:
         logger.warning("realtime publish of %s failed", message["event"], exc_info=True)
 
 
-def publish(organization: Any, topic: str, event: str, data: dict[str, Any]) -> str:
+def publish(
+    organization: Any, topic: str, event: str, data: dict[str, Any], *, event_id: str | None = None
+) -> str:
     """Send ``event`` on ``topic`` to the organization's WebSocket subscribers once the current transaction
     commits (at once outside a transaction). ``organization`` is an Organization or its id. Returns the
     event id."""
     organization_id = getattr(organization, "pk", organization)
     group_name(organization_id, topic)  # fails loudly on an unknown topic, before anything is queued
-    message = build_message(topic=topic, event=event, data=data)
+    message = build_message(topic=topic, event=event, data=data, event_id=event_id)
     transaction.on_commit(lambda: send_now(organization_id, message))
     return message["id"]

@@ -1,0 +1,77 @@
+"""Notification channels: create, change, test."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from django.utils import timezone
+
+from alerts.models import NotificationChannel
+from alerts.transports import TRANSPORTS, Notification, TransportError
+from monitoring_site import outbound_http
+from monitoring_site.accounts.models import Organization
+from monitoring_site.errors import RuleViolation
+
+
+def _transport(kind: str):
+    if kind not in TRANSPORTS:
+        raise RuleViolation(
+            "Unknown channel type.", details={"type": [f"Use one of {', '.join(TRANSPORTS)}."]}
+        )
+    return TRANSPORTS[kind]
+
+
+def channel_create(*, organization: Organization, name: str, kind: str, config: Any) -> NotificationChannel:
+    cleaned = _transport(kind).clean_config(config)
+    return NotificationChannel.objects.create(organization=organization, name=name, kind=kind, config=cleaned)
+
+
+def channel_update(*, channel: NotificationChannel, **fields: Any) -> NotificationChannel:
+    """Change name, config or is_enabled; enabling a disabled channel clears the reason it was disabled."""
+    kind = fields.pop("kind", channel.kind)
+    if "config" in fields or kind != channel.kind:
+        channel.config = _transport(kind).clean_config(fields.pop("config", channel.config))
+        channel.kind = kind
+    for name, value in fields.items():
+        setattr(channel, name, value)
+    if fields.get("is_enabled") is True:
+        channel.disabled_reason, channel.disabled_at = "", None
+    channel.save()
+    return channel
+
+
+def channel_test(*, channel: NotificationChannel, by: str) -> dict[str, Any]:
+    """Send a test message now and say what happened; a permanent error disables the channel."""
+    now = timezone.now()
+    notification = Notification(
+        event_id=f"test-{channel.pk}-{int(now.timestamp())}",
+        event="channel.test",
+        title=f"Test notification from the monitoring platform ({channel.name})",
+        text=f"{by} sent this test to check the channel '{channel.name}'. No action is needed.",
+        body={
+            "event": "channel.test",
+            "timestamp": now.isoformat(),
+            "channel": {"id": channel.pk, "name": channel.name},
+        },
+    )
+
+    async def send() -> int | None:
+        async with outbound_http.async_client() as http:
+            return await TRANSPORTS[channel.kind].send(notification, channel.config, http)
+
+    try:
+        status_code = asyncio.run(send())
+    except TransportError as exc:
+        if exc.permanent:
+            NotificationChannel.objects.filter(pk=channel.pk).update(
+                is_enabled=False, disabled_reason=exc.message[:500], disabled_at=now
+            )
+        return {
+            "delivered": False,
+            "error": exc.message,
+            "permanent": exc.permanent,
+            "status_code": exc.status_code,
+        }
+    NotificationChannel.objects.filter(pk=channel.pk).update(last_delivery_at=now)
+    return {"delivered": True, "error": None, "permanent": False, "status_code": status_code}

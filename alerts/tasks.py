@@ -1,0 +1,34 @@
+"""Thin Celery tasks: each loads ids, calls a service, and copes with rows that are gone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from alerts.services.delivery import deliveries_send
+from alerts.services.events import event_fan_out, events_not_fanned_out
+
+SEND_BATCH = 100
+
+
+@shared_task(name="alerts.event_fan_out")
+def event_fan_out_task(event_id: str) -> int:
+    ids = event_fan_out(event_id=event_id)
+    for start in range(0, len(ids), SEND_BATCH):
+        deliveries_send_task.delay(ids[start : start + SEND_BATCH])
+    return len(ids)
+
+
+@shared_task(name="alerts.deliveries_send")
+def deliveries_send_task(ids: list[int]) -> dict[str, int]:
+    return deliveries_send(ids=ids)
+
+
+@shared_task(name="alerts.deliveries_sweep")
+def deliveries_sweep_task() -> dict[str, int]:
+    """Beat, every few seconds: fan out events whose fan-out was lost, send due retries and expired leases."""
+    for event_id in events_not_fanned_out(older_than=timezone.now() - timedelta(seconds=10)):
+        event_fan_out_task.delay(event_id)
+    return deliveries_send(limit=500)

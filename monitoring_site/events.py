@@ -1,0 +1,81 @@
+"""The domain event bus (DESIGN sections 2 and 6).
+
+A domain emits an event from inside the transaction that made the change. ``emit`` hands the event to every
+registered recorder in that same transaction (the alerts app records it as an outbox row, so a crash after
+the commit can never lose it) and publishes it to WebSocket subscribers once the transaction commits.
+Domains never call each other for reactions; they emit, and subscribers decide.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from monitoring_site.realtime.events import publish
+from monitoring_site.realtime.topics import EVENTS, topic_for_event
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    """One event: ``body`` is exactly what webhooks receive (``{"id", "event", "timestamp", ...}``)."""
+
+    id: uuid.UUID
+    organization_id: int
+    name: str
+    occurred_at: datetime
+    body: dict[str, Any]
+    subject_type: str = ""
+    subject_id: int | None = None
+    channel_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+Recorder = Callable[[DomainEvent], None]
+_recorders: list[Recorder] = []
+
+
+def register_recorder(recorder: Recorder) -> None:
+    """Called by an app's ``ready()``; the recorder runs inside the emitting transaction."""
+    if recorder not in _recorders:
+        _recorders.append(recorder)
+
+
+def emit(
+    organization: Any,
+    name: str,
+    payload: dict[str, Any],
+    *,
+    subject_type: str = "",
+    subject_id: int | None = None,
+    channel_ids: Iterable[int] = (),
+) -> DomainEvent:
+    """Record and publish ``name`` with ``payload`` (the subject objects, e.g. ``{"monitor": {...}}``)."""
+    if name not in EVENTS:
+        raise ValueError(f"unknown event {name!r}; the catalog is in monitoring_site/realtime/topics.py")
+    organization_id = getattr(organization, "pk", organization)
+    event_id = uuid.uuid4()
+    occurred_at = timezone.now()
+    body = {
+        "id": str(event_id),
+        "event": name,
+        "timestamp": occurred_at.isoformat().replace("+00:00", "Z"),
+        **payload,
+    }
+    event = DomainEvent(
+        id=event_id,
+        organization_id=organization_id,
+        name=name,
+        occurred_at=occurred_at,
+        body=body,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        channel_ids=tuple(channel_ids),
+    )
+    for recorder in _recorders:
+        recorder(event)
+    publish(organization_id, topic_for_event(name), name, payload, event_id=str(event_id))
+    return event
