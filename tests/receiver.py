@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -23,6 +24,7 @@ class Receiver:
     def __init__(self):
         self.requests: list[Received] = []
         self.statuses: list[int] = []  # answered in order; 200 once empty
+        self.delay = 0.0  # seconds to wait before answering (to keep deliveries in flight)
         self.lock = threading.Lock()
         receiver = self
 
@@ -30,6 +32,8 @@ class Receiver:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 with receiver.lock:
                     receiver.requests.append(
                         Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)

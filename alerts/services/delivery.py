@@ -26,8 +26,6 @@ from alerts.services.notifications import notification_for
 from alerts.transports import TRANSPORTS, TransportError
 from monitoring_site import outbound_http
 
-LEASE = timedelta(seconds=120)
-
 
 @dataclass
 class Outcome:
@@ -52,7 +50,10 @@ def deliveries_claim(*, now: datetime, ids: list[int] | None = None, limit: int 
         return []
     token = uuid.uuid4()
     Delivery.objects.filter(pk__in=pks).filter(_claimable(now)).update(
-        status=DeliveryStatus.SENDING, lease_token=token, lease_until=now + LEASE, attempts=F("attempts") + 1
+        status=DeliveryStatus.SENDING,
+        lease_token=token,
+        lease_until=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+        attempts=F("attempts") + 1,
     )
     return list(Delivery.objects.filter(lease_token=token).select_related("event", "channel", "webhook"))
 
