@@ -11,4 +11,5 @@ urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("", include("monitoring_site.accounts.api.urls")),
     path("", include("alerts.api.urls")),
+    path("", include("monitoring_site.metrics.api.urls")),
 ]

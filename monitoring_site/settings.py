@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "channels",
     "monitoring_site",
     "monitoring_site.accounts",
+    "monitoring_site.metrics",
     "monitoring_site.dashboard",
     "monitors",
     "alerts",
