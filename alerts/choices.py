@@ -11,6 +11,7 @@ class ChannelKind(models.TextChoices):
 class TargetType(models.TextChoices):
     CHANNEL = "channel", "Notification channel"
     WEBHOOK = "webhook", "Outgoing webhook"
+    EMAIL = "email", "Email recipient (an alert rule's recipients)"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -20,3 +21,27 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"  # permanent error, or retries exhausted
     SUPPRESSED = "suppressed", "Suppressed"  # recorded during a maintenance window, not sent
     SKIPPED = "skipped", "Skipped"  # the target was disabled when its turn came
+
+
+class Operator(models.TextChoices):
+    GT = "gt", ">"
+    GTE = "gte", ">="
+    LT = "lt", "<"
+    LTE = "lte", "<="
+    EQ = "eq", "="
+    NE = "ne", "!="
+
+
+class Severity(models.TextChoices):
+    CRITICAL = "critical", "Critical"
+    WARNING = "warning", "Warning"
+    INFO = "info", "Info"
+
+
+class AlertStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "Resolved"
+
+
+OPEN_ALERT_STATUSES = (AlertStatus.ACTIVE, AlertStatus.ACKNOWLEDGED)

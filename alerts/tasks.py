@@ -7,8 +7,10 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from alerts.services.alerts import alerts_renotify_due
 from alerts.services.delivery import deliveries_send
 from alerts.services.events import event_fan_out, events_not_fanned_out
+from alerts.services.rules import rules_evaluate_due
 
 SEND_BATCH = 100
 
@@ -32,3 +34,13 @@ def deliveries_sweep_task() -> dict[str, int]:
     for event_id in events_not_fanned_out(older_than=timezone.now() - timedelta(seconds=10)):
         event_fan_out_task.delay(event_id)
     return deliveries_send(limit=500)
+
+
+@shared_task(name="alerts.rules_evaluate_due")
+def rules_evaluate_due_task() -> dict[str, int]:
+    return rules_evaluate_due()
+
+
+@shared_task(name="alerts.alerts_renotify_due")
+def alerts_renotify_due_task() -> dict[str, int]:
+    return alerts_renotify_due()

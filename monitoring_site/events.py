@@ -32,6 +32,7 @@ class DomainEvent:
     subject_type: str = ""
     subject_id: int | None = None
     channel_ids: tuple[int, ...] = field(default_factory=tuple)
+    recipients: tuple[str, ...] = field(default_factory=tuple)
 
 
 Recorder = Callable[[DomainEvent], None]
@@ -52,6 +53,7 @@ def emit(
     subject_type: str = "",
     subject_id: int | None = None,
     channel_ids: Iterable[int] = (),
+    recipients: Iterable[str] = (),
 ) -> DomainEvent:
     """Record and publish ``name`` with ``payload`` (the subject objects, e.g. ``{"monitor": {...}}``)."""
     if name not in EVENTS:
@@ -74,6 +76,7 @@ def emit(
         subject_type=subject_type,
         subject_id=subject_id,
         channel_ids=tuple(channel_ids),
+        recipients=tuple(recipients),
     )
     for recorder in _recorders:
         recorder(event)

@@ -23,6 +23,8 @@ class Event(models.Model):
     subject_type = models.CharField(max_length=32, blank=True, default="")
     subject_id = models.BigIntegerField(null=True, blank=True)
     channel_ids = models.JSONField(default=list, help_text="The subject's own notification channels.")
+    recipients = models.JSONField(default=list, help_text="Email addresses notified directly.")
+    in_maintenance = models.BooleanField(default=False, help_text="Recorded during a maintenance window.")
     body = models.JSONField(help_text="Exactly what webhooks receive.")
     occurred_at = models.DateTimeField(default=timezone.now)
     fanned_out_at = models.DateTimeField(null=True, blank=True)
@@ -50,7 +52,8 @@ class Delivery(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     target_type = models.CharField(max_length=16, choices=TargetType.choices)
-    target_key = models.CharField(max_length=40, help_text="channel:<id> or webhook:<id>")
+    target_key = models.CharField(max_length=320, help_text="channel:<id>, webhook:<id> or email:<address>")
+    recipient = models.EmailField(blank=True, default="")
     channel = models.ForeignKey(NotificationChannel, null=True, blank=True, on_delete=models.CASCADE)
     webhook = models.ForeignKey(
         Webhook, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"

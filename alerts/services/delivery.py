@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from alerts.choices import DeliveryStatus, TargetType
+from alerts.choices import ChannelKind, DeliveryStatus, TargetType
 from alerts.models import Delivery, DeliveryAttempt, NotificationChannel, Webhook
 from alerts.services.notifications import notification_for
 from alerts.transports import TRANSPORTS, TransportError
@@ -89,9 +89,12 @@ async def _send_one(delivery: Delivery, http) -> Outcome:
                 error = TransportError(message, permanent=blocked, status_code=result.status_code)
                 return Outcome(result.status_code, result.duration_ms, error)
             return Outcome(result.status_code, result.duration_ms)
-        assert delivery.channel is not None
-        transport = TRANSPORTS[delivery.channel.kind]
-        status = await transport.send(notification_for(delivery.event), delivery.channel.config, http)
+        if delivery.target_type == TargetType.EMAIL:
+            transport, config = TRANSPORTS[ChannelKind.EMAIL], {"to": [delivery.recipient]}
+        else:
+            assert delivery.channel is not None
+            transport, config = TRANSPORTS[delivery.channel.kind], delivery.channel.config
+        status = await transport.send(notification_for(delivery.event), config, http)
         return Outcome(status, round((loop.time() - started) * 1000, 1))
     except TransportError as exc:
         return Outcome(exc.status_code, round((loop.time() - started) * 1000, 1), exc)
@@ -186,11 +189,12 @@ def _target_record(delivery: Delivery, error: TransportError | None, status: str
 def _skip_disabled(deliveries: list[Delivery]) -> list[Delivery]:
     sendable = []
     for delivery in deliveries:
-        target_on = (
-            delivery.channel.is_enabled
-            if delivery.channel
-            else bool(delivery.webhook and delivery.webhook.is_active)
-        )
+        if delivery.channel:
+            target_on = delivery.channel.is_enabled
+        elif delivery.webhook:
+            target_on = delivery.webhook.is_active
+        else:
+            target_on = bool(delivery.recipient)
         if target_on:
             sendable.append(delivery)
         else:

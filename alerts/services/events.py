@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from alerts.choices import DeliveryStatus, TargetType
 from alerts.models import Delivery, Event, NotificationChannel, Webhook
+from alerts.selectors import maintenance_in_effect
 from monitoring_site.events import DomainEvent
 
 
@@ -21,6 +22,7 @@ def event_record(event: DomainEvent) -> None:
         subject_type=event.subject_type,
         subject_id=event.subject_id,
         channel_ids=list(event.channel_ids),
+        recipients=list(event.recipients),
         body=event.body,
         occurred_at=event.occurred_at,
     )
@@ -41,6 +43,18 @@ def _channel_delivery(event: Event, channel: NotificationChannel, status: str) -
     )
 
 
+def _email_delivery(event: Event, address: str, status: str) -> Delivery:
+    return Delivery(
+        event=event,
+        organization_id=event.organization_id,
+        target_type=TargetType.EMAIL,
+        target_key=f"email:{address}",
+        recipient=address,
+        status=status,
+        next_attempt_at=event.occurred_at,
+    )
+
+
 def _webhook_delivery(event: Event, webhook: Webhook) -> Delivery:
     return Delivery(
         event=event,
@@ -55,7 +69,9 @@ def _webhook_delivery(event: Event, webhook: Webhook) -> Delivery:
 def event_fan_out(*, event_id: str, now: datetime | None = None) -> list[int]:
     """Create the event's deliveries (once: a second call finds them made) and return the pending ids.
 
-    Recipients: the subject's own channels and every active webhook subscribed to the event name.
+    Recipients: the subject's own channels and email recipients, and every active webhook subscribed to
+    the event name. Inside a maintenance window the channel and email deliveries are recorded as
+    ``suppressed`` (nobody is paged); webhooks, which feed other systems, still receive the event.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -67,10 +83,20 @@ def event_fan_out(*, event_id: str, now: datetime | None = None) -> list[int]:
                 organization_id=event.organization_id, pk__in=event.channel_ids or []
             )
             webhooks = Webhook.objects.filter(organization_id=event.organization_id, is_active=True)
-            rows = [_channel_delivery(event, c, DeliveryStatus.PENDING) for c in channels]
+            quiet = maintenance_in_effect(
+                organization_id=event.organization_id,
+                subject_type=event.subject_type,
+                subject_id=event.subject_id,
+                at=event.occurred_at,
+            )
+            status = DeliveryStatus.SUPPRESSED if quiet else DeliveryStatus.PENDING
+            rows = [_channel_delivery(event, c, status) for c in channels]
+            rows += [
+                _email_delivery(event, address, status) for address in dict.fromkeys(event.recipients or [])
+            ]
             rows += [_webhook_delivery(event, w) for w in webhooks if w.wants(event.name)]
             Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-            Event.objects.filter(pk=event.pk).update(fanned_out_at=now)
+            Event.objects.filter(pk=event.pk).update(fanned_out_at=now, in_maintenance=quiet)
     return list(
         Delivery.objects.filter(event_id=event_id, status=DeliveryStatus.PENDING).values_list("id", flat=True)
     )

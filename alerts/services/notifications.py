@@ -7,7 +7,7 @@ from typing import Any
 from alerts.models import Event
 from alerts.transports import Notification
 
-SUBJECT_KEYS = ("alert", "monitor", "heartbeat", "incident", "agent", "job", "status_page")
+SUBJECT_KEYS = ("alert", "alert_rule", "monitor", "heartbeat", "incident", "agent", "job", "status_page")
 
 
 def _subject(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
