@@ -1,0 +1,169 @@
+"""Alert rules, alerts and maintenance windows: thin views over ``alerts.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alerts.api.rule_serializers import (
+    AcknowledgeSerializer,
+    AlertRuleSerializer,
+    AlertSerializer,
+    ExtendSerializer,
+    MaintenanceWindowSerializer,
+    ResolveSerializer,
+    RulesReplaceSerializer,
+)
+from alerts.filters import AlertFilter, AlertRuleFilter, MaintenanceWindowFilter
+from alerts.models import Alert, AlertRule, MaintenanceWindow
+from alerts.selectors import alert_summary
+from alerts.services import alerts as alert_services
+from alerts.services import maintenance as maintenance_services
+from alerts.services import rules as rule_services
+from monitoring_site.accounts.choices import Role
+from monitoring_site.api.tenancy import request_tenant
+from monitoring_site.api.viewsets import ListMixin, RetrieveMixin, TenantModelViewSet, TenantViewSet
+
+
+def _rule_data(validated: dict[str, Any]) -> dict[str, Any]:
+    data = dict(validated)
+    if "auto_remediate" in data and data["auto_remediate"] is not None:
+        data["auto_remediate"] = dict(data["auto_remediate"])
+    return data
+
+
+RuleTestResult = inline_serializer(
+    "RuleTestResult",
+    {
+        "rule_id": serializers.IntegerField(),
+        "delivered": serializers.BooleanField(),
+        "results": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+@extend_schema_view(
+    pause=extend_schema(request=None, summary="Stop evaluating the rule"),
+    resume=extend_schema(request=None, summary="Evaluate the rule again"),
+    extend=extend_schema(request=ExtendSerializer, summary="Push expires_at out by hours or to a date"),
+    test=extend_schema(
+        request=None,
+        responses={200: RuleTestResult},
+        summary="Send a test notification to the rule's channels",
+    ),
+)
+class AlertRuleViewSet(TenantModelViewSet):
+    queryset = AlertRule.objects.prefetch_related("channels", "escalation_channels")
+    serializer_class = AlertRuleSerializer
+    envelope_singular, envelope_plural = "alert_rule", "alert_rules"
+    filterset_class = AlertRuleFilter
+    sort_fields = ["id", "name", "severity", "created_at", "last_evaluated_at"]
+    default_sort = "id"
+
+    def perform_create(self, serializer):
+        return rule_services.rule_create(
+            organization=self.tenant.organization, data=_rule_data(serializer.validated_data)
+        )
+
+    def perform_update(self, serializer):
+        return rule_services.rule_update(rule=serializer.instance, data=_rule_data(serializer.validated_data))
+
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        return self.envelope_one(rule_services.rule_pause(rule=self.get_object()))
+
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self.envelope_one(rule_services.rule_resume(rule=self.get_object()))
+
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        form = ExtendSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self.envelope_one(rule_services.rule_extend(rule=self.get_object(), **form.validated_data))
+
+    @action(detail=True, methods=["post"])
+    def test(self, request, pk=None):
+        return Response(rule_services.rule_test(rule=self.get_object(), by=self.tenant.actor))
+
+
+class AlertRulesReplaceView(APIView):
+    write_role = Role.ADMIN  # it deletes every rule not in the request
+
+    @extend_schema(
+        tags=["alerts"],
+        request=RulesReplaceSerializer,
+        responses={200: AlertRuleSerializer(many=True)},
+        summary="Replace the whole rule set (matched by name; idempotent; all or nothing)",
+    )
+    def put(self, request):
+        form = RulesReplaceSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        tenant = request_tenant(request)
+        rules = rule_services.rules_replace(
+            organization=tenant.organization, rules=[_rule_data(r) for r in form.validated_data["rules"]]
+        )
+        return Response({"alert_rules": AlertRuleSerializer(rules, many=True).data})
+
+
+@extend_schema_view(
+    acknowledge=extend_schema(
+        request=AcknowledgeSerializer, summary="Acknowledge: stops repeats and escalation"
+    ),
+    resolve=extend_schema(request=ResolveSerializer, summary="Resolve with a resolution and root cause"),
+)
+class AlertViewSet(ListMixin, RetrieveMixin, TenantViewSet):
+    queryset = Alert.objects.all()
+    serializer_class = AlertSerializer
+    envelope_singular, envelope_plural = "alert", "alerts"
+    filterset_class = AlertFilter
+    sort_fields = ["id", "triggered_at", "last_occurrence", "severity", "status", "occurrence_count"]
+    default_sort = "-triggered_at"
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if isinstance(response.data, dict) and "alerts" in response.data:
+            response.data["summary"] = alert_summary(self.filter_queryset(self.get_queryset()))
+        return response
+
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        form = AcknowledgeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        alert = alert_services.alert_acknowledge(
+            alert=self.get_object(), by=self.tenant.actor, **form.validated_data
+        )
+        return self.envelope_one(alert)
+
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        form = ResolveSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        alert = alert_services.alert_resolve(
+            alert=self.get_object(), by=self.tenant.actor, **form.validated_data
+        )
+        return self.envelope_one(alert)
+
+
+class MaintenanceWindowViewSet(TenantModelViewSet):
+    queryset = MaintenanceWindow.objects.all()
+    serializer_class = MaintenanceWindowSerializer
+    envelope_singular, envelope_plural = "maintenance_window", "maintenance_windows"
+    filterset_class = MaintenanceWindowFilter
+    sort_fields = ["id", "name", "starts_at", "created_at"]
+    default_sort = "id"
+
+    def perform_create(self, serializer):
+        return maintenance_services.maintenance_create(
+            organization=self.tenant.organization, data=dict(serializer.validated_data)
+        )
+
+    def perform_update(self, serializer):
+        return maintenance_services.maintenance_update(
+            window=serializer.instance, data=dict(serializer.validated_data)
+        )
