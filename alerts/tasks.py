@@ -9,30 +9,27 @@ from django.utils import timezone
 
 from alerts.services.alerts import alerts_renotify_due
 from alerts.services.delivery import deliveries_send
-from alerts.services.events import event_fan_out, events_not_fanned_out
+from alerts.services.events import events_fan_out, events_not_fanned_out
 from alerts.services.rules import rules_evaluate_due
 
-SEND_BATCH = 100
+SEND_BATCH = 200
 
 
 @shared_task(name="alerts.event_fan_out")
-def event_fan_out_task(event_id: str) -> int:
-    ids = event_fan_out(event_id=event_id)
+def event_fan_out_task(event_ids: list[str] | str) -> int:
+    """Fan the events out and send what is due right here: no second task hop on the hot path."""
+    ids = events_fan_out(event_ids=[event_ids] if isinstance(event_ids, str) else event_ids)
     for start in range(0, len(ids), SEND_BATCH):
-        deliveries_send_task.delay(ids[start : start + SEND_BATCH])
+        deliveries_send(ids=ids[start : start + SEND_BATCH])
     return len(ids)
-
-
-@shared_task(name="alerts.deliveries_send")
-def deliveries_send_task(ids: list[int]) -> dict[str, int]:
-    return deliveries_send(ids=ids)
 
 
 @shared_task(name="alerts.deliveries_sweep")
 def deliveries_sweep_task() -> dict[str, int]:
     """Beat, every few seconds: fan out events whose fan-out was lost, send due retries and expired leases."""
-    for event_id in events_not_fanned_out(older_than=timezone.now() - timedelta(seconds=10)):
-        event_fan_out_task.delay(event_id)
+    lost = events_not_fanned_out(older_than=timezone.now() - timedelta(seconds=10))
+    if lost:
+        event_fan_out_task.delay(lost)
     return deliveries_send(limit=500)
 
 

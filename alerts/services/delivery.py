@@ -7,13 +7,17 @@ sweeper sends again with the same event id. Outcomes are written only by the hol
 from __future__ import annotations
 
 import asyncio
+import atexit
 import hashlib
 import hmac
 import json
+import os
 import random
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -84,9 +88,8 @@ async def _send_one(delivery: Delivery, http) -> Outcome:
             result = await outbound_http.apost(http, delivery.webhook.url, content=content, headers=headers)
             if not result.ok:
                 # Webhooks retry any non-2xx (the receiver may be deploying); a blocked address never heals.
-                blocked = result.error is not None and "private-address policy" in result.error
                 message = result.error or f"HTTP {result.status_code}: {result.body[:200]}"
-                error = TransportError(message, permanent=blocked, status_code=result.status_code)
+                error = TransportError(message, permanent=result.blocked, status_code=result.status_code)
                 return Outcome(result.status_code, result.duration_ms, error)
             return Outcome(result.status_code, result.duration_ms)
         if delivery.target_type == TargetType.EMAIL:
@@ -104,9 +107,47 @@ async def _send_one(delivery: Delivery, http) -> Outcome:
         )
 
 
-async def _send_all(deliveries: list[Delivery]) -> list[Outcome]:
-    async with outbound_http.async_client() as http:
-        return list(await asyncio.gather(*(_send_one(d, http) for d in deliveries)))
+class _SenderLoop(threading.local):
+    """An event loop and an HTTP client per worker process (and thread), kept between batches so
+    connections to the same receivers are reused; a fresh loop and client per batch would pay a TCP and
+    TLS handshake every time."""
+
+    def __init__(self) -> None:
+        self.pid = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.clients: dict[bool, Any] = {}
+
+    def run(self, deliveries: list[Delivery]) -> list[Outcome]:
+        if self.pid != os.getpid() or self.loop is None or self.loop.is_closed():
+            self.pid, self.loop, self.clients = os.getpid(), asyncio.new_event_loop(), {}
+            atexit.register(self.close)
+        allow_private = settings.ALLOW_PRIVATE_WEBHOOK_TARGETS
+
+        async def send_all() -> list[Outcome]:
+            if allow_private not in self.clients:  # the session must be made inside its loop
+                self.clients[allow_private] = outbound_http.async_client(allow_private)
+            http = self.clients[allow_private]
+            # No more requests in flight than pooled connections: requests queued inside httpcore's pool
+            # cost a scan of the whole queue each time any request moves.
+            gate = asyncio.Semaphore(settings.OUTBOUND_MAX_CONNECTIONS)
+
+            async def send(delivery: Delivery) -> Outcome:
+                async with gate:
+                    return await _send_one(delivery, http)
+
+            return list(await asyncio.gather(*(send(d) for d in deliveries)))
+
+        return self.loop.run_until_complete(send_all())
+
+    def close(self) -> None:
+        """Close the sessions at process exit (an unclosed aiohttp session warns)."""
+        if self.loop is not None and not self.loop.is_closed() and self.pid == os.getpid():
+            for session in self.clients.values():
+                self.loop.run_until_complete(session.close())
+            self.loop.close()
+
+
+_sender = _SenderLoop()
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -212,10 +253,50 @@ def deliveries_send(
 ) -> dict[str, int]:
     """Claim due deliveries (the given ids, or the oldest due), send them concurrently, record outcomes."""
     claimed = _skip_disabled(deliveries_claim(now=now or timezone.now(), ids=ids, limit=limit))
-    outcomes = asyncio.run(_send_all(claimed)) if claimed else []
+    outcomes = _sender.run(claimed) if claimed else []
     finished = timezone.now() if now is None else now
+    delivered = [(d, o) for d, o in zip(claimed, outcomes, strict=True) if o.error is None]
     counts: dict[str, int] = {}
+    if delivered:
+        counts[DeliveryStatus.DELIVERED] = deliveries_record_delivered(delivered, now=finished)
     for delivery, outcome in zip(claimed, outcomes, strict=True):
-        status = delivery_record_outcome(delivery, outcome, now=finished)
-        counts[status] = counts.get(status, 0) + 1
+        if outcome.error is not None:
+            status = delivery_record_outcome(delivery, outcome, now=finished)
+            counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+@transaction.atomic
+def deliveries_record_delivered(results: list[tuple[Delivery, Outcome]], *, now: datetime) -> int:
+    """The common case in a few statements: mark the held deliveries delivered, log their attempts, and
+    stamp their channels and webhooks."""
+    token = results[0][0].lease_token
+    ids = [d.pk for d, _ in results]
+    held = set(Delivery.objects.filter(pk__in=ids, lease_token=token).values_list("pk", flat=True))
+    by_status: dict[int | None, list[int]] = {}
+    for delivery, outcome in results:
+        if delivery.pk in held:
+            by_status.setdefault(outcome.status_code, []).append(delivery.pk)
+    for status_code, pks in by_status.items():
+        Delivery.objects.filter(pk__in=pks, lease_token=token).update(
+            status=DeliveryStatus.DELIVERED,
+            delivered_at=now,
+            last_error="",
+            last_status_code=status_code,
+            lease_token=None,
+            lease_until=None,
+        )
+    DeliveryAttempt.objects.bulk_create(
+        [
+            DeliveryAttempt(
+                delivery_id=d.pk, attempted_at=now, status_code=o.status_code, duration_ms=o.duration_ms
+            )
+            for d, o in results
+            if d.pk in held
+        ]
+    )
+    channel_ids = {d.channel_id for d, _ in results if d.pk in held and d.channel_id}
+    webhook_ids = {d.webhook_id for d, _ in results if d.pk in held and d.webhook_id}
+    NotificationChannel.objects.filter(pk__in=channel_ids).update(last_delivery_at=now)
+    Webhook.objects.filter(pk__in=webhook_ids).update(last_delivery_at=now, consecutive_failures=0)
+    return len(held)

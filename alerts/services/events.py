@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from alerts.choices import DeliveryStatus, TargetType
-from alerts.models import Delivery, Event, NotificationChannel, Webhook
-from alerts.selectors import maintenance_in_effect
+from alerts.models import Delivery, Event, MaintenanceWindow, NotificationChannel, Webhook
 from monitoring_site.events import DomainEvent
+
+FAN_OUT_BATCH = 200
+
+
+@dataclass
+class _CommitBatch:
+    """The events recorded in one transaction, handed to the workers together when it commits."""
+
+    ids: list[str] = field(default_factory=list)
+
+    def flush(self) -> None:
+        from alerts.tasks import event_fan_out_task
+
+        for start in range(0, len(self.ids), FAN_OUT_BATCH):
+            event_fan_out_task.delay(self.ids[start : start + FAN_OUT_BATCH])
+
+
+def _commit_batch() -> _CommitBatch | None:
+    """This transaction's batch, if its flush is still registered (a rollback drops it with the rows)."""
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_alerts_commit_batch", None)
+    if batch is not None and any(entry[1] == batch.flush for entry in connection.run_on_commit):
+        return batch
+    return None
 
 
 def event_record(event: DomainEvent) -> None:
-    """The bus recorder: the outbox row joins the emitting transaction; the fan-out is queued on commit."""
+    """The bus recorder: the outbox row joins the emitting transaction; the fan-out is queued on commit,
+    one task for every event of the transaction (a burst of events is not a burst of tasks)."""
     Event.objects.create(
         id=event.id,
         organization_id=event.organization_id,
@@ -26,48 +52,60 @@ def event_record(event: DomainEvent) -> None:
         body=event.body,
         occurred_at=event.occurred_at,
     )
-    from alerts.tasks import event_fan_out_task
+    batch = _commit_batch()
+    if batch is not None:
+        batch.ids.append(str(event.id))
+        return
+    batch = _CommitBatch([str(event.id)])
+    connection = transaction.get_connection()
+    connection._alerts_commit_batch = batch  # type: ignore[attr-defined]
+    transaction.on_commit(batch.flush)  # outside a transaction this runs at once
 
-    transaction.on_commit(lambda: event_fan_out_task.delay(str(event.id)))
 
-
-def _channel_delivery(event: Event, channel: NotificationChannel, status: str) -> Delivery:
+def _delivery(event: Event, target_type: str, key: str, status: str, **target) -> Delivery:
     return Delivery(
         event=event,
         organization_id=event.organization_id,
-        target_type=TargetType.CHANNEL,
-        target_key=f"channel:{channel.pk}",
-        channel=channel,
+        target_type=target_type,
+        target_key=key,
         status=status,
         next_attempt_at=event.occurred_at,
+        **target,
     )
 
 
-def _email_delivery(event: Event, address: str, status: str) -> Delivery:
-    return Delivery(
-        event=event,
-        organization_id=event.organization_id,
-        target_type=TargetType.EMAIL,
-        target_key=f"email:{address}",
-        recipient=address,
-        status=status,
-        next_attempt_at=event.occurred_at,
-    )
+@dataclass
+class _Recipients:
+    """What one organization's events may go to, loaded once per fan-out batch."""
+
+    channels: dict[int, NotificationChannel]
+    webhooks: list[Webhook]
+    windows: list[MaintenanceWindow]
+
+    def quiet(self, event: Event) -> bool:
+        return any(
+            w.is_in_effect(event.occurred_at) and w.covers(event.subject_type, event.subject_id)
+            for w in self.windows
+        )
 
 
-def _webhook_delivery(event: Event, webhook: Webhook) -> Delivery:
-    return Delivery(
-        event=event,
-        organization_id=event.organization_id,
-        target_type=TargetType.WEBHOOK,
-        target_key=f"webhook:{webhook.pk}",
-        webhook=webhook,
-        next_attempt_at=event.occurred_at,
-    )
+def _recipients_by_organization(events: list[Event]) -> dict[int, _Recipients]:
+    organizations = {e.organization_id for e in events}
+    channel_ids = {cid for e in events for cid in (e.channel_ids or [])}
+    channels: dict[int, dict[int, NotificationChannel]] = defaultdict(dict)
+    for channel in NotificationChannel.objects.filter(pk__in=channel_ids, organization_id__in=organizations):
+        channels[channel.organization_id][channel.pk] = channel
+    webhooks: dict[int, list[Webhook]] = defaultdict(list)
+    for webhook in Webhook.objects.filter(organization_id__in=organizations, is_active=True):
+        webhooks[webhook.organization_id].append(webhook)
+    windows: dict[int, list[MaintenanceWindow]] = defaultdict(list)
+    for window in MaintenanceWindow.objects.filter(organization_id__in=organizations, is_active=True):
+        windows[window.organization_id].append(window)
+    return {org: _Recipients(channels[org], webhooks[org], windows[org]) for org in organizations}
 
 
-def event_fan_out(*, event_id: str, now: datetime | None = None) -> list[int]:
-    """Create the event's deliveries (once: a second call finds them made) and return the pending ids.
+def events_fan_out(*, event_ids: list[str], now: datetime | None = None) -> list[int]:
+    """Create the events' deliveries (once: a second call finds them made) and return the pending ids.
 
     Recipients: the subject's own channels and email recipients, and every active webhook subscribed to
     the event name. Inside a maintenance window the channel and email deliveries are recorded as
@@ -75,31 +113,49 @@ def event_fan_out(*, event_id: str, now: datetime | None = None) -> list[int]:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        event = Event.objects.select_for_update().filter(pk=event_id).first()
-        if event is None:
-            return []
-        if event.fanned_out_at is None:
-            channels = NotificationChannel.objects.filter(
-                organization_id=event.organization_id, pk__in=event.channel_ids or []
-            )
-            webhooks = Webhook.objects.filter(organization_id=event.organization_id, is_active=True)
-            quiet = maintenance_in_effect(
-                organization_id=event.organization_id,
-                subject_type=event.subject_type,
-                subject_id=event.subject_id,
-                at=event.occurred_at,
-            )
+        events = list(Event.objects.select_for_update().filter(pk__in=event_ids, fanned_out_at__isnull=True))
+        recipients = _recipients_by_organization(events)
+        rows: list[Delivery] = []
+        quiet_ids = []
+        for event in events:
+            targets = recipients[event.organization_id]
+            quiet = targets.quiet(event)
+            if quiet:
+                quiet_ids.append(event.pk)
             status = DeliveryStatus.SUPPRESSED if quiet else DeliveryStatus.PENDING
-            rows = [_channel_delivery(event, c, status) for c in channels]
-            rows += [
-                _email_delivery(event, address, status) for address in dict.fromkeys(event.recipients or [])
-            ]
-            rows += [_webhook_delivery(event, w) for w in webhooks if w.wants(event.name)]
-            Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-            Event.objects.filter(pk=event.pk).update(fanned_out_at=now, in_maintenance=quiet)
-    return list(
-        Delivery.objects.filter(event_id=event_id, status=DeliveryStatus.PENDING).values_list("id", flat=True)
-    )
+            for channel_id in dict.fromkeys(event.channel_ids or []):
+                if channel_id in targets.channels:
+                    rows.append(
+                        _delivery(
+                            event,
+                            TargetType.CHANNEL,
+                            f"channel:{channel_id}",
+                            status,
+                            channel=targets.channels[channel_id],
+                        )
+                    )
+            for address in dict.fromkeys(event.recipients or []):
+                rows.append(_delivery(event, TargetType.EMAIL, f"email:{address}", status, recipient=address))
+            for webhook in targets.webhooks:
+                if webhook.wants(event.name):
+                    rows.append(
+                        _delivery(
+                            event,
+                            TargetType.WEBHOOK,
+                            f"webhook:{webhook.pk}",
+                            DeliveryStatus.PENDING,
+                            webhook=webhook,
+                        )
+                    )
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+        Event.objects.filter(pk__in=[e.pk for e in events]).update(fanned_out_at=now)
+        Event.objects.filter(pk__in=quiet_ids).update(in_maintenance=True)
+    pending = Delivery.objects.filter(event_id__in=event_ids, status=DeliveryStatus.PENDING)
+    return list(pending.values_list("id", flat=True))
+
+
+def event_fan_out(*, event_id: str, now: datetime | None = None) -> list[int]:
+    return events_fan_out(event_ids=[event_id], now=now)
 
 
 def events_not_fanned_out(*, older_than: datetime, limit: int = 500) -> list[str]:

@@ -12,11 +12,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import apprise
-import httpx
 from django.conf import settings
 
 from alerts.transports.base import ConfigField, Notification, Transport, TransportError
-from monitoring_site.outbound_http import address_is_public
+from monitoring_site.outbound_http import Session, address_is_public
 
 
 class AppriseTransport(Transport):
@@ -34,9 +33,7 @@ class AppriseTransport(Transport):
                 return {"config.url": [f"{host} is a private address, which this server does not notify."]}
         return {}
 
-    async def send(
-        self, notification: Notification, config: dict[str, Any], http: httpx.AsyncClient
-    ) -> int | None:
+    async def send(self, notification: Notification, config: dict[str, Any], http: Session) -> int | None:
         def deliver() -> bool:
             client = apprise.Apprise()
             if not client.add(config["url"]):

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-import httpx
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
 from monitoring_site.errors import RuleViolation
-from monitoring_site.outbound_http import OutboundResult
+from monitoring_site.outbound_http import OutboundResult, Session
 
 
 @dataclass(frozen=True)
@@ -113,17 +112,14 @@ class Transport:
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "label": self.label, "config_fields": [f.describe() for f in self.fields]}
 
-    async def send(
-        self, notification: Notification, config: dict[str, Any], http: httpx.AsyncClient
-    ) -> int | None:
+    async def send(self, notification: Notification, config: dict[str, Any], http: Session) -> int | None:
         raise NotImplementedError
 
 
 def raise_for_http(result: OutboundResult, *, permanent_statuses: tuple[int, ...] = ()) -> int:
     """Success returns the status; connection errors and 5xx/408/429 are transient; other 4xx permanent."""
     if result.error is not None:
-        blocked = "private-address policy" in result.error
-        raise TransportError(result.error, permanent=blocked)
+        raise TransportError(result.error, permanent=result.blocked)
     status = result.status_code or 0
     if 200 <= status < 300:
         return status

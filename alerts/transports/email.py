@@ -4,17 +4,15 @@ import asyncio
 import smtplib
 from typing import Any
 
-import httpx
 from django.conf import settings
 from django.core.mail import send_mail
 
 from alerts.transports.base import ConfigField, Notification, Transport, TransportError
+from monitoring_site.outbound_http import Session
 
 
 class EmailTransport(Transport):
-    async def send(
-        self, notification: Notification, config: dict[str, Any], http: httpx.AsyncClient
-    ) -> int | None:
+    async def send(self, notification: Notification, config: dict[str, Any], http: Session) -> int | None:
         def deliver() -> None:
             send_mail(
                 subject=notification.title,

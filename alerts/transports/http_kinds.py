@@ -5,27 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
-
 from alerts.transports.base import ConfigField, Notification, Transport, raise_for_http
-from monitoring_site.outbound_http import apost
+from monitoring_site.outbound_http import Session, apost
 
 JSON = {"Content-Type": "application/json"}
 
 
 class WebhookTransport(Transport):
-    async def send(
-        self, notification: Notification, config: dict[str, Any], http: httpx.AsyncClient
-    ) -> int | None:
+    async def send(self, notification: Notification, config: dict[str, Any], http: Session) -> int | None:
         content = json.dumps(notification.body).encode()
         headers = {**JSON, "X-Event-Id": notification.event_id}
         return raise_for_http(await apost(http, config["url"], content=content, headers=headers))
 
 
 class SlackTransport(Transport):
-    async def send(
-        self, notification: Notification, config: dict[str, Any], http: httpx.AsyncClient
-    ) -> int | None:
+    async def send(self, notification: Notification, config: dict[str, Any], http: Session) -> int | None:
         text = f"*{notification.title}*\n{notification.text}"
         content = json.dumps({"text": text, "unfurl_links": False}).encode()
         result = await apost(http, config["url"], content=content, headers=JSON)
