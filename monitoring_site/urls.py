@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
+    path("alerts/", include("alerts.urls")),
     path("", include("monitoring_site.dashboard.urls")),
 ]
 

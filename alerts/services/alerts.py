@@ -82,7 +82,7 @@ def _rule_targets(rule: AlertRule | None) -> tuple[list[int], list[str]]:
 
 
 def _message(rule: AlertRule, value: float) -> str:
-    return f"{rule.metric} is {value:g}, {rule.get_operator_display()} {rule.threshold:g}"
+    return f"{rule.metric} is {value:g} (threshold {rule.get_operator_display()} {rule.threshold:g})"
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Heartbeats", None, "heartbeats"),
     NavItem("Incidents", None, "incidents"),
     NavItem("Status pages", None, "status_pages"),
-    NavItem("Alerts", None, "alerts"),
+    NavItem("Alerts", "alerts:list", "alerts"),
     NavItem("Jobs", None, "jobs"),
     NavItem("Agents", None, "agents"),
     NavItem("Logs", None, "logs"),

@@ -53,3 +53,37 @@ def test_login_overview_and_live_update(platform, page, tmp_path):
     assert "checkout" in item.inner_text()
     assert page.evaluate("window.__marker") == "same page"
     page.screenshot(path=str(Path(platform.var_dir) / "overview.png"), full_page=True)
+
+
+TRIGGER_ALERT = """
+from django.db import transaction
+from alerts.models import AlertRule
+from alerts.services.alerts import alert_trigger
+from monitoring_site.accounts.models import Organization
+from django.utils import timezone
+org = Organization.objects.get()
+rule = AlertRule.objects.create(organization=org, name="Checkout latency", metric="latency", operator="gt",
+                                threshold=500, severity="critical")
+alert_trigger(rule=rule, value=900, now=timezone.now())
+"""
+
+
+def test_alerts_page_updates_live_and_acknowledges(platform, page):
+    platform.wait_healthy()
+    page.goto(f"{platform.url}/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('Overview')")
+    page.goto(f"{platform.url}/alerts/")
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+    assert "Checkout latency" not in page.inner_text("#alert-live")
+    page.evaluate("window.__marker = 'same page'")
+    platform.manage("shell", "-c", TRIGGER_ALERT)
+    page.wait_for_selector("#alert-live tr:has-text('Checkout latency')", timeout=20_000)
+    assert page.evaluate("window.__marker") == "same page"
+    assert "1" in page.inner_text("#alert-summary .status-down")
+    page.fill("#alert-live input[name=notes]", "looking")
+    page.click("#alert-live button:has-text('Acknowledge')")
+    page.wait_for_selector("#alert-live td.alert-status:has-text('acknowledged')")
+    page.screenshot(path=str(Path(platform.var_dir) / "alerts.png"), full_page=True)

@@ -1,0 +1,190 @@
+"""Dashboard pages of the alerts domain: selectors and filters in, templates out, services for changes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from alerts.choices import OPEN_ALERT_STATUSES
+from alerts.filters import AlertFilter, DeliveryFilter
+from alerts.models import Alert, AlertRule, Delivery, MaintenanceWindow, NotificationChannel, Webhook
+from alerts.selectors import alert_summary
+from alerts.services import alerts as alert_services
+from alerts.services import channels as channel_services
+from alerts.services import rules as rule_services
+from monitoring_site.accounts.choices import Role, role_at_least
+from monitoring_site.accounts.principal import Tenant
+from monitoring_site.errors import DomainError
+from monitoring_site.realtime.auth import tenant_for_session_user
+
+PAGE = 100
+
+
+def _tenant(request: HttpRequest) -> Tenant | None:
+    tenant = tenant_for_session_user(request.user, request.session)
+    request.tenant = tenant  # type: ignore[attr-defined]
+    return tenant
+
+
+def _page(request: HttpRequest, template: str, tenant: Tenant, **context) -> HttpResponse:
+    context.update(section="alerts", can_act=role_at_least(tenant.role, Role.MEMBER), now=timezone.now())
+    return render(request, template, context)
+
+
+def _no_organization(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/no_organization.html", status=403)
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None:
+        return _no_organization(request)
+    base = Alert.objects.filter(organization=tenant.organization)
+    if not request.GET:  # by default, what needs attention: active and acknowledged
+        base = base.filter(status__in=OPEN_ALERT_STATUSES)
+    filtered = AlertFilter(request.GET, queryset=base)
+    alerts = filtered.qs.order_by("-triggered_at")[:PAGE]
+    return _page(
+        request,
+        "alerts/alert_list.html",
+        tenant,
+        alerts=alerts,
+        filter=filtered,
+        summary=alert_summary(filtered.qs),
+        tab="alerts",
+    )
+
+
+@login_required
+@require_POST
+def alert_action(request: HttpRequest, alert_id: int, verb: str) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
+        messages.error(request, "Acknowledging and resolving alerts needs the member role.")
+        return redirect("alerts:list")
+    alert = get_object_or_404(Alert, pk=alert_id, organization=tenant.organization)
+    try:
+        if verb == "acknowledge":
+            alert_services.alert_acknowledge(
+                alert=alert, by=tenant.actor, notes=request.POST.get("notes", "")
+            )
+        else:
+            alert_services.alert_resolve(
+                alert=alert,
+                by=tenant.actor,
+                resolution=request.POST.get("resolution", ""),
+                root_cause=request.POST.get("root_cause", ""),
+            )
+        messages.success(request, f"Alert {alert.title} {verb}d.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("next") or "alerts:list")
+
+
+@login_required
+def rule_list(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None:
+        return _no_organization(request)
+    rules = (
+        AlertRule.objects.filter(organization=tenant.organization)
+        .prefetch_related("channels")
+        .order_by("name")
+    )
+    return _page(request, "alerts/rule_list.html", tenant, rules=rules, tab="rules")
+
+
+@login_required
+@require_POST
+def rule_action(request: HttpRequest, rule_id: int, verb: str) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
+        messages.error(request, "Changing rules needs the member role.")
+        return redirect("alerts:rules")
+    rule = get_object_or_404(AlertRule, pk=rule_id, organization=tenant.organization)
+    try:
+        if verb == "pause":
+            rule_services.rule_pause(rule=rule)
+        elif verb == "resume":
+            rule_services.rule_resume(rule=rule)
+        else:
+            result = rule_services.rule_test(rule=rule, by=tenant.actor)
+            failed = [r["name"] for r in result["results"] if not r["delivered"]]
+            if failed:
+                messages.error(request, f"Test failed for: {', '.join(failed)}.")
+        messages.success(request, f"{rule.name}: {verb} done.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("alerts:rules")
+
+
+@login_required
+def channel_list(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None:
+        return _no_organization(request)
+    channels = NotificationChannel.objects.filter(organization=tenant.organization).order_by("name")
+    return _page(request, "alerts/channel_list.html", tenant, channels=channels, tab="channels")
+
+
+@login_required
+@require_POST
+def channel_action(request: HttpRequest, channel_id: int, verb: str) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
+        messages.error(request, "Testing channels needs the member role.")
+        return redirect("alerts:channels")
+    channel = get_object_or_404(NotificationChannel, pk=channel_id, organization=tenant.organization)
+    if verb == "enable":
+        channel_services.channel_update(channel=channel, is_enabled=True)
+        messages.success(request, f"{channel.name} enabled.")
+    else:
+        result = channel_services.channel_test(channel=channel, by=tenant.actor)
+        if result["delivered"]:
+            messages.success(request, f"Test message delivered to {channel.name}.")
+        else:
+            messages.error(request, f"{channel.name}: {result['error']}")
+    return redirect("alerts:channels")
+
+
+@login_required
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None:
+        return _no_organization(request)
+    webhooks = Webhook.objects.filter(organization=tenant.organization).order_by("url")
+    return _page(request, "alerts/webhook_list.html", tenant, webhooks=webhooks, tab="webhooks")
+
+
+@login_required
+def webhook_deliveries(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None:
+        return _no_organization(request)
+    webhook = get_object_or_404(Webhook, pk=webhook_id, organization=tenant.organization)
+    queryset = (
+        Delivery.objects.filter(webhook=webhook).select_related("event").prefetch_related("attempt_log")
+    )
+    deliveries = DeliveryFilter(request.GET, queryset=queryset).qs.order_by("-id")[:PAGE]
+    return _page(
+        request,
+        "alerts/webhook_deliveries.html",
+        tenant,
+        webhook=webhook,
+        deliveries=deliveries,
+        tab="webhooks",
+    )
+
+
+@login_required
+def maintenance_list(request: HttpRequest) -> HttpResponse:
+    tenant = _tenant(request)
+    if tenant is None:
+        return _no_organization(request)
+    windows = MaintenanceWindow.objects.filter(organization=tenant.organization).order_by("-id")
+    return _page(request, "alerts/maintenance_list.html", tenant, windows=windows, tab="maintenance")

@@ -1,0 +1,100 @@
+import pytest
+from django.test import Client
+
+from alerts.models import Alert, AlertRule, NotificationChannel, Webhook
+from alerts.services.webhooks import webhook_create, webhook_test
+
+
+def _alert(organization, **extra):
+    fields = {
+        "severity": "critical",
+        "title": "Disk full",
+        "message": "m",
+        "metric": "disk",
+        "operator": "gt",
+        "threshold_value": 90,
+        "current_value": 97,
+        **extra,
+    }
+    return Alert.objects.create(organization=organization, **fields)
+
+
+def browser_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_browser(owner):
+    return browser_for(owner)
+
+
+def test_alert_list_filters_and_summary(owner_browser, acme):
+    _alert(acme)
+    _alert(acme, status="resolved", title="Old thing")
+    page = owner_browser.get("/alerts/").content.decode()
+    assert "Disk full" in page and "Old thing" not in page  # open alerts by default
+    assert "Old thing" in owner_browser.get("/alerts/", {"status": "resolved"}).content.decode()
+    assert 'id="alert-summary"' in page and "alerts_live.js" in page
+
+
+def test_acknowledge_and_resolve_from_the_page(owner_browser, acme):
+    alert = _alert(acme)
+    owner_browser.post(f"/alerts/{alert.pk}/acknowledge", {"notes": "mine"})
+    alert.refresh_from_db()
+    assert alert.status == "acknowledged" and alert.acknowledged_by == "alice" and alert.notes == "mine"
+    owner_browser.post(f"/alerts/{alert.pk}/resolve", {"resolution": "cleaned up"})
+    alert.refresh_from_db()
+    assert alert.status == "resolved" and alert.resolution == "cleaned up"
+
+
+def test_viewers_and_outsiders_cannot_act(viewer, outsider, acme):
+    alert = _alert(acme)
+    browser_for(viewer).post(f"/alerts/{alert.pk}/acknowledge")
+    assert browser_for(outsider).post(f"/alerts/{alert.pk}/acknowledge").status_code == 404
+    alert.refresh_from_db()
+    assert alert.status == "active"
+    assert "Disk full" not in browser_for(outsider).get("/alerts/").content.decode()
+
+
+def test_rules_channels_webhooks_maintenance_pages(owner_browser, acme, receiver):
+    channel = NotificationChannel.objects.create(
+        organization=acme, name="ops-hook", kind="webhook", config={"url": f"{receiver.url}/x"}
+    )
+    rule = AlertRule.objects.create(
+        organization=acme, name="Slow API", metric="latency", operator="gt", threshold=1
+    )
+    webhook = webhook_create(organization=acme, url=f"{receiver.url}/w", events=["*"])
+    webhook_test(webhook=webhook, by="t")
+    assert "Slow API" in owner_browser.get("/alerts/rules").content.decode()
+    owner_browser.post(f"/alerts/rules/{rule.pk}/pause")
+    rule.refresh_from_db()
+    assert rule.is_paused
+    assert "ops-hook" in owner_browser.get("/alerts/channels").content.decode()
+    response = owner_browser.post(f"/alerts/channels/{channel.pk}/test", follow=True)
+    assert "Test message delivered" in response.content.decode()
+    assert receiver.requests[-1].json()["event"] == "channel.test"
+    assert webhook.url in owner_browser.get("/alerts/webhooks").content.decode()
+    log = owner_browser.get(f"/alerts/webhooks/{webhook.pk}").content.decode()
+    assert "webhook.test" in log and "delivered" in log
+    assert owner_browser.get("/alerts/maintenance").status_code == 200
+    assert Webhook.objects.count() == 1
+
+
+def test_alert_admin_pages(owner, acme):
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    client = browser_for(owner)
+    _alert(acme)
+    for model in [
+        "alert",
+        "alertrule",
+        "notificationchannel",
+        "webhook",
+        "event",
+        "delivery",
+        "maintenancewindow",
+    ]:
+        assert client.get(f"/admin/alerts/{model}/").status_code == 200, model
+    assert client.get("/admin/metrics/metricpoint/").status_code == 200
