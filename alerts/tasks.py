@@ -7,7 +7,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from alerts.services.alerts import alerts_renotify_due
+from alerts.services.alerts import alert_remediate, alerts_renotify_due
 from alerts.services.delivery import deliveries_send
 from alerts.services.events import events_fan_out, events_not_fanned_out
 from alerts.services.rules import rules_evaluate_due
@@ -41,3 +41,8 @@ def rules_evaluate_due_task() -> dict[str, int]:
 @shared_task(name="alerts.alerts_renotify_due")
 def alerts_renotify_due_task() -> dict[str, int]:
     return alerts_renotify_due()
+
+
+@shared_task(name="alerts.alert_remediate")
+def alert_remediate_task(alert_id: int) -> str | None:
+    return alert_remediate(alert_id=alert_id)

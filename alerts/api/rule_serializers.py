@@ -144,6 +144,8 @@ class AlertSerializer(serializers.ModelSerializer):
             "resolution",
             "root_cause",
             "escalated_at",
+            "remediation_attempts",
+            "remediation_log",
         ]
         read_only_fields = fields
 

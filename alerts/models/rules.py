@@ -104,6 +104,8 @@ class Alert(models.Model):
     last_notified_at = models.DateTimeField(null=True, blank=True)
     notification_count = models.PositiveIntegerField(default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    remediation_attempts = models.PositiveIntegerField(default=0)
+    remediation_log = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-triggered_at"]

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from alerts import remediation
 from alerts.choices import OPEN_ALERT_STATUSES, AlertStatus
 from alerts.models import Alert, AlertRule
 from monitoring_site.errors import Conflict
@@ -94,6 +95,7 @@ def alert_trigger(*, rule: AlertRule, value: float, now: datetime) -> tuple[Aler
             occurrence_count=open_alert.occurrence_count + 1, last_occurrence=now, current_value=value
         )
         open_alert.refresh_from_db()
+        _remediation_schedule(open_alert, rule)
         return open_alert, False
     try:
         with transaction.atomic():
@@ -117,7 +119,49 @@ def alert_trigger(*, rule: AlertRule, value: float, now: datetime) -> tuple[Aler
         return alert_trigger(rule=rule, value=value, now=now)
     channel_ids, recipients = _rule_targets(rule)
     _notify(alert, "monitoring.alert_triggered", channel_ids=channel_ids, recipients=recipients)
+    _remediation_schedule(alert, rule)
     return alert, True
+
+
+def _remediation_schedule(alert: Alert, rule: AlertRule) -> None:
+    """While the alert is active and attempts remain, run the rule's remediation action (in a worker)."""
+    remedy = rule.auto_remediate or {}
+    if (
+        remedy
+        and alert.status == AlertStatus.ACTIVE
+        and alert.remediation_attempts < remedy.get("max_attempts", 1)
+    ):
+        from alerts.tasks import alert_remediate_task
+
+        transaction.on_commit(lambda: alert_remediate_task.delay(alert.pk))
+
+
+def alert_remediate(*, alert_id: int, now: datetime | None = None) -> str | None:
+    """Run the rule's action once (an attempt is counted before it runs, so a crash never repeats it
+    beyond ``max_attempts``) and log what it said. Returns the action's result, or None if skipped."""
+    alert = Alert.objects.select_related("rule").filter(pk=alert_id).first()
+    remedy = (alert.rule.auto_remediate if alert and alert.rule else None) or {}
+    action = remediation.get(str(remedy.get("action")))
+    if alert is None or action is None or alert.status != AlertStatus.ACTIVE:
+        return None
+    claimed = Alert.objects.filter(
+        pk=alert.pk,
+        status=AlertStatus.ACTIVE,
+        remediation_attempts=alert.remediation_attempts,
+        remediation_attempts__lt=remedy.get("max_attempts", 1),
+    ).update(remediation_attempts=alert.remediation_attempts + 1)
+    if not claimed:
+        return None
+    try:
+        result, ok = str(action(alert)), True
+    except Exception as exc:  # the action failed: log it; the next occurrence may try again
+        result, ok = f"{type(exc).__name__}: {exc}", False
+    entry = {"at": _iso(now or timezone.now()), "action": remedy["action"], "ok": ok, "result": result[:500]}
+    with transaction.atomic():
+        locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        locked.remediation_log = [*locked.remediation_log, entry]
+        locked.save(update_fields=["remediation_log"])
+    return result
 
 
 def _resolve(alert: Alert, *, by: str, resolution: str, root_cause: str, now: datetime) -> Alert:

@@ -225,3 +225,35 @@ def test_rule_on_a_tag_scope(acme, channel):
         timestamp=at(1) - timedelta(seconds=1),
     )
     assert evaluate(1) == {"triggered": 1}
+
+
+def test_auto_remediation_runs_up_to_max_attempts(acme, channel):
+    from alerts import remediation
+    from alerts.services.alerts import alert_remediate
+
+    calls = []
+    remediation.register("restart_test", lambda alert: calls.append(alert.pk) or "restarted")
+    try:
+        rule = rule_create(
+            organization=acme,
+            data={
+                "name": "self-heal",
+                "metric": "queue.depth",
+                "operator": "gt",
+                "threshold": 100,
+                "duration_minutes": 0,
+                "auto_remediate": {"action": "restart_test", "max_attempts": 2},
+                "next_check_at": T0,
+            },
+        )
+        value(acme, 0, 150)
+        assert evaluate(0) == {"triggered": 1}
+        alert = Alert.objects.get(rule=rule)
+        assert alert_remediate(alert_id=alert.pk) == "restarted"
+        assert alert_remediate(alert_id=alert.pk) == "restarted"
+        assert alert_remediate(alert_id=alert.pk) is None  # max_attempts reached
+        alert.refresh_from_db()
+        assert calls == [alert.pk, alert.pk] and alert.remediation_attempts == 2
+        assert [entry["result"] for entry in alert.remediation_log] == ["restarted", "restarted"]
+    finally:
+        remediation._actions.pop("restart_test", None)
