@@ -4,9 +4,15 @@ from tests.e2e.platform import Platform
 
 
 @pytest.fixture
-def platform(tmp_path_factory):
+def platform_env() -> dict[str, str]:
+    """Extra environment for the platform under test; a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def platform(tmp_path_factory, platform_env):
     # A short path: the embedded Redis's unix socket path must stay under 108 bytes.
-    running = Platform(tmp_path_factory.mktemp("up"))
+    running = Platform(tmp_path_factory.mktemp("up"), extra_env=platform_env)
     running.start()
     try:
         yield running
