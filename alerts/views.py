@@ -18,16 +18,10 @@ from alerts.services import channels as channel_services
 from alerts.services import rules as rule_services
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.dashboard.tenancy import no_organization, page_tenant
 from monitoring_site.errors import DomainError
-from monitoring_site.realtime.auth import tenant_for_session_user
 
 PAGE = 100
-
-
-def _tenant(request: HttpRequest) -> Tenant | None:
-    tenant = tenant_for_session_user(request.user, request.session)
-    request.tenant = tenant  # type: ignore[attr-defined]
-    return tenant
 
 
 def _page(request: HttpRequest, template: str, tenant: Tenant, **context) -> HttpResponse:
@@ -35,15 +29,11 @@ def _page(request: HttpRequest, template: str, tenant: Tenant, **context) -> Htt
     return render(request, template, context)
 
 
-def _no_organization(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/no_organization.html", status=403)
-
-
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None:
-        return _no_organization(request)
+        return no_organization(request)
     base = Alert.objects.filter(organization=tenant.organization)
     if not request.GET:  # by default, what needs attention: active and acknowledged
         base = base.filter(status__in=OPEN_ALERT_STATUSES)
@@ -63,7 +53,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def alert_action(request: HttpRequest, alert_id: int, verb: str) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
         messages.error(request, "Acknowledging and resolving alerts needs the member role.")
         return redirect("alerts:list")
@@ -88,9 +78,9 @@ def alert_action(request: HttpRequest, alert_id: int, verb: str) -> HttpResponse
 
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None:
-        return _no_organization(request)
+        return no_organization(request)
     rules = (
         AlertRule.objects.filter(organization=tenant.organization)
         .prefetch_related("channels")
@@ -102,7 +92,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def rule_action(request: HttpRequest, rule_id: int, verb: str) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
         messages.error(request, "Changing rules needs the member role.")
         return redirect("alerts:rules")
@@ -125,9 +115,9 @@ def rule_action(request: HttpRequest, rule_id: int, verb: str) -> HttpResponse:
 
 @login_required
 def channel_list(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None:
-        return _no_organization(request)
+        return no_organization(request)
     channels = NotificationChannel.objects.filter(organization=tenant.organization).order_by("name")
     return _page(request, "alerts/channel_list.html", tenant, channels=channels, tab="channels")
 
@@ -135,7 +125,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def channel_action(request: HttpRequest, channel_id: int, verb: str) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
         messages.error(request, "Testing channels needs the member role.")
         return redirect("alerts:channels")
@@ -154,18 +144,18 @@ def channel_action(request: HttpRequest, channel_id: int, verb: str) -> HttpResp
 
 @login_required
 def webhook_list(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None:
-        return _no_organization(request)
+        return no_organization(request)
     webhooks = Webhook.objects.filter(organization=tenant.organization).order_by("url")
     return _page(request, "alerts/webhook_list.html", tenant, webhooks=webhooks, tab="webhooks")
 
 
 @login_required
 def webhook_deliveries(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None:
-        return _no_organization(request)
+        return no_organization(request)
     webhook = get_object_or_404(Webhook, pk=webhook_id, organization=tenant.organization)
     queryset = (
         Delivery.objects.filter(webhook=webhook).select_related("event").prefetch_related("attempt_log")
@@ -183,8 +173,8 @@ def webhook_deliveries(request: HttpRequest, webhook_id: int) -> HttpResponse:
 
 @login_required
 def maintenance_list(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None:
-        return _no_organization(request)
+        return no_organization(request)
     windows = MaintenanceWindow.objects.filter(organization=tenant.organization).order_by("-id")
     return _page(request, "alerts/maintenance_list.html", tenant, windows=windows, tab="maintenance")

@@ -14,30 +14,20 @@ from django.views.decorators.http import require_POST
 from monitoring_site.accounts import services
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.models import ApiKey, Membership
-from monitoring_site.accounts.principal import Tenant
 from monitoring_site.api.errors import api_server_error
 from monitoring_site.dashboard.forms import ApiKeyForm, MemberAddForm, MemberRoleForm
+from monitoring_site.dashboard.tenancy import no_organization, page_tenant
 from monitoring_site.errors import DomainError
 from monitoring_site.health import platform_health
-from monitoring_site.realtime.auth import SESSION_ORGANIZATION_KEY, tenant_for_session_user
+from monitoring_site.realtime.auth import SESSION_ORGANIZATION_KEY
 from monitoring_site.realtime.topics import TOPICS
-
-
-def _tenant(request: HttpRequest) -> Tenant | None:
-    tenant = tenant_for_session_user(request.user, request.session)
-    request.tenant = tenant  # type: ignore[attr-defined]
-    return tenant
-
-
-def _no_organization(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/no_organization.html", status=403)
 
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None:
-        return _no_organization(request)
+        return no_organization(request)
     organization = tenant.organization
     context = {
         "health": platform_health(),
@@ -66,9 +56,9 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def api_keys(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None:
-        return _no_organization(request)
+        return no_organization(request)
     can_manage = role_at_least(tenant.role, Role.ADMIN)
     form = ApiKeyForm(request.POST or None)
     created_key = None
@@ -100,7 +90,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None or not role_at_least(tenant.role, Role.ADMIN):
         messages.error(request, "Revoking API keys needs the admin role.")
         return redirect("dashboard:api-keys")
@@ -112,9 +102,9 @@ def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
 
 @login_required
 def members(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None:
-        return _no_organization(request)
+        return no_organization(request)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
@@ -141,9 +131,9 @@ def members(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def member_update(request: HttpRequest, user_id: int) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = page_tenant(request)
     if tenant is None:
-        return _no_organization(request)
+        return no_organization(request)
     membership = get_object_or_404(Membership, organization=tenant.organization, user_id=user_id)
     try:
         if request.POST.get("action") == "remove":
