@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
+from alerts.models import Event
 from alerts.services.alerts import alert_remediate, alerts_renotify_due
 from alerts.services.delivery import deliveries_send
 from alerts.services.events import events_fan_out, events_not_fanned_out
 from alerts.services.rules import rules_evaluate_due
+from monitoring_site.retention import delete_older_than
 
 SEND_BATCH = 200
 
@@ -46,3 +49,10 @@ def alerts_renotify_due_task() -> dict[str, int]:
 @shared_task(name="alerts.alert_remediate")
 def alert_remediate_task(alert_id: int) -> str | None:
     return alert_remediate(alert_id=alert_id)
+
+
+@shared_task(name="alerts.prune_events")
+def prune_events_task() -> int:
+    """Daily: events (with their deliveries and attempt logs) older than EVENT_RETENTION_DAYS."""
+    cutoff = timezone.now() - timedelta(days=settings.EVENT_RETENTION_DAYS)
+    return delete_older_than(Event, "occurred_at", cutoff)
