@@ -11,11 +11,14 @@ from django.views.decorators.http import require_POST
 
 from alerts.choices import OPEN_ALERT_STATUSES
 from alerts.filters import AlertFilter, DeliveryFilter
+from alerts.forms import ChannelForm, MaintenanceForm, RuleForm, WebhookForm
 from alerts.models import Alert, AlertRule, Delivery, MaintenanceWindow, NotificationChannel, Webhook
 from alerts.selectors import alert_summary
 from alerts.services import alerts as alert_services
 from alerts.services import channels as channel_services
+from alerts.services import maintenance as maintenance_services
 from alerts.services import rules as rule_services
+from alerts.services import webhooks as webhook_services
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import no_organization, page_tenant
@@ -178,3 +181,90 @@ def maintenance_list(request: HttpRequest) -> HttpResponse:
         return no_organization(request)
     windows = MaintenanceWindow.objects.filter(organization=tenant.organization).order_by("-id")
     return _page(request, "alerts/maintenance_list.html", tenant, windows=windows, tab="maintenance")
+
+
+def _create(request: HttpRequest, form, create, success: str, target: str) -> HttpResponse | None:
+    """Run ``create`` for a valid form; a rule broken shows as a message. Returns a redirect when done."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        create()
+    except DomainError as exc:
+        details = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.details.items())
+        messages.error(request, f"{exc.message} {details}".strip())
+        return None
+    messages.success(request, success)
+    return redirect(target)
+
+
+@login_required
+def channel_new(request: HttpRequest) -> HttpResponse:
+    tenant = page_tenant(request)
+    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
+        return no_organization(request)
+    form = ChannelForm(request.POST or None)
+    done = _create(
+        request,
+        form,
+        lambda: channel_services.channel_create(
+            organization=tenant.organization,
+            name=form.cleaned_data["name"],
+            kind=form.cleaned_data["type"],
+            config=form.config(),
+        ),
+        "Channel created.",
+        "alerts:channels",
+    )
+    return done or _page(request, "alerts/form.html", tenant, form=form, title="New channel", tab="channels")
+
+
+@login_required
+def webhook_new(request: HttpRequest) -> HttpResponse:
+    tenant = page_tenant(request)
+    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
+        return no_organization(request)
+    form = WebhookForm(request.POST or None)
+    created: list[Webhook] = []
+
+    def create() -> None:
+        created.append(webhook_services.webhook_create(organization=tenant.organization, **form.cleaned_data))
+
+    if _create(request, form, create, "Webhook created.", "alerts:webhooks"):
+        return _page(request, "alerts/webhook_secret.html", tenant, webhook=created[0], tab="webhooks")
+    return _page(request, "alerts/form.html", tenant, form=form, title="New webhook", tab="webhooks")
+
+
+@login_required
+def rule_new(request: HttpRequest) -> HttpResponse:
+    tenant = page_tenant(request)
+    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
+        return no_organization(request)
+    form = RuleForm(request.POST or None, organization=tenant.organization)
+    done = _create(
+        request,
+        form,
+        lambda: rule_services.rule_create(organization=tenant.organization, data=form.rule_data()),
+        "Rule created.",
+        "alerts:rules",
+    )
+    return done or _page(request, "alerts/form.html", tenant, form=form, title="New alert rule", tab="rules")
+
+
+@login_required
+def maintenance_new(request: HttpRequest) -> HttpResponse:
+    tenant = page_tenant(request)
+    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
+        return no_organization(request)
+    form = MaintenanceForm(request.POST or None)
+    done = _create(
+        request,
+        form,
+        lambda: maintenance_services.maintenance_create(
+            organization=tenant.organization, data=form.window_data()
+        ),
+        "Maintenance window created.",
+        "alerts:maintenance",
+    )
+    return done or _page(
+        request, "alerts/form.html", tenant, form=form, title="New maintenance window", tab="maintenance"
+    )

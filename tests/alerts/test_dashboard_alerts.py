@@ -98,3 +98,52 @@ def test_alert_admin_pages(owner, acme):
     ]:
         assert client.get(f"/admin/alerts/{model}/").status_code == 200, model
     assert client.get("/admin/metrics/metricpoint/").status_code == 200
+
+
+def test_create_channel_rule_webhook_and_window_from_the_dashboard(owner_browser, acme):
+    response = owner_browser.post(
+        "/alerts/channels/new", {"name": "mail", "type": "email", "target": "a@b.co, c@d.co"}
+    )
+    assert response.status_code == 302
+    channel = NotificationChannel.objects.get(name="mail")
+    assert channel.config == {"to": ["a@b.co", "c@d.co"]}
+
+    response = owner_browser.post(
+        "/alerts/rules/new",
+        {
+            "name": "Errors",
+            "metric": "errors",
+            "operator": "gt",
+            "threshold": "5",
+            "duration_minutes": "2",
+            "severity": "critical",
+            "channels": [channel.pk],
+        },
+    )
+    assert response.status_code == 302
+    rule = AlertRule.objects.get(name="Errors")
+    assert list(rule.channels.all()) == [channel] and rule.threshold == 5
+
+    page = owner_browser.post(
+        "/alerts/webhooks/new", {"url": "https://x.example/h", "events": ["monitor.down"]}
+    )
+    webhook = Webhook.objects.get()
+    assert webhook.secret in page.content.decode()  # shown once, here
+    assert webhook.secret not in owner_browser.get("/alerts/webhooks").content.decode()
+
+    response = owner_browser.post(
+        "/alerts/maintenance/new",
+        {"name": "nightly", "cron": "0 3 * * *", "timezone": "UTC", "duration_minutes": "30"},
+    )
+    assert response.status_code == 302
+
+
+def test_dashboard_forms_show_rule_errors_and_create_nothing(owner_browser, viewer, acme):
+    page = owner_browser.post("/alerts/channels/new", {"name": "bad", "type": "webhook", "target": "ftp://x"})
+    assert "config.url" in page.content.decode() and not NotificationChannel.objects.exists()
+    page = owner_browser.post(
+        "/alerts/maintenance/new",
+        {"name": "w", "cron": "nonsense", "timezone": "UTC", "duration_minutes": "5"},
+    )
+    assert "cron" in page.content.decode()
+    assert browser_for(viewer).get("/alerts/rules/new").status_code == 403
