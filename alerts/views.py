@@ -190,8 +190,7 @@ def _create(request: HttpRequest, form, create, success: str, target: str) -> Ht
     try:
         create()
     except DomainError as exc:
-        details = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.details.items())
-        messages.error(request, f"{exc.message} {details}".strip())
+        messages.error(request, exc.text())
         return None
     messages.success(request, success)
     return redirect(target)

@@ -20,6 +20,11 @@ class DomainError(Exception):
             self.code = code
         self.details = details or {}
 
+    def text(self) -> str:
+        """The message with each field's problems, for people (dashboard messages, admin notices)."""
+        problems = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in self.details.items())
+        return f"{self.message} {problems}".strip()
+
 
 class RuleViolation(DomainError):
     """The request is well-formed but breaks a rule (400 ``validation_error`` unless a code is given)."""

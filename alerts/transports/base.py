@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -76,7 +77,7 @@ def _clean_value(spec: ConfigField, value: Any) -> tuple[Any, str | None]:
 
 
 @dataclass
-class Transport:
+class Transport(ABC):
     kind: str
     label: str
     fields: list[ConfigField] = field(default_factory=list)
@@ -112,8 +113,9 @@ class Transport:
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "label": self.label, "config_fields": [f.describe() for f in self.fields]}
 
+    @abstractmethod
     async def send(self, notification: Notification, config: dict[str, Any], http: Session) -> int | None:
-        raise NotImplementedError
+        """Deliver the notification (the HTTP status when there is one); raise TransportError on failure."""
 
 
 def raise_for_http(result: OutboundResult, *, permanent_statuses: tuple[int, ...] = ()) -> int:

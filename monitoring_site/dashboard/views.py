@@ -113,7 +113,7 @@ def members(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Added {membership.user.username} as {membership.role}.")
             return redirect("dashboard:members")
         except DomainError as exc:
-            messages.error(request, _domain_message(exc))
+            messages.error(request, exc.text())
     rows = tenant.organization.memberships.select_related("user").order_by("user__username")
     return render(
         request,
@@ -147,13 +147,8 @@ def member_update(request: HttpRequest, user_id: int) -> HttpResponse:
                 )
                 messages.success(request, f"{membership.user.username} is now {form.cleaned_data['role']}.")
     except DomainError as exc:
-        messages.error(request, _domain_message(exc))
+        messages.error(request, exc.text())
     return redirect("dashboard:members")
-
-
-def _domain_message(exc: DomainError) -> str:
-    details = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in exc.details.items())
-    return f"{exc.message} {details}".strip()
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

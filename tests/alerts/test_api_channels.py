@@ -30,11 +30,11 @@ def test_slack_url_is_masked_after_creation(owner_client):
     body = {
         "name": "s",
         "type": "slack",
-        "config": {"url": "https://hooks.slack.com/services/T000/B000/XXXXSECRET"},
+        "config": {"url": "https://hooks.slack.com/services/T000/B000/S3CRETTOKEN"},
     }
     created = data_of(owner_client.post(URL, body, format="json"), 201)["channel"]
-    assert "XXXXSECRET" not in str(created)
-    assert NotificationChannel.objects.get().config["url"].endswith("XXXXSECRET")
+    assert "S3CRETTOKEN" not in str(created)
+    assert NotificationChannel.objects.get().config["url"].endswith("S3CRETTOKEN")
 
 
 def test_config_is_validated_per_type(owner_client):
