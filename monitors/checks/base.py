@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Outcome:
+    """What one check found."""
+
+    ok: bool
+    response_time_ms: float | None = None
+    status_code: int | None = None
+    error: str = ""
+    cert_days_left: int | None = None
+
+    @classmethod
+    def failed(cls, error: str, **extra) -> Outcome:
+        return cls(ok=False, error=error[:500], **extra)

@@ -1,0 +1,111 @@
+"""website, keyword and json monitors: one request, then the status, a keyword or a JSON value."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+
+from monitors.checks.base import Outcome
+from monitors.choices import MonitorType
+from monitors.models import Monitor
+
+BODY_LIMIT = 1024 * 1024
+
+
+def status_expected(status: int, expected: list[Any]) -> bool:
+    """``expected`` holds codes and ranges (``[200, "300-399"]``); empty means any 2xx."""
+    if not expected:
+        return 200 <= status < 300
+    for item in expected:
+        text = str(item)
+        if "-" in text:
+            low, _, high = text.partition("-")
+            if int(low) <= status <= int(high):
+                return True
+        elif int(text) == status:
+            return True
+    return False
+
+
+def json_lookup(document: Any, path: str) -> Any:
+    """Follow a dotted path (``data.items.0.state``) through objects and lists."""
+    current = document
+    for part in [p for p in path.split(".") if p]:
+        if isinstance(current, list):
+            current = current[int(part)]
+        elif isinstance(current, dict):
+            current = current[part]
+        else:
+            raise KeyError(part)
+    return current
+
+
+def _cert_days_left(response: aiohttp.ClientResponse) -> int | None:
+    connection = response.connection
+    transport = connection.transport if connection else None
+    ssl_object: ssl.SSLObject | None = transport.get_extra_info("ssl_object") if transport else None
+    cert = ssl_object.getpeercert() if ssl_object else None
+    if not cert or "notAfter" not in cert:
+        return None
+    expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(str(cert["notAfter"])), tz=UTC)
+    return (expires - datetime.now(tz=UTC)).days
+
+
+def _content_verdict(monitor: Monitor, text: str) -> str:
+    """An error message, or "" when the content is as expected."""
+    if monitor.type == MonitorType.KEYWORD and monitor.keyword:
+        present = monitor.keyword in text
+        if present and monitor.keyword_absent:
+            return f"Keyword '{monitor.keyword}' found, expected absent"
+        if not present and not monitor.keyword_absent:
+            return f"Keyword '{monitor.keyword}' not found"
+    if monitor.type == MonitorType.JSON and monitor.json_path:
+        try:
+            value = json_lookup(json.loads(text), monitor.json_path)
+        except (ValueError, KeyError, IndexError) as exc:
+            return f"JSON path {monitor.json_path} not found: {exc}"
+        shown = json.dumps(value) if not isinstance(value, str) else value
+        if monitor.json_expected and shown != monitor.json_expected:
+            return f"{monitor.json_path} is {shown}, expected {monitor.json_expected}"
+    return ""
+
+
+async def check_http(monitor: Monitor, session: aiohttp.ClientSession) -> Outcome:
+    started = time.perf_counter()
+    timeout = aiohttp.ClientTimeout(total=monitor.timeout)
+    try:
+        async with session.request(
+            monitor.method or "GET",
+            monitor.target,
+            headers=monitor.headers or None,
+            data=monitor.body.encode() if monitor.body else None,
+            allow_redirects=monitor.follow_redirects,
+            timeout=timeout,
+        ) as response:
+            cert_days = _cert_days_left(response)
+            raw = await response.content.read(BODY_LIMIT)
+            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            if not status_expected(response.status, monitor.expected_status):
+                return Outcome.failed(
+                    f"HTTP {response.status}",
+                    response_time_ms=elapsed,
+                    status_code=response.status,
+                    cert_days_left=cert_days,
+                )
+            verdict = _content_verdict(monitor, raw.decode(errors="replace"))
+            if verdict:
+                return Outcome.failed(
+                    verdict, response_time_ms=elapsed, status_code=response.status, cert_days_left=cert_days
+                )
+            return Outcome(
+                ok=True, response_time_ms=elapsed, status_code=response.status, cert_days_left=cert_days
+            )
+    except TimeoutError:
+        return Outcome.failed(f"Timed out after {monitor.timeout:g}s")
+    except aiohttp.ClientError as exc:
+        return Outcome.failed(f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,29 @@
+from django.db import models
+
+
+class MonitorType(models.TextChoices):
+    WEBSITE = "website", "Website (HTTP)"
+    KEYWORD = "keyword", "Keyword on a page"
+    JSON = "json", "JSON value"
+    PORT = "port", "TCP port"
+    PING = "ping", "Ping (ICMP)"
+    DNS = "dns", "DNS record"
+    HOST = "host", "Host stats (pushed)"
+
+
+class MonitorStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    UP = "up", "Up"
+    DOWN = "down", "Down"
+    PAUSED = "paused", "Paused"
+    MAINTENANCE = "maintenance", "Maintenance"
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class IncidentCause(models.TextChoices):
+    FAILURE = "failure", "The check failed"
+    DEPENDENCY_DOWN = "dependency_down", "A monitor it depends on is down"

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.utils import timezone
+
+from alerts.models import NotificationChannel
+from monitoring_site.accounts.models import Organization, Project
+from monitors.choices import MonitorStatus, MonitorType
+
+
+class Monitor(models.Model):
+    """One active check. ``next_check_at`` is its due time, claimed by the dispatcher (DESIGN section 2).
+
+    ``retries`` are extra failed checks tolerated before the monitor goes down (0: the first failure),
+    repeated every ``retry_interval`` seconds (Uptime Kuma's meaning).
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="monitors")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="monitors"
+    )
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=16, choices=MonitorType.choices)
+    target = models.CharField(
+        max_length=2000, help_text="A URL for website kinds, else a host name or address."
+    )
+    port = models.PositiveIntegerField(null=True, blank=True)
+    # website, keyword and json
+    method = models.CharField(max_length=8, default="GET")
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.TextField(blank=True, default="")
+    expected_status = models.JSONField(
+        default=list, blank=True, help_text='e.g. [200, "300-399"]; empty: 2xx'
+    )
+    follow_redirects = models.BooleanField(default=True)
+    keyword = models.CharField(max_length=500, blank=True, default="")
+    keyword_absent = models.BooleanField(default=False, help_text="Fail when the keyword IS present.")
+    json_path = models.CharField(
+        max_length=500, blank=True, default="", help_text="Dotted path: data.items.0.state"
+    )
+    json_expected = models.CharField(max_length=500, blank=True, default="")
+    cert_warn_days = models.PositiveIntegerField(default=14)
+    # dns
+    dns_record_type = models.CharField(max_length=8, default="A")
+    dns_expected = models.CharField(max_length=500, blank=True, default="")
+    # scheduling
+    check_interval = models.PositiveIntegerField(default=60)
+    timeout = models.FloatField(default=10)
+    retries = models.PositiveIntegerField(default=0)
+    retry_interval = models.PositiveIntegerField(default=20)
+    is_enabled = models.BooleanField(default=True)
+    is_paused = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    notifications = models.ManyToManyField(NotificationChannel, blank=True, related_name="monitors")
+    tags = models.JSONField(default=list, blank=True)
+    depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependents")
+    # state, written by the services
+    status = models.CharField(max_length=16, choices=MonitorStatus.choices, default=MonitorStatus.PENDING)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_response_time_ms = models.FloatField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    cert_days_left = models.IntegerField(null=True, blank=True)
+    next_check_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["next_check_at"],
+                name="monitor_due_idx",
+                condition=models.Q(is_enabled=True, is_paused=False),
+            ),
+            models.Index(fields=["organization", "status"], name="monitor_org_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    @property
+    def is_ok(self) -> bool:
+        return self.status == MonitorStatus.UP
+
+    def payload(self) -> dict:
+        """The ``monitor`` object of events (DESIGN section 6)."""
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "type": self.type,
+            "target": self.target,
+            "status": self.status,
+        }

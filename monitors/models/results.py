@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils import timezone
+
+from monitors.models.monitor import Monitor
+
+
+class CheckResult(models.Model):
+    """One check of a monitor, kept raw for ``CHECK_RESULT_RETENTION_DAYS``."""
+
+    monitor = models.ForeignKey(Monitor, on_delete=models.CASCADE, related_name="results")
+    checked_at = models.DateTimeField(default=timezone.now)
+    scheduled_for = models.DateTimeField(null=True, blank=True, help_text="The due time the check ran for.")
+    ok = models.BooleanField()
+    response_time_ms = models.FloatField(null=True, blank=True)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["-checked_at"]
+        indexes = [
+            models.Index(fields=["monitor", "-checked_at"], name="result_monitor_time_idx"),
+            models.Index(fields=["checked_at"], name="result_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.monitor_id} {'ok' if self.ok else 'failed'} at {self.checked_at:%H:%M:%S}"

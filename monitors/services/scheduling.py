@@ -1,0 +1,70 @@
+"""The scheduler: claim due monitors (each row's due time moves forward as it is claimed), run them in
+batches, record what they found. Beat only triggers ``monitors_dispatch``; the database holds every due time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from monitors.checks import check_many
+from monitors.choices import MonitorType
+from monitors.models import Monitor
+from monitors.services.transitions import monitors_record_outcomes
+
+FAR_FUTURE = timedelta(days=3650)
+
+
+def monitors_claim_due(*, now: datetime, limit: int = 500) -> list[tuple[int, datetime]]:
+    """Claim up to ``limit`` due monitors and return (id, due time) pairs.
+
+    Postgres skips rows another dispatcher has locked; SQLite's IMMEDIATE transaction serializes
+    dispatchers. The next due time follows the schedule (due + interval) unless that is already past.
+    """
+    with transaction.atomic():
+        due = Monitor.objects.filter(is_enabled=True, is_paused=False, next_check_at__lte=now).exclude(
+            type=MonitorType.HOST
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        rows = list(
+            due.order_by("next_check_at").only("id", "check_interval", "next_check_at", "expires_at")[:limit]
+        )
+        claimed = []
+        for monitor in rows:
+            scheduled = monitor.next_check_at
+            if monitor.is_expired(now):
+                monitor.next_check_at = now + FAR_FUTURE  # expired: parked until extended
+                continue
+            step = timedelta(seconds=monitor.check_interval)
+            upcoming = scheduled + step
+            monitor.next_check_at = upcoming if upcoming > now else now + step
+            claimed.append((monitor.pk, scheduled))
+        Monitor.objects.bulk_update(rows, ["next_check_at"])
+    return claimed
+
+
+def monitors_check_batch(
+    *, items: list[tuple[int, str | datetime | None]], now: datetime | None = None
+) -> dict[str, int]:
+    """Check the monitors of one batch concurrently and record the results; gone monitors are skipped."""
+    due_times = {int(pk): (parse_datetime(due) if isinstance(due, str) else due) for pk, due in items}
+    monitors = list(Monitor.objects.filter(pk__in=due_times, is_enabled=True, is_paused=False))
+    if not monitors:
+        return {}
+    outcomes = asyncio.run(check_many(monitors))
+    return monitors_record_outcomes(
+        checks=[(m, o, due_times[m.pk]) for m, o in zip(monitors, outcomes, strict=True)],
+        now=now or timezone.now(),
+    )
+
+
+def monitor_check_now(*, monitor: Monitor) -> tuple[str, object]:
+    """``POST /monitors/{id}/check``: run the check at once, record it, return (status, outcome)."""
+    outcome = asyncio.run(check_many([monitor]))[0]
+    counts = monitors_record_outcomes(checks=[(monitor, outcome, None)], now=timezone.now())
+    return next(iter(counts)), outcome

@@ -1,0 +1,156 @@
+"""Applying check outcomes: the one place that decides a monitor's status and its incidents.
+
+Each transition is a compare-and-swap on ``status`` with a ``StatusChange`` row; an incident opens or
+resolves once (one open incident per monitor is a constraint); events go to the bus, which notifies the
+monitor's channels, webhooks and WebSocket subscribers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from monitoring_site.events import emit
+from monitors.checks import Outcome
+from monitors.choices import IncidentCause, IncidentStatus, MonitorStatus
+from monitors.models import CheckResult, Incident, Monitor, StatusChange
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def incident_payload(incident: Incident) -> dict:
+    return {
+        "id": incident.pk,
+        "started_at": _iso(incident.started_at),
+        "resolved_at": _iso(incident.resolved_at),
+        "error_message": incident.error_message,
+        "cause": incident.cause,
+        "status": incident.status,
+    }
+
+
+def _swap_status(monitor: Monitor, old: str, new: str, now: datetime, reason: str) -> bool:
+    if not Monitor.objects.filter(pk=monitor.pk, status=old).update(status=new):
+        return False
+    StatusChange.objects.create(monitor=monitor, from_status=old, to_status=new, at=now, reason=reason[:500])
+    monitor.status = new
+    return True
+
+
+def _channels(monitor: Monitor) -> list[int]:
+    return list(monitor.notifications.values_list("id", flat=True))
+
+
+def _parent_down(monitor: Monitor) -> bool:
+    return monitor.depends_on.filter(status=MonitorStatus.DOWN).exists()
+
+
+def _went_up(monitor: Monitor, old: str, now: datetime) -> None:
+    incident = Incident.objects.filter(monitor=monitor, status=IncidentStatus.OPEN).first()
+    if old != MonitorStatus.DOWN or incident is None:
+        return
+    Incident.objects.filter(pk=incident.pk, status=IncidentStatus.OPEN).update(
+        status=IncidentStatus.RESOLVED, resolved_at=now
+    )
+    incident.refresh_from_db()
+    quiet = incident.cause == IncidentCause.DEPENDENCY_DOWN
+    channels = [] if quiet else _channels(monitor)
+    payload = {"monitor": monitor.payload(), "incident": incident_payload(incident)}
+    emit(
+        monitor.organization_id,
+        "monitor.up",
+        payload,
+        subject_type="monitor",
+        subject_id=monitor.pk,
+        channel_ids=channels,
+    )
+    emit(monitor.organization_id, "incident.resolved", payload, subject_type="monitor", subject_id=monitor.pk)
+
+
+def _went_down(monitor: Monitor, outcome: Outcome, now: datetime) -> None:
+    cause = IncidentCause.DEPENDENCY_DOWN if _parent_down(monitor) else IncidentCause.FAILURE
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(
+                organization_id=monitor.organization_id,
+                monitor=monitor,
+                cause=cause,
+                started_at=now,
+                error_message=outcome.error,
+            )
+    except IntegrityError:  # already open (a re-run batch): nothing new to say
+        return
+    # A dependent of a down parent is recorded, not notified: the parent's incident says it all.
+    channels = [] if cause == IncidentCause.DEPENDENCY_DOWN else _channels(monitor)
+    payload = {"monitor": monitor.payload(), "incident": incident_payload(incident)}
+    emit(
+        monitor.organization_id,
+        "monitor.down",
+        payload,
+        subject_type="monitor",
+        subject_id=monitor.pk,
+        channel_ids=channels,
+    )
+    emit(monitor.organization_id, "incident.created", payload, subject_type="monitor", subject_id=monitor.pk)
+
+
+@transaction.atomic
+def monitor_apply_outcome(*, monitor: Monitor, outcome: Outcome, now: datetime) -> str:
+    """Update the monitor from one outcome; returns its status afterwards."""
+    fields = {
+        "last_checked_at": now,
+        "last_response_time_ms": outcome.response_time_ms,
+        "last_error": outcome.error[:500],
+    }
+    if outcome.cert_days_left is not None:
+        fields["cert_days_left"] = outcome.cert_days_left
+    if outcome.ok:
+        Monitor.objects.filter(pk=monitor.pk).update(consecutive_failures=0, **fields)
+        old = monitor.status
+        if old in (MonitorStatus.PENDING, MonitorStatus.DOWN) and _swap_status(
+            monitor, old, MonitorStatus.UP, now, "check passed"
+        ):
+            _went_up(monitor, old, now)
+        return monitor.status
+    Monitor.objects.filter(pk=monitor.pk).update(consecutive_failures=F("consecutive_failures") + 1, **fields)
+    failures = monitor.consecutive_failures + 1
+    if failures > monitor.retries:
+        old = monitor.status
+        if old in (MonitorStatus.PENDING, MonitorStatus.UP) and _swap_status(
+            monitor, old, MonitorStatus.DOWN, now, outcome.error
+        ):
+            _went_down(monitor, outcome, now)
+    else:  # still retrying: check again sooner than the normal interval
+        Monitor.objects.filter(pk=monitor.pk).update(
+            next_check_at=now + timedelta(seconds=monitor.retry_interval)
+        )
+    return monitor.status
+
+
+def monitors_record_outcomes(
+    *, checks: list[tuple[Monitor, Outcome, datetime | None]], now: datetime
+) -> dict[str, int]:
+    """Store the raw results in one insert, then apply each outcome."""
+    CheckResult.objects.bulk_create(
+        [
+            CheckResult(
+                monitor=m,
+                checked_at=now,
+                scheduled_for=due,
+                ok=o.ok,
+                response_time_ms=o.response_time_ms,
+                status_code=o.status_code,
+                error=o.error[:500],
+            )
+            for m, o, due in checks
+        ]
+    )
+    counts: dict[str, int] = {}
+    for monitor, outcome, _ in checks:
+        status = monitor_apply_outcome(monitor=monitor, outcome=outcome, now=now)
+        counts[status] = counts.get(status, 0) + 1
+    return counts

@@ -1,0 +1,31 @@
+"""Thin Celery tasks of the monitors domain."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from monitors.services.scheduling import monitors_check_batch, monitors_claim_due
+
+BATCH = 100
+MAX_CLAIMS_PER_RUN = 5000
+
+
+@shared_task(name="monitors.dispatch")
+def monitors_dispatch_task() -> int:
+    """Beat, every 2 seconds: claim due monitors and hand them to the workers in batches."""
+    sent = 0
+    while sent < MAX_CLAIMS_PER_RUN:
+        claimed = monitors_claim_due(now=timezone.now(), limit=BATCH * 5)
+        for start in range(0, len(claimed), BATCH):
+            batch = [(pk, due.isoformat()) for pk, due in claimed[start : start + BATCH]]
+            monitors_check_batch_task.delay(batch)
+        sent += len(claimed)
+        if len(claimed) < BATCH * 5:
+            break
+    return sent
+
+
+@shared_task(name="monitors.check_batch")
+def monitors_check_batch_task(items: list[list]) -> dict[str, int]:
+    return monitors_check_batch(items=[(pk, due) for pk, due in items])

@@ -1,0 +1,92 @@
+"""Real targets on 127.0.0.1 for monitor checks: an HTTP server with chosen answers, a TCP listener and a
+small DNS server answering A and TXT queries."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import dns.message
+import dns.rrset
+
+
+class HttpTarget:
+    """GET /status/<code>, /text/<words>, /json (a fixed document), /slow/<seconds>, /redirect."""
+
+    def __init__(self):
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                parts = self.path.strip("/").split("/")
+                status, body, headers = 200, b"hello world", {"Content-Type": "text/plain"}
+                if parts[0] == "status":
+                    status = int(parts[1])
+                elif parts[0] == "text":
+                    body = parts[1].replace("+", " ").encode()
+                elif parts[0] == "json":
+                    body = json.dumps({"data": {"items": [{"state": "ok", "count": 3}]}}).encode()
+                    headers = {"Content-Type": "application/json"}
+                elif parts[0] == "slow":
+                    time.sleep(float(parts[1]))
+                elif parts[0] == "redirect":
+                    status, headers = 302, {"Location": "/status/200"}
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class DnsTarget:
+    """Answers ``<anything>`` with A 10.1.2.3 and TXT "hello", over UDP on 127.0.0.1."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.running = True
+
+    def serve(self):
+        self.sock.settimeout(0.2)
+        while self.running:
+            try:
+                wire, address = self.sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            query = dns.message.from_wire(wire)
+            response = dns.message.make_response(query)
+            question = query.question[0]
+            text = {1: "10.1.2.3", 16: '"hello"'}.get(question.rdtype)
+            if text:
+                response.answer.append(dns.rrset.from_text(question.name, 60, "IN", question.rdtype, text))
+            self.sock.sendto(response.to_wire(), address)
+
+    def __enter__(self):
+        threading.Thread(target=self.serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.running = False
+        self.sock.close()
