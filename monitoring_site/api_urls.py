@@ -11,5 +11,6 @@ urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("", include("monitoring_site.accounts.api.urls")),
     path("", include("alerts.api.urls")),
+    path("", include("monitors.api.urls")),
     path("", include("monitoring_site.metrics.api.urls")),
 ]

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from monitors.checks import check_many
+from monitors.checks import Outcome, check_many
 from monitors.choices import MonitorType
 from monitors.models import Monitor
 from monitors.services.transitions import monitors_record_outcomes
@@ -63,7 +63,7 @@ def monitors_check_batch(
     )
 
 
-def monitor_check_now(*, monitor: Monitor) -> tuple[str, object]:
+def monitor_check_now(*, monitor: Monitor) -> tuple[str, Outcome]:
     """``POST /monitors/{id}/check``: run the check at once, record it, return (status, outcome)."""
     outcome = asyncio.run(check_many([monitor]))[0]
     counts = monitors_record_outcomes(checks=[(monitor, outcome, None)], now=timezone.now())

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from monitors.choices import MonitorType
+from monitors.models import CheckResult, Incident, Monitor
+
+
+class MonitorSerializer(serializers.ModelSerializer):
+    type = serializers.ChoiceField(choices=MonitorType.choices)
+    project_id = serializers.IntegerField(required=False, allow_null=True)
+    notifications = serializers.ListField(child=serializers.IntegerField(), required=False, write_only=True)
+    depends_on = serializers.ListField(child=serializers.IntegerField(), required=False, write_only=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
+    check_interval = serializers.IntegerField(min_value=10, default=60)
+    timeout = serializers.FloatField(min_value=0.5, max_value=120, default=10)
+    retries = serializers.IntegerField(min_value=0, max_value=10, default=0)
+    retry_interval = serializers.IntegerField(min_value=5, default=20)
+    port = serializers.IntegerField(min_value=1, max_value=65535, required=False, allow_null=True)
+    expected_status = serializers.ListField(child=serializers.RegexField(r"^\d{3}(-\d{3})?$"), required=False)
+    is_ok = serializers.BooleanField(read_only=True)
+    uptime = serializers.SerializerMethodField(help_text="Percent of passed checks in the last 24 hours.")
+    response_time = serializers.FloatField(source="last_response_time_ms", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Monitor
+        fields = [
+            "id",
+            "name",
+            "type",
+            "target",
+            "port",
+            "method",
+            "headers",
+            "body",
+            "expected_status",
+            "follow_redirects",
+            "keyword",
+            "keyword_absent",
+            "json_path",
+            "json_expected",
+            "cert_warn_days",
+            "dns_record_type",
+            "dns_expected",
+            "check_interval",
+            "timeout",
+            "retries",
+            "retry_interval",
+            "is_enabled",
+            "is_paused",
+            "expires_at",
+            "notifications",
+            "depends_on",
+            "project_id",
+            "tags",
+            "status",
+            "is_ok",
+            "uptime",
+            "response_time",
+            "last_checked_at",
+            "last_error",
+            "cert_days_left",
+            "consecutive_failures",
+            "next_check_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "is_paused",
+            "status",
+            "last_checked_at",
+            "last_error",
+            "cert_days_left",
+            "consecutive_failures",
+            "next_check_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_uptime(self, monitor: Monitor) -> float | None:
+        checks = getattr(monitor, "checks_24h", None)
+        ok = getattr(monitor, "ok_24h", None)
+        return round(100.0 * ok / checks, 3) if checks else None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["notifications"] = [c.pk for c in instance.notifications.all()]
+        data["depends_on"] = [m.pk for m in instance.depends_on.all()]
+        return data
+
+
+class BulkUpdateSerializer(serializers.Serializer):
+    monitor_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=1000)
+    updates = serializers.DictField()
+
+
+class CheckResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckResult
+        fields = ["checked_at", "scheduled_for", "ok", "response_time_ms", "status_code", "error"]
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    monitor = serializers.SerializerMethodField()
+    duration_seconds = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "monitor",
+            "status",
+            "cause",
+            "started_at",
+            "resolved_at",
+            "duration_seconds",
+            "error_message",
+        ]
+
+    def get_monitor(self, incident: Incident) -> dict:
+        return {"id": incident.monitor_id, "name": incident.monitor.name, "type": incident.monitor.type}

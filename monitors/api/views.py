@@ -1,0 +1,142 @@
+"""Monitors and incidents: thin views over ``monitors.services`` and ``monitors.selectors``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from alerts.api.rule_serializers import ExtendSerializer
+from alerts.services.channels import channel_test
+from monitoring_site.api.viewsets import ListMixin, RetrieveMixin, TenantModelViewSet, TenantViewSet
+from monitors.api.serializers import (
+    BulkUpdateSerializer,
+    CheckResultSerializer,
+    IncidentSerializer,
+    MonitorSerializer,
+)
+from monitors.filters import CheckResultFilter, IncidentFilter, MonitorFilter
+from monitors.models import Incident, Monitor
+from monitors.selectors import monitors_with_uptime
+from monitors.services import monitors as monitor_services
+from monitors.services.scheduling import monitor_check_now
+
+
+@extend_schema_view(
+    pause=extend_schema(request=None),
+    resume=extend_schema(request=None),
+    extend=extend_schema(request=ExtendSerializer, summary="Push expires_at out"),
+    check=extend_schema(request=None, responses={200: CheckResultSerializer}, summary="Run the check now"),
+    test=extend_schema(request=None, summary="Send a test notification to the monitor's channels"),
+    logs=extend_schema(
+        responses={200: CheckResultSerializer(many=True)}, summary="Raw check results (CSV too)"
+    ),
+    bulk=extend_schema(
+        request=BulkUpdateSerializer,
+        responses={200: MonitorSerializer(many=True)},
+        summary="Apply the same changes to several monitors",
+    ),
+)
+class MonitorViewSet(TenantModelViewSet):
+    queryset = Monitor.objects.prefetch_related("notifications", "depends_on")
+    serializer_class = MonitorSerializer
+    envelope_singular, envelope_plural = "monitor", "monitors"
+    filterset_class = MonitorFilter
+    sort_fields = {
+        "id": "id",
+        "name": "name",
+        "status": "status",
+        "type": "type",
+        "created_at": "created_at",
+        "response_time": "last_response_time_ms",
+        "last_checked_at": "last_checked_at",
+        "uptime": "ok_24h",
+    }
+    default_sort = "id"
+
+    def get_queryset(self):
+        return monitors_with_uptime(super().get_queryset())
+
+    def perform_create(self, serializer):
+        return monitor_services.monitor_create(
+            organization=self.tenant.organization, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        return monitor_services.monitor_update(monitor=serializer.instance, data=serializer.validated_data)
+
+    def _fresh(self, monitor: Monitor):
+        return self.envelope_one(self.get_queryset().get(pk=monitor.pk))
+
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        return self._fresh(monitor_services.monitor_pause(monitor=self.get_object()))
+
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._fresh(monitor_services.monitor_resume(monitor=self.get_object()))
+
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        form = ExtendSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self._fresh(monitor_services.monitor_extend(monitor=self.get_object(), **form.validated_data))
+
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        status, outcome = monitor_check_now(monitor=self.get_object())
+        return Response(
+            {
+                "status": status,
+                "ok": outcome.ok,
+                "response_time_ms": outcome.response_time_ms,
+                "status_code": outcome.status_code,
+                "error": outcome.error or None,
+            }
+        )
+
+    @action(detail=True, methods=["post"])
+    def test(self, request, pk=None):
+        monitor = self.get_object()
+        results = [
+            {"channel_id": c.pk, "name": c.name, **channel_test(channel=c, by=self.tenant.actor)}
+            for c in monitor.notifications.all()
+        ]
+        return Response({"monitor_id": monitor.pk, "results": results})
+
+    @action(detail=True, methods=["get"])
+    def logs(self, request, pk=None):
+        monitor = self.get_object()
+        results = CheckResultFilter(request.query_params, queryset=monitor.results.all()).qs.order_by(
+            "-checked_at"
+        )
+        if request.accepted_renderer.format == "csv":
+            return Response(CheckResultSerializer(results[: settings.CSV_EXPORT_MAX_ROWS], many=True).data)
+        self.envelope_plural = "logs"
+        return self.get_paginated_response(
+            CheckResultSerializer(self.paginate_queryset(results), many=True).data
+        )
+
+    @action(detail=False, methods=["put"])
+    def bulk(self, request):
+        form = BulkUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        partial = MonitorSerializer(data=form.validated_data["updates"], partial=True)
+        partial.is_valid(raise_exception=True)
+        monitors = monitor_services.monitors_bulk_update(
+            organization=self.tenant.organization,
+            monitor_ids=form.validated_data["monitor_ids"],
+            updates=partial.validated_data,
+        )
+        fresh = self.get_queryset().filter(pk__in=[m.pk for m in monitors])
+        return Response({"monitors": MonitorSerializer(fresh, many=True).data})
+
+
+class IncidentViewSet(ListMixin, RetrieveMixin, TenantViewSet):
+    queryset = Incident.objects.select_related("monitor")
+    serializer_class = IncidentSerializer
+    envelope_singular, envelope_plural = "incident", "incidents"
+    filterset_class = IncidentFilter
+    sort_fields = ["id", "started_at", "resolved_at", "status"]
+    default_sort = "-started_at"

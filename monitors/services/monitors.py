@@ -1,0 +1,133 @@
+"""Creating and changing monitors, and the operator's actions on them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from alerts.models import NotificationChannel
+from monitoring_site.accounts.models import Organization, Project
+from monitoring_site.errors import Conflict, RuleViolation
+from monitors.choices import MonitorStatus, MonitorType
+from monitors.models import Monitor, StatusChange
+
+HTTP_TYPES = {MonitorType.WEBSITE, MonitorType.KEYWORD, MonitorType.JSON}
+
+
+def _clean(organization: Organization, data: dict[str, Any], current: Monitor | None) -> dict[str, Any]:
+    kind = data.get("type", current.type if current else None)
+    target = data.get("target", current.target if current else "")
+    errors: dict[str, list[str]] = {}
+    if kind in HTTP_TYPES and urlsplit(target).scheme not in ("http", "https"):
+        errors["target"] = ["A website monitor needs an http:// or https:// URL."]
+    if kind == MonitorType.PORT and not data.get("port", current.port if current else None):
+        errors["port"] = ["A port monitor needs a port."]
+    if kind == MonitorType.KEYWORD and not data.get("keyword", current.keyword if current else ""):
+        errors["keyword"] = ["A keyword monitor needs a keyword."]
+    if kind == MonitorType.JSON and not data.get("json_path", current.json_path if current else ""):
+        errors["json_path"] = ["A JSON monitor needs a json_path."]
+    project_id = data.get("project_id")
+    if (
+        project_id is not None
+        and not Project.objects.filter(pk=project_id, organization=organization).exists()
+    ):
+        errors["project_id"] = ["No such project in this organization."]
+    for field in ("notifications", "depends_on"):
+        ids = data.get(field)
+        if ids:
+            model = NotificationChannel if field == "notifications" else Monitor
+            found = set(
+                model.objects.filter(organization=organization, pk__in=ids).values_list("pk", flat=True)
+            )
+            missing = sorted(set(ids) - found)
+            if missing:
+                errors[field] = [f"Not found here: {', '.join(map(str, missing))}."]
+    if current is not None and current.pk in (data.get("depends_on") or []):
+        errors["depends_on"] = ["A monitor cannot depend on itself."]
+    if errors:
+        raise RuleViolation("The monitor is invalid.", details=errors)
+    return data
+
+
+def _store(monitor: Monitor, data: dict[str, Any]) -> Monitor:
+    notifications = data.pop("notifications", None)
+    depends_on = data.pop("depends_on", None)
+    for name, value in data.items():
+        setattr(monitor, name, value)
+    monitor.save()
+    if notifications is not None:
+        monitor.notifications.set(notifications)
+    if depends_on is not None:
+        monitor.depends_on.set(depends_on)
+    return monitor
+
+
+@transaction.atomic
+def monitor_create(*, organization: Organization, data: dict[str, Any]) -> Monitor:
+    data = _clean(organization, dict(data), None)
+    return _store(Monitor(organization=organization, next_check_at=timezone.now()), data)
+
+
+@transaction.atomic
+def monitor_update(*, monitor: Monitor, data: dict[str, Any]) -> Monitor:
+    return _store(monitor, _clean(monitor.organization, dict(data), monitor))
+
+
+@transaction.atomic
+def monitors_bulk_update(
+    *, organization: Organization, monitor_ids: list[int], updates: dict[str, Any]
+) -> list[Monitor]:
+    monitors = list(Monitor.objects.filter(organization=organization, pk__in=monitor_ids))
+    missing = sorted(set(monitor_ids) - {m.pk for m in monitors})
+    if missing:
+        raise RuleViolation("Unknown monitors.", details={"monitor_ids": [f"Not found here: {missing}."]})
+    return [monitor_update(monitor=m, data=dict(updates)) for m in monitors]
+
+
+def monitor_pause(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
+    old = monitor.status
+    if not Monitor.objects.filter(pk=monitor.pk, is_paused=False).update(
+        is_paused=True, status=MonitorStatus.PAUSED
+    ):
+        raise Conflict("The monitor is already paused.", code="monitor_already_paused")
+    StatusChange.objects.create(
+        monitor=monitor,
+        from_status=old,
+        to_status=MonitorStatus.PAUSED,
+        at=now or timezone.now(),
+        reason="paused",
+    )
+    monitor.refresh_from_db()
+    return monitor
+
+
+def monitor_resume(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
+    now = now or timezone.now()
+    changed = Monitor.objects.filter(pk=monitor.pk, is_paused=True).update(
+        is_paused=False, status=MonitorStatus.PENDING, consecutive_failures=0, next_check_at=now
+    )
+    if not changed:
+        raise Conflict("The monitor is not paused.", code="monitor_not_paused")
+    StatusChange.objects.create(
+        monitor=monitor,
+        from_status=MonitorStatus.PAUSED,
+        to_status=MonitorStatus.PENDING,
+        at=now,
+        reason="resumed",
+    )
+    monitor.refresh_from_db()
+    return monitor
+
+
+def monitor_extend(*, monitor: Monitor, hours: int | None = None, until: datetime | None = None) -> Monitor:
+    now = timezone.now()
+    until = until or max(monitor.expires_at or now, now) + timedelta(hours=hours or 0)
+    if until <= now:
+        raise RuleViolation("The new expiry is in the past.", details={"until": ["Must be in the future."]})
+    Monitor.objects.filter(pk=monitor.pk).update(expires_at=until, next_check_at=now)
+    monitor.refresh_from_db()
+    return monitor

@@ -1,0 +1,154 @@
+"""Transitions, incidents and events with a fixed ``now`` (no network: outcomes are given)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from alerts.models import Delivery, Event, MaintenanceWindow, NotificationChannel
+from alerts.services.events import event_fan_out
+from monitors.checks import Outcome
+from monitors.models import Incident, Monitor, StatusChange
+from monitors.services.scheduling import monitors_claim_due
+from monitors.services.transitions import monitor_apply_outcome
+
+T0 = timezone.now().replace(microsecond=0)
+OK, FAIL = (
+    Outcome(ok=True, response_time_ms=12.5, status_code=200),
+    Outcome.failed("HTTP 502", status_code=502),
+)
+
+
+@pytest.fixture
+def channel(acme):
+    return NotificationChannel.objects.create(
+        organization=acme, name="ops", kind="email", config={"to": ["o@x.co"]}
+    )
+
+
+@pytest.fixture
+def monitor(acme, channel):
+    m = Monitor.objects.create(
+        organization=acme,
+        name="shop",
+        type="website",
+        target="https://shop.example",
+        retries=1,
+        retry_interval=15,
+        next_check_at=T0,
+    )
+    m.notifications.set([channel])
+    return m
+
+
+def apply(monitor, outcome, minutes):
+    monitor.refresh_from_db()
+    return monitor_apply_outcome(monitor=monitor, outcome=outcome, now=T0 + timedelta(minutes=minutes))
+
+
+def names():
+    return list(Event.objects.order_by("occurred_at").values_list("name", flat=True))
+
+
+def test_up_then_down_after_retries_then_up_with_one_incident(monitor):
+    assert apply(monitor, OK, 0) == "up"
+    assert apply(monitor, FAIL, 1) == "up"  # retrying (retries=1)
+    monitor.refresh_from_db()
+    assert monitor.consecutive_failures == 1 and monitor.next_check_at == T0 + timedelta(
+        minutes=1, seconds=15
+    )
+    assert apply(monitor, FAIL, 2) == "down"
+    assert apply(monitor, FAIL, 3) == "down"  # still down: no second incident, no second event
+    incident = Incident.objects.get()
+    assert incident.status == "open" and incident.error_message == "HTTP 502" and incident.cause == "failure"
+    assert names() == ["monitor.down", "incident.created"]
+    down = Event.objects.get(name="monitor.down")
+    assert down.body["monitor"] == {
+        "id": monitor.pk,
+        "name": "shop",
+        "type": "website",
+        "target": "https://shop.example",
+        "status": "down",
+    }
+    assert down.body["incident"]["id"] == incident.pk and down.channel_ids == [monitor.notifications.get().pk]
+    assert apply(monitor, OK, 4) == "up"
+    incident.refresh_from_db()
+    assert incident.status == "resolved" and incident.duration_seconds == 120
+    assert names()[-2:] == ["monitor.up", "incident.resolved"]
+    assert list(StatusChange.objects.order_by("at").values_list("to_status", flat=True)) == [
+        "up",
+        "down",
+        "up",
+    ]
+
+
+def test_a_dependent_of_a_down_parent_is_recorded_not_notified(acme, monitor, channel):
+    parent = Monitor.objects.create(
+        organization=acme, name="router", type="ping", target="10.0.0.1", status="down"
+    )
+    monitor.depends_on.set([parent])
+    monitor.retries = 0
+    monitor.save()
+    apply(monitor, OK, 0)
+    assert apply(monitor, FAIL, 1) == "down"
+    incident = Incident.objects.get(monitor=monitor)
+    assert incident.cause == "dependency_down"
+    assert Event.objects.get(name="monitor.down").channel_ids == []
+
+
+def test_maintenance_window_suppresses_the_notification(acme, monitor):
+    MaintenanceWindow.objects.create(
+        organization=acme,
+        name="deploy",
+        applies_to_all=False,
+        subjects=[{"type": "monitor", "id": monitor.pk}],
+        starts_at=T0,
+        ends_at=T0 + timedelta(hours=1),
+    )
+    monitor.retries = 0
+    monitor.save()
+    apply(monitor, OK, 0)
+    apply(monitor, FAIL, 1)
+    event = Event.objects.get(name="monitor.down")
+    event_fan_out(event_id=str(event.pk))
+    assert list(Delivery.objects.values_list("status", flat=True)) == ["suppressed"]
+
+
+def test_dispatcher_claims_due_monitors_once_and_keeps_the_schedule(acme):
+    due = [
+        Monitor.objects.create(
+            organization=acme,
+            name=f"m{i}",
+            type="port",
+            target="127.0.0.1",
+            port=1,
+            check_interval=60,
+            next_check_at=T0 - timedelta(seconds=i),
+        )
+        for i in range(3)
+    ]
+    Monitor.objects.create(
+        organization=acme, name="later", type="port", target="x", next_check_at=T0 + timedelta(minutes=5)
+    )
+    Monitor.objects.create(
+        organization=acme, name="paused", type="port", target="x", is_paused=True, next_check_at=T0
+    )
+    Monitor.objects.create(organization=acme, name="pushed", type="host", target="x", next_check_at=T0)
+    claimed = monitors_claim_due(now=T0)
+    assert sorted(pk for pk, _ in claimed) == sorted(m.pk for m in due)
+    assert monitors_claim_due(now=T0) == []
+    first = Monitor.objects.get(pk=due[0].pk)
+    assert first.next_check_at == T0 + timedelta(seconds=60)  # due + interval: no drift
+
+
+def test_expired_monitors_are_not_checked(acme):
+    Monitor.objects.create(
+        organization=acme,
+        name="old",
+        type="port",
+        target="x",
+        next_check_at=T0,
+        expires_at=T0 - timedelta(minutes=1),
+    )
+    assert monitors_claim_due(now=T0) == []
+    assert Monitor.objects.get().next_check_at > T0 + timedelta(days=365)
