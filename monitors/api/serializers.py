@@ -79,7 +79,7 @@ class MonitorSerializer(serializers.ModelSerializer):
 
     def get_uptime(self, monitor: Monitor) -> float | None:
         checks = getattr(monitor, "checks_24h", None)
-        ok = getattr(monitor, "ok_24h", None)
+        ok = getattr(monitor, "ok_24h", 0) or 0
         return round(100.0 * ok / checks, 3) if checks else None
 
     def to_representation(self, instance):
