@@ -16,7 +16,7 @@ import dns.rrset
 class HttpTarget:
     """GET /status/<code>, /text/<words>, /json (a fixed document), /slow/<seconds>, /redirect."""
 
-    def __init__(self):
+    def __init__(self, port: int = 0):
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 parts = self.path.strip("/").split("/")
@@ -42,7 +42,7 @@ class HttpTarget:
             def log_message(self, *args):
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
