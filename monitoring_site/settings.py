@@ -302,6 +302,7 @@ OUTBOUND_RESPONSE_MAX_BYTES = env_int("OUTBOUND_RESPONSE_MAX_BYTES", 65536, mini
 # --- alerts: delivery of notifications and webhooks ------------------------------------------------------
 # A claimed delivery not finished within this many seconds (its worker died) is sent again.
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 120, minimum=1)
+CHECK_RESULT_RETENTION_DAYS = env_int("CHECK_RESULT_RETENTION_DAYS", 7, minimum=1)
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 30, minimum=1)
 METRIC_RETENTION_DAYS = env_int("METRIC_RETENTION_DAYS", 90, minimum=1)
 DELIVERY_RETRY_BASE_SECONDS = env_int("DELIVERY_RETRY_BASE_SECONDS", 10, minimum=1)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
+from monitoring_site.retention import delete_older_than
+from monitors.models import CheckResult
 from monitors.services.scheduling import monitors_check_batch, monitors_claim_due
 
 BATCH = 100
@@ -29,3 +34,10 @@ def monitors_dispatch_task() -> int:
 @shared_task(name="monitors.check_batch")
 def monitors_check_batch_task(items: list[list]) -> dict[str, int]:
     return monitors_check_batch(items=[(pk, due) for pk, due in items])
+
+
+@shared_task(name="monitors.prune_results")
+def prune_results_task() -> int:
+    """Daily: raw check results older than CHECK_RESULT_RETENTION_DAYS, in batches."""
+    cutoff = timezone.now() - timedelta(days=settings.CHECK_RESULT_RETENTION_DAYS)
+    return delete_older_than(CheckResult, "checked_at", cutoff)

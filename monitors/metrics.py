@@ -1,0 +1,60 @@
+"""The monitors' metrics in the registry, so alert rules and ``GET /metrics`` read them like any other."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from monitoring_site.metrics.registry import MetricDefinition, register
+from monitors.models import CheckResult
+
+
+def _results(organization_id: int, start: datetime, end: datetime, scope: dict[str, Any]):
+    results = CheckResult.objects.filter(
+        monitor__organization_id=organization_id, checked_at__gte=start, checked_at__lt=end
+    )
+    if scope.get("monitor_id"):
+        results = results.filter(monitor_id=scope["monitor_id"])
+    return results
+
+
+def response_time_points(organization_id, start, end, scope):
+    rows = _results(organization_id, start, end, scope).filter(response_time_ms__isnull=False)
+    return rows.values_list("checked_at", "response_time_ms")
+
+
+def uptime_points(organization_id, start, end, scope):
+    """Each check as 100 (passed) or 0 (failed): the average over a window is the uptime percentage."""
+    return [
+        (at, 100.0 if ok else 0.0)
+        for at, ok in _results(organization_id, start, end, scope).values_list("checked_at", "ok")
+    ]
+
+
+def failure_points(organization_id, start, end, scope):
+    return [
+        (at, 0.0 if ok else 1.0)
+        for at, ok in _results(organization_id, start, end, scope).values_list("checked_at", "ok")
+    ]
+
+
+def register_monitor_metrics() -> None:
+    scopes = ("monitor_id",)
+    register(
+        MetricDefinition(
+            "response_time_ms", "ms", "Response time of each check.", "monitors", response_time_points, scopes
+        )
+    )
+    register(
+        MetricDefinition("uptime_percent", "%", "Share of passed checks.", "monitors", uptime_points, scopes)
+    )
+    register(
+        MetricDefinition(
+            "check_failures",
+            "count",
+            "1 for each failed check, 0 for each passed one.",
+            "monitors",
+            failure_points,
+            scopes,
+        )
+    )

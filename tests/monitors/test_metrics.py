@@ -1,0 +1,57 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from alerts.models import Alert
+from alerts.services.rules import rule_create, rules_evaluate_due
+from monitors.models import CheckResult, Monitor
+from tests.conftest import data_of
+
+
+def test_monitor_metrics_are_queryable_and_drive_rules(member_client, acme):
+    monitor = Monitor.objects.create(
+        organization=acme, name="api", type="website", target="https://api.example"
+    )
+    other = Monitor.objects.create(
+        organization=acme, name="other", type="website", target="https://o.example"
+    )
+    now = timezone.now()
+    CheckResult.objects.bulk_create(
+        [
+            CheckResult(
+                monitor=monitor,
+                ok=i % 4 != 0,
+                response_time_ms=100 + i,
+                checked_at=now - timedelta(seconds=i),
+            )
+            for i in range(1, 41)
+        ]
+        + [CheckResult(monitor=other, ok=True, response_time_ms=5, checked_at=now)]
+    )
+    data = data_of(
+        member_client.get(
+            "/api/v1/metrics", {"metric": "uptime_percent", "monitor_id": monitor.pk, "period": "1h"}
+        )
+    )
+    assert data["summary"]["avg"] == 75.0 and data["metric"]["source"] == "monitors"
+    p95 = data_of(
+        member_client.get(
+            "/api/v1/metrics", {"metric": "response_time_ms", "monitor_id": monitor.pk, "period": "1h"}
+        )
+    )["summary"]["p95"]
+    assert 137 < p95 < 139
+    rule_create(
+        organization=acme,
+        data={
+            "name": "slow api",
+            "metric": "response_time_ms",
+            "operator": "gt",
+            "threshold": 100,
+            "scope": {"monitor_id": monitor.pk},
+            "next_check_at": now,
+        },
+    )
+    assert rules_evaluate_due(now=now + timedelta(seconds=1)) == {"triggered": 1}
+    assert Alert.objects.get().scope == {"monitor_id": monitor.pk}
+    names = {m["name"] for m in data_of(member_client.get("/api/v1/metrics/catalog"))["metrics"]}
+    assert {"response_time_ms", "uptime_percent", "check_failures"} <= names
