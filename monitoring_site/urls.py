@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
     path("alerts/", include("alerts.urls")),
+    path("monitors/", include("monitors.urls")),
     path("", include("monitoring_site.dashboard.urls")),
 ]
 

@@ -15,9 +15,9 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Overview", "dashboard:overview", "overview"),
-    NavItem("Monitors", None, "monitors"),
+    NavItem("Monitors", "monitors:list", "monitors"),
     NavItem("Heartbeats", None, "heartbeats"),
-    NavItem("Incidents", None, "incidents"),
+    NavItem("Incidents", "monitors:incidents", "incidents"),
     NavItem("Status pages", None, "status_pages"),
     NavItem("Alerts", "alerts:list", "alerts"),
     NavItem("Jobs", None, "jobs"),

@@ -87,3 +87,31 @@ def test_alerts_page_updates_live_and_acknowledges(platform, page):
     page.click("#alert-live button:has-text('Acknowledge')")
     page.wait_for_selector("#alert-live td.alert-status:has-text('acknowledged')")
     page.screenshot(path=str(Path(platform.var_dir) / "alerts.png"), full_page=True)
+
+
+CREATE_MONITOR = """
+from monitoring_site.accounts.models import Organization
+from monitors.models import Monitor
+m = Monitor.objects.create(organization=Organization.objects.get(), name="Checkout", type="website",
+                           target="https://checkout.example", status="up", is_paused=True)
+print(m.pk)
+"""
+
+
+def test_monitor_turns_red_without_a_reload(platform, page):
+    platform.wait_healthy()
+    monitor_id = int(platform.manage("shell", "-c", CREATE_MONITOR).stdout.strip().splitlines()[-1])
+    page.goto(f"{platform.url}/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('Overview')")
+    page.goto(f"{platform.url}/monitors/")
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+    row = f"tr[data-monitor-id='{monitor_id}'] .monitor-status"
+    assert page.inner_text(row) == "up"
+    page.evaluate("window.__marker = 'same page'")
+    payload = {"monitor": {"id": monitor_id, "name": "Checkout", "status": "down"}}
+    platform.publish(platform.organization_id(), "monitor.status", "monitor.down", payload)
+    page.wait_for_selector(f"{row}.status-down", timeout=20_000)
+    assert page.inner_text(row) == "down" and page.evaluate("window.__marker") == "same page"
