@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass
@@ -12,6 +13,7 @@ class Outcome:
     status_code: int | None = None
     error: str = ""
     cert_days_left: int | None = None
+    started_at: datetime | None = None  # when the check really began (set by check_many)
 
     @classmethod
     def failed(cls, error: str, **extra) -> Outcome:

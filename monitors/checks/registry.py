@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 import aiohttp
+from django.utils import timezone
 
 from monitors.checks.base import Outcome
 from monitors.checks.http import check_http
@@ -24,23 +26,33 @@ CHECKERS: dict[str, Checker] = {
 GRACE_SECONDS = 2.0
 
 
-async def _guarded(monitor: Monitor, session: aiohttp.ClientSession) -> Outcome:
-    """A check never outlives its timeout (plus a little grace), whatever the checker does."""
+async def _guarded(monitor: Monitor, session: aiohttp.ClientSession, due: datetime | None) -> Outcome:
+    """Wait for the monitor's due time (the dispatcher claims a little ahead), then check; a check never
+    outlives its timeout (plus a little grace), whatever the checker does."""
+    if due is not None:
+        wait = (due - timezone.now()).total_seconds()
+        if wait > 0:
+            await asyncio.sleep(wait)
+    started = timezone.now()
     checker = CHECKERS.get(monitor.type)
     if checker is None:
-        return Outcome.failed(f"{monitor.type} monitors are not checked actively")
-    try:
-        return await asyncio.wait_for(checker(monitor, session), monitor.timeout + GRACE_SECONDS)
-    except TimeoutError:
-        return Outcome.failed(f"Timed out after {monitor.timeout:g}s")
-    except Exception as exc:  # a bug in one checker must not sink the batch
-        return Outcome.failed(f"{type(exc).__name__}: {exc}")
+        outcome = Outcome.failed(f"{monitor.type} monitors are not checked actively")
+    else:
+        try:
+            outcome = await asyncio.wait_for(checker(monitor, session), monitor.timeout + GRACE_SECONDS)
+        except TimeoutError:
+            outcome = Outcome.failed(f"Timed out after {monitor.timeout:g}s")
+        except Exception as exc:  # a bug in one checker must not sink the batch
+            outcome = Outcome.failed(f"{type(exc).__name__}: {exc}")
+    outcome.started_at = started
+    return outcome
 
 
-async def check_many(monitors: list[Monitor]) -> list[Outcome]:
-    """Run a batch concurrently on one HTTP session (connection reuse across the batch)."""
+async def check_many(monitors: list[Monitor], due: dict[int, datetime] | None = None) -> list[Outcome]:
+    """Run a batch concurrently on one HTTP session (connection reuse across the batch), each check at its
+    due time when ``due`` gives one."""
     connector = aiohttp.TCPConnector(limit=200, ttl_dns_cache=60)
     async with aiohttp.ClientSession(
         connector=connector, headers={"User-Agent": "monitoring-platform/0.1"}, trust_env=False
     ) as session:
-        return list(await asyncio.gather(*(_guarded(m, session) for m in monitors)))
+        return list(await asyncio.gather(*(_guarded(m, session, (due or {}).get(m.pk)) for m in monitors)))

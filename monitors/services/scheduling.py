@@ -19,14 +19,18 @@ from monitors.services.transitions import monitors_record_outcomes
 FAR_FUTURE = timedelta(days=3650)
 
 
-def monitors_claim_due(*, now: datetime, limit: int = 500) -> list[tuple[int, datetime]]:
-    """Claim up to ``limit`` due monitors and return (id, due time) pairs.
+def monitors_claim_due(
+    *, now: datetime, limit: int = 500, lookahead: float = 0.0
+) -> list[tuple[int, datetime]]:
+    """Claim up to ``limit`` monitors due within ``lookahead`` seconds and return (id, due time) pairs;
+    the batch waits for each due time, so checks start on time rather than up to a dispatch tick late.
 
     Postgres skips rows another dispatcher has locked; SQLite's IMMEDIATE transaction serializes
     dispatchers. The next due time follows the schedule (due + interval) unless that is already past.
     """
     with transaction.atomic():
-        due = Monitor.objects.filter(is_enabled=True, is_paused=False, next_check_at__lte=now).exclude(
+        horizon = now + timedelta(seconds=lookahead)
+        due = Monitor.objects.filter(is_enabled=True, is_paused=False, next_check_at__lte=horizon).exclude(
             type=MonitorType.HOST
         )
         if connection.features.has_select_for_update_skip_locked:
@@ -42,7 +46,7 @@ def monitors_claim_due(*, now: datetime, limit: int = 500) -> list[tuple[int, da
                 continue
             step = timedelta(seconds=monitor.check_interval)
             upcoming = scheduled + step
-            monitor.next_check_at = upcoming if upcoming > now else now + step
+            monitor.next_check_at = upcoming if upcoming > horizon else now + step
             claimed.append((monitor.pk, scheduled))
         Monitor.objects.bulk_update(rows, ["next_check_at"])
     return claimed
@@ -56,7 +60,9 @@ def monitors_check_batch(
     monitors = list(Monitor.objects.filter(pk__in=due_times, is_enabled=True, is_paused=False))
     if not monitors:
         return {}
-    outcomes = asyncio.run(check_many(monitors))
+    outcomes = asyncio.run(
+        check_many(monitors, {pk: due for pk, due in due_times.items() if due is not None})
+    )
     return monitors_record_outcomes(
         checks=[(m, o, due_times[m.pk]) for m, o in zip(monitors, outcomes, strict=True)],
         now=now or timezone.now(),

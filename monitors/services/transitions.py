@@ -139,7 +139,7 @@ def monitors_record_outcomes(
         [
             CheckResult(
                 monitor=m,
-                checked_at=now,
+                checked_at=o.started_at or now,
                 scheduled_for=due,
                 ok=o.ok,
                 response_time_ms=o.response_time_ms,

@@ -91,27 +91,18 @@ class Command(BaseCommand):
             ],
             env,
         )
-        supervisor.spawn(
-            "worker",
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "monitoring_site",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                str(options["concurrency"]),
-                "--hostname",
-                f"worker-{os.getpid()}@{socket.gethostname()}",
-            ],
-            env,
-        )
-        supervisor.spawn(
-            "beat", [python, "-m", "celery", "-A", "monitoring_site", "beat", "--loglevel", "INFO"], env
-        )
+        celery = [python, "-m", "celery", "-A", "monitoring_site"]
+        host_name = socket.gethostname()
+        supervisor.spawn("worker", [
+            *celery, "worker", "--loglevel", "INFO", "--queues", "celery",
+            "--concurrency", str(options["concurrency"]), "--hostname", f"worker-{os.getpid()}@{host_name}",
+        ], env)  # fmt: skip
+        supervisor.spawn("checker", [
+            *celery, "worker", "--loglevel", "INFO", "--queues", "checks", "--pool", "threads",
+            "--concurrency", str(settings.CHECK_WORKER_CONCURRENCY),
+            "--hostname", f"checker-{os.getpid()}@{host_name}",
+        ], env)  # fmt: skip
+        supervisor.spawn("beat", [*celery, "beat", "--loglevel", "INFO"], env)
 
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         url = f"http://{shown_host}:{port}"
