@@ -180,7 +180,7 @@ CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 2, minimum=1)
 # Monitor checks wait on the network (a batch lasts as long as its slowest target, up to the timeout), so
 # they run on their own queue, consumed by a thread-pool worker: many batches in flight on few cores.
 CELERY_TASK_ROUTES = {"monitors.check_batch": {"queue": "checks"}}
-CHECK_WORKER_CONCURRENCY = env_int("CHECK_WORKER_CONCURRENCY", 8, minimum=1)
+CHECK_WORKER_CONCURRENCY = env_int("CHECK_WORKER_CONCURRENCY", 12, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_ALWAYS_EAGER = False
