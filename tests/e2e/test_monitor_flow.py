@@ -47,6 +47,8 @@ class Events:
                     self.received.append(json.loads(await asyncio.wait_for(socket.recv(), 0.5)))
                 except TimeoutError:
                     continue
+                except websockets.ConnectionClosed:  # the platform stopped first
+                    return
 
 
 def test_monitor_goes_down_and_up_with_one_incident(platform):

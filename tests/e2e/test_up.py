@@ -47,7 +47,7 @@ def test_up_runs_the_whole_platform_and_stops_cleanly(platform):
         "scheduler": "ok",
         "channel_layer": "ok",
     }
-    assert "Admin user: admin" in platform.log()
+    assert "Admin user: admin" in "\n".join(platform.output)
 
     login = httpx.post(
         f"{platform.url}/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
