@@ -42,6 +42,17 @@ def _postgres_database(base_url: str, name: str, create: bool) -> str:
     return urlunparse(parsed._replace(path=f"/{name}"))
 
 
+def wait_for(predicate, what: str, seconds: float = 90):
+    """Poll ``predicate`` until it returns something true (and return it), or fail saying what was awaited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def processes_with_env(marker: str) -> list[int]:
     """PIDs of live processes whose environment holds ``marker`` (a unique VAR_DIR=...)."""
     found = []

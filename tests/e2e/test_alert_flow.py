@@ -5,13 +5,12 @@ import asyncio
 import hashlib
 import hmac
 import json
-import time
 
 import httpx
 import pytest
 import websockets
 
-from tests.e2e.platform import ADMIN_PASSWORD
+from tests.e2e.platform import ADMIN_PASSWORD, wait_for
 from tests.receiver import Receiver
 
 pytestmark = [pytest.mark.e2e]
@@ -20,16 +19,6 @@ pytestmark = [pytest.mark.e2e]
 @pytest.fixture
 def platform_env():
     return {"ALLOW_PRIVATE_WEBHOOK_TARGETS": "true"}
-
-
-def wait_for(predicate, what: str, seconds: float = 60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def _first_alert_event(url: str, token: str, ready: asyncio.Event) -> dict:

@@ -35,6 +35,14 @@ def page():
         browser.close()
 
 
+def log_in(page, platform) -> None:
+    page.goto(f"{platform.url}/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('Overview')")
+
+
 def test_login_overview_and_live_update(platform, page, tmp_path):
     platform.wait_healthy()
     page.goto(f"{platform.url}/")
@@ -70,11 +78,7 @@ alert_trigger(rule=rule, value=900, now=timezone.now())
 
 def test_alerts_page_updates_live_and_acknowledges(platform, page):
     platform.wait_healthy()
-    page.goto(f"{platform.url}/login")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1:has-text('Overview')")
+    log_in(page, platform)
     page.goto(f"{platform.url}/alerts/")
     page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
     assert "Checkout latency" not in page.inner_text("#alert-live")
@@ -101,11 +105,7 @@ print(m.pk)
 def test_monitor_turns_red_without_a_reload(platform, page):
     platform.wait_healthy()
     monitor_id = int(platform.manage("shell", "-c", CREATE_MONITOR).stdout.strip().splitlines()[-1])
-    page.goto(f"{platform.url}/login")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1:has-text('Overview')")
+    log_in(page, platform)
     page.goto(f"{platform.url}/monitors/")
     page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
     row = f"tr[data-monitor-id='{monitor_id}'] .monitor-status"

@@ -3,13 +3,12 @@ webhook and one WebSocket event, the target returns, the incident resolves."""
 
 import asyncio
 import json
-import time
 
 import httpx
 import pytest
 import websockets
 
-from tests.e2e.platform import ADMIN_PASSWORD
+from tests.e2e.platform import ADMIN_PASSWORD, wait_for
 from tests.monitors.targets import HttpTarget
 from tests.receiver import Receiver
 
@@ -19,16 +18,6 @@ pytestmark = [pytest.mark.e2e]
 @pytest.fixture
 def platform_env():
     return {"ALLOW_PRIVATE_WEBHOOK_TARGETS": "true"}
-
-
-def wait_for(predicate, what: str, seconds: float = 90):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Events:
