@@ -35,6 +35,7 @@ class MonitorSerializer(serializers.ModelSerializer):
             "body",
             "expected_status",
             "follow_redirects",
+            "verify_tls",
             "keyword",
             "keyword_absent",
             "json_path",

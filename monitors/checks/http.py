@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import ssl
 import time
 from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
+from cryptography import x509
 
 from monitors.checks.base import Outcome
 from monitors.choices import MonitorType
@@ -45,14 +45,31 @@ def json_lookup(document: Any, path: str) -> Any:
     return current
 
 
-def _cert_days_left(response: aiohttp.ClientResponse) -> int | None:
-    connection = response.connection
-    transport = connection.transport if connection else None
-    ssl_object: ssl.SSLObject | None = transport.get_extra_info("ssl_object") if transport else None
-    cert = ssl_object.getpeercert() if ssl_object else None
-    if not cert or "notAfter" not in cert:
+class CertificateRecordingConnector(aiohttp.TCPConnector):
+    """Keeps the peer certificate (DER) of each TLS connection it opens, by (host, port), so a check can
+    read the expiry even when the server closed the connection right after answering."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.certificates: dict[tuple[str, int], bytes] = {}
+
+    async def _wrap_create_connection(self, *args: Any, req: Any, **kwargs: Any):  # type: ignore[override]
+        transport, protocol = await super()._wrap_create_connection(*args, req=req, **kwargs)
+        ssl_object = transport.get_extra_info("ssl_object")
+        if ssl_object is not None:
+            der = ssl_object.getpeercert(binary_form=True)
+            if der:
+                self.certificates[(req.url.host, req.url.port)] = der
+        return transport, protocol
+
+
+def _cert_days_left(session: aiohttp.ClientSession, response: aiohttp.ClientResponse) -> int | None:
+    """Days until the server certificate expires (readable even when it was not verified)."""
+    connector = session.connector
+    der = getattr(connector, "certificates", {}).get((response.url.host, response.url.port))
+    if not der:
         return None
-    expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(str(cert["notAfter"])), tz=UTC)
+    expires = x509.load_der_x509_certificate(der).not_valid_after_utc
     return (expires - datetime.now(tz=UTC)).days
 
 
@@ -86,8 +103,9 @@ async def check_http(monitor: Monitor, session: aiohttp.ClientSession) -> Outcom
             data=monitor.body.encode() if monitor.body else None,
             allow_redirects=monitor.follow_redirects,
             timeout=timeout,
+            ssl=monitor.verify_tls,  # False: accept a self-signed or expired certificate
         ) as response:
-            cert_days = _cert_days_left(response)
+            cert_days = _cert_days_left(session, response)
             raw = await response.content.read(BODY_LIMIT)
             elapsed = round((time.perf_counter() - started) * 1000, 1)
             if not status_expected(response.status, monitor.expected_status):

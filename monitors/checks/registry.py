@@ -8,7 +8,7 @@ import aiohttp
 from django.utils import timezone
 
 from monitors.checks.base import Outcome
-from monitors.checks.http import check_http
+from monitors.checks.http import CertificateRecordingConnector, check_http
 from monitors.checks.network import check_dns, check_icmp, check_tcp
 from monitors.choices import MonitorType
 from monitors.models import Monitor
@@ -51,7 +51,7 @@ async def _guarded(monitor: Monitor, session: aiohttp.ClientSession, due: dateti
 async def check_many(monitors: list[Monitor], due: dict[int, datetime] | None = None) -> list[Outcome]:
     """Run a batch concurrently on one HTTP session (connection reuse across the batch), each check at its
     due time when ``due`` gives one."""
-    connector = aiohttp.TCPConnector(limit=200, ttl_dns_cache=60)
+    connector = CertificateRecordingConnector(limit=200, ttl_dns_cache=60)
     async with aiohttp.ClientSession(
         connector=connector, headers={"User-Agent": "monitoring-platform/0.1"}, trust_env=False
     ) as session:

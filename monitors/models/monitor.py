@@ -42,6 +42,9 @@ class Monitor(models.Model):
     )
     json_expected = models.CharField(max_length=500, blank=True, default="")
     cert_warn_days = models.PositiveIntegerField(default=14)
+    verify_tls = models.BooleanField(
+        default=True, help_text="Fail on an invalid certificate (self-signed, expired)."
+    )
     # dns
     dns_record_type = models.CharField(max_length=8, default="A")
     dns_expected = models.CharField(max_length=500, blank=True, default="")

@@ -128,3 +128,19 @@ def test_helpers():
     assert status_expected(204, []) and not status_expected(301, [])
     assert status_expected(301, ["300-399"]) and not status_expected(500, [200, "300-399"])
     assert json_lookup({"a": [{"b": 1}]}, "a.0.b") == 1
+
+
+def test_tls_certificate_checks(tmp_path):
+    import ssl
+
+    from tests.monitors.targets import self_signed_certificate
+
+    cert, key = self_signed_certificate(tmp_path, days=30)
+    with HttpTarget() as target:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        target.server.socket = context.wrap_socket(target.server.socket, server_side=True)
+        url = target.url.replace("http://", "https://")
+        strict, relaxed = run(website(f"{url}/status/200"), website(f"{url}/status/200", verify_tls=False))
+    assert not strict.ok and "certificate" in strict.error.lower()
+    assert relaxed.ok and relaxed.cert_days_left in (29, 30)
