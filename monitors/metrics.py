@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from monitoring_site.metrics.registry import MetricDefinition, register
-from monitors.models import CheckResult
+from monitors.models import CheckResult, HostStat
 
 
 def _results(organization_id: int, start: datetime, end: datetime, scope: dict[str, Any]):
@@ -38,6 +38,21 @@ def failure_points(organization_id, start, end, scope):
     ]
 
 
+def _host_field(field: str):
+    def points(organization_id, start, end, scope):
+        stats = HostStat.objects.filter(
+            monitor__organization_id=organization_id,
+            received_at__gte=start,
+            received_at__lt=end,
+            **{f"{field}__isnull": False},
+        )
+        if scope.get("monitor_id"):
+            stats = stats.filter(monitor_id=scope["monitor_id"])
+        return stats.values_list("received_at", field)
+
+    return points
+
+
 def register_monitor_metrics() -> None:
     scopes = ("monitor_id",)
     register(
@@ -58,3 +73,14 @@ def register_monitor_metrics() -> None:
             scopes,
         )
     )
+    for field, label in (("cpu", "CPU"), ("mem", "memory"), ("cache", "cache")):
+        register(
+            MetricDefinition(
+                f"host_{field}_percent",
+                "%",
+                f"{label} in use, pushed by host monitors.",
+                "monitors",
+                _host_field(field),
+                scopes,
+            )
+        )

@@ -42,6 +42,7 @@ class MonitorSerializer(serializers.ModelSerializer):
             "json_expected",
             "cert_warn_days",
             "dns_record_type",
+            "thresholds",
             "dns_expected",
             "check_interval",
             "timeout",

@@ -1,8 +1,11 @@
+from django.urls import path
+
 from monitoring_site.api.routers import ApiRouter
+from monitors.api.host_views import HostStatsView
 from monitors.api.views import IncidentViewSet, MonitorViewSet
 
 router = ApiRouter()
 router.register("monitors", MonitorViewSet, basename="monitor")
 router.register("incidents", IncidentViewSet, basename="incident")
 
-urlpatterns = router.urls
+urlpatterns = [path("monitors/<int:pk>/stats", HostStatsView.as_view(), name="monitor-stats"), *router.urls]

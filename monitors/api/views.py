@@ -16,10 +16,12 @@ from monitors.api.serializers import (
     IncidentSerializer,
     MonitorSerializer,
 )
+from monitors.choices import MonitorType
 from monitors.filters import CheckResultFilter, IncidentFilter, MonitorFilter
 from monitors.models import Incident, Monitor
 from monitors.selectors import monitors_with_uptime
 from monitors.services import monitors as monitor_services
+from monitors.services.host_stats import host_push_token_issue
 from monitors.services.scheduling import monitor_check_now
 
 
@@ -57,6 +59,13 @@ class MonitorViewSet(TenantModelViewSet):
 
     def get_queryset(self):
         return monitors_with_uptime(super().get_queryset())
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        monitor = Monitor.objects.get(pk=response.data["monitor"]["id"])
+        if monitor.type == MonitorType.HOST:  # the host's push token, shown this once
+            response.data["monitor"]["push_token"] = host_push_token_issue(monitor=monitor)
+        return response
 
     def perform_create(self, serializer):
         return monitor_services.monitor_create(

@@ -2,6 +2,6 @@
 
 from monitors.models.incidents import Incident, StatusChange
 from monitors.models.monitor import Monitor
-from monitors.models.results import CheckResult
+from monitors.models.results import CheckResult, HostStat
 
-__all__ = ["CheckResult", "Incident", "Monitor", "StatusChange"]
+__all__ = ["CheckResult", "HostStat", "Incident", "Monitor", "StatusChange"]

@@ -48,6 +48,11 @@ class Monitor(models.Model):
     # dns
     dns_record_type = models.CharField(max_length=8, default="A")
     dns_expected = models.CharField(max_length=500, blank=True, default="")
+    # host: stats pushed by the host, authenticated by a token shown once (only its hash is kept)
+    push_token_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    thresholds = models.JSONField(
+        default=dict, blank=True, help_text='{"cpu": 90, "mem": 90, "disk": 95} (percent)'
+    )
     # scheduling
     check_interval = models.PositiveIntegerField(default=60)
     timeout = models.FloatField(default=10)

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from monitors.checks import Outcome, check_many
 from monitors.choices import MonitorType
 from monitors.models import Monitor
+from monitors.services.host_stats import host_stale_outcome
 from monitors.services.transitions import monitors_record_outcomes
 
 FAR_FUTURE = timedelta(days=3650)
@@ -30,9 +31,7 @@ def monitors_claim_due(
     """
     with transaction.atomic():
         horizon = now + timedelta(seconds=lookahead)
-        due = Monitor.objects.filter(is_enabled=True, is_paused=False, next_check_at__lte=horizon).exclude(
-            type=MonitorType.HOST
-        )
+        due = Monitor.objects.filter(is_enabled=True, is_paused=False, next_check_at__lte=horizon)
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         rows = list(
@@ -60,13 +59,16 @@ def monitors_check_batch(
     monitors = list(Monitor.objects.filter(pk__in=due_times, is_enabled=True, is_paused=False))
     if not monitors:
         return {}
-    outcomes = asyncio.run(
-        check_many(monitors, {pk: due for pk, due in due_times.items() if due is not None})
-    )
-    return monitors_record_outcomes(
-        checks=[(m, o, due_times[m.pk]) for m, o in zip(monitors, outcomes, strict=True)],
-        now=now or timezone.now(),
-    )
+    hosts = [m for m in monitors if m.type == MonitorType.HOST]
+    active = [m for m in monitors if m.type != MonitorType.HOST]
+    outcomes = asyncio.run(check_many(active, {pk: due for pk, due in due_times.items() if due is not None}))
+    checks = [(m, o, due_times[m.pk]) for m, o in zip(active, outcomes, strict=True)]
+    # A host is due only when its reports stopped; one that reported after its due time is alive.
+    for host in hosts:
+        due = due_times[host.pk]
+        if not (host.last_checked_at and due and host.last_checked_at >= due):
+            checks.append((host, host_stale_outcome(host), due))
+    return monitors_record_outcomes(checks=checks, now=now or timezone.now()) if checks else {}
 
 
 def monitor_check_now(*, monitor: Monitor) -> tuple[str, Outcome]:

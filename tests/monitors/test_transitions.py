@@ -133,9 +133,9 @@ def test_dispatcher_claims_due_monitors_once_and_keeps_the_schedule(acme):
     Monitor.objects.create(
         organization=acme, name="paused", type="port", target="x", is_paused=True, next_check_at=T0
     )
-    Monitor.objects.create(organization=acme, name="pushed", type="host", target="x", next_check_at=T0)
+    host = Monitor.objects.create(organization=acme, name="pushed", type="host", target="x", next_check_at=T0)
     claimed = monitors_claim_due(now=T0)
-    assert sorted(pk for pk, _ in claimed) == sorted(m.pk for m in due)
+    assert sorted(pk for pk, _ in claimed) == sorted([*(m.pk for m in due), host.pk])  # a due host is stale
     assert monitors_claim_due(now=T0) == []
     first = Monitor.objects.get(pk=due[0].pk)
     assert first.next_check_at == T0 + timedelta(seconds=60)  # due + interval: no drift
