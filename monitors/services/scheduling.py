@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from monitoring_site.errors import RuleViolation
 from monitors.checks import Outcome, check_many
 from monitors.choices import MonitorType
 from monitors.models import Monitor
@@ -73,6 +74,11 @@ def monitors_check_batch(
 
 def monitor_check_now(*, monitor: Monitor) -> tuple[str, Outcome]:
     """``POST /monitors/{id}/check``: run the check at once, record it, return (status, outcome)."""
+    if monitor.type == MonitorType.HOST:
+        raise RuleViolation(
+            "Host monitors are not checked: the host pushes its stats.",
+            details={"type": ["POST /monitors/{id}/stats from the host instead."]},
+        )
     outcome = asyncio.run(check_many([monitor]))[0]
     counts = monitors_record_outcomes(checks=[(monitor, outcome, None)], now=timezone.now())
     return next(iter(counts)), outcome

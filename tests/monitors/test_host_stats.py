@@ -84,3 +84,9 @@ def test_host_metrics_are_in_the_registry(member_client, acme):
         )
     )
     assert data["summary"]["avg"] == 20
+
+
+def test_check_now_refuses_a_host_monitor(member_client, acme):
+    monitor_id, _ = create_host(member_client)
+    assert_error(member_client.post(f"/api/v1/monitors/{monitor_id}/check"), 400, "validation_error")
+    assert Monitor.objects.get(pk=monitor_id).status == "pending"
