@@ -75,3 +75,8 @@ def channel_test(*, channel: NotificationChannel, by: str) -> dict[str, Any]:
         }
     NotificationChannel.objects.filter(pk=channel.pk).update(last_delivery_at=now)
     return {"delivered": True, "error": None, "permanent": False, "status_code": status_code}
+
+
+def channels_test(*, channels, by: str) -> list[dict[str, Any]]:
+    """Test each channel (a rule's or a monitor's) and report each outcome with the channel's id and name."""
+    return [{"channel_id": c.pk, "name": c.name, **channel_test(channel=c, by=by)} for c in channels]

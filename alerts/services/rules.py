@@ -14,7 +14,7 @@ from django.utils import timezone
 from alerts import remediation
 from alerts.models import AlertRule, NotificationChannel
 from alerts.services.alerts import alert_auto_resolve, alert_trigger
-from alerts.services.channels import channel_test
+from alerts.services.channels import channels_test
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
@@ -139,9 +139,7 @@ def rule_extend(
 
 def rule_test(*, rule: AlertRule, by: str) -> dict[str, Any]:
     """Send a test message to each of the rule's channels and report each outcome."""
-    results = [
-        {"channel_id": c.pk, "name": c.name, **channel_test(channel=c, by=by)} for c in rule.channels.all()
-    ]
+    results = channels_test(channels=rule.channels.all(), by=by)
     return {"rule_id": rule.pk, "results": results, "delivered": all(r["delivered"] for r in results)}
 
 

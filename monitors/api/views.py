@@ -8,7 +8,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alerts.api.rule_serializers import ExtendSerializer
-from alerts.services.channels import channel_test
 from monitoring_site.api.viewsets import ListMixin, RetrieveMixin, TenantModelViewSet, TenantViewSet
 from monitors.api.serializers import (
     BulkUpdateSerializer,
@@ -16,12 +15,10 @@ from monitors.api.serializers import (
     IncidentSerializer,
     MonitorSerializer,
 )
-from monitors.choices import MonitorType
 from monitors.filters import CheckResultFilter, IncidentFilter, MonitorFilter
 from monitors.models import Incident, Monitor
 from monitors.selectors import monitors_with_uptime
 from monitors.services import monitors as monitor_services
-from monitors.services.host_stats import host_push_token_issue
 from monitors.services.scheduling import monitor_check_now
 
 
@@ -59,13 +56,6 @@ class MonitorViewSet(TenantModelViewSet):
 
     def get_queryset(self):
         return monitors_with_uptime(super().get_queryset())
-
-    def create(self, request, *args, **kwargs):
-        response = super().create(request, *args, **kwargs)
-        monitor = Monitor.objects.get(pk=response.data["monitor"]["id"])
-        if monitor.type == MonitorType.HOST:  # the host's push token, shown this once
-            response.data["monitor"]["push_token"] = host_push_token_issue(monitor=monitor)
-        return response
 
     def perform_create(self, serializer):
         return monitor_services.monitor_create(
@@ -107,12 +97,7 @@ class MonitorViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
-        monitor = self.get_object()
-        results = [
-            {"channel_id": c.pk, "name": c.name, **channel_test(channel=c, by=self.tenant.actor)}
-            for c in monitor.notifications.all()
-        ]
-        return Response({"monitor_id": monitor.pk, "results": results})
+        return Response(monitor_services.monitor_test(monitor=self.get_object(), by=self.tenant.actor))
 
     @action(detail=True, methods=["get"])
     def logs(self, request, pk=None):

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import NotificationChannel
+from alerts.services.channels import channels_test
 from monitoring_site.accounts.models import Organization, Project
 from monitoring_site.errors import Conflict, RuleViolation
 from monitors.choices import MonitorStatus, MonitorType
 from monitors.models import Monitor, StatusChange
+from monitors.services.host_stats import host_push_token_issue
 
 HTTP_TYPES = {MonitorType.WEBSITE, MonitorType.KEYWORD, MonitorType.JSON}
 
@@ -68,8 +70,17 @@ def _store(monitor: Monitor, data: dict[str, Any]) -> Monitor:
 
 @transaction.atomic
 def monitor_create(*, organization: Organization, data: dict[str, Any]) -> Monitor:
+    """A host monitor comes back with ``issued_push_token``: its token, which is shown this once."""
     data = _clean(organization, dict(data), None)
-    return _store(Monitor(organization=organization, next_check_at=timezone.now()), data)
+    monitor = _store(Monitor(organization=organization, next_check_at=timezone.now()), data)
+    if monitor.type == MonitorType.HOST:
+        monitor.issued_push_token = host_push_token_issue(monitor=monitor)  # type: ignore[attr-defined]
+    return monitor
+
+
+def monitor_test(*, monitor: Monitor, by: str) -> dict[str, Any]:
+    """Send a test notification to each of the monitor's channels and report each outcome."""
+    return {"monitor_id": monitor.pk, "results": channels_test(channels=monitor.notifications.all(), by=by)}
 
 
 @transaction.atomic
