@@ -13,7 +13,7 @@ from alerts.models import (
 from alerts.services import alerts as alert_services
 from alerts.services import channels as channel_services
 from alerts.services import rules as rule_services
-from monitoring_site.errors import DomainError
+from monitoring_site.admin_actions import apply_each
 
 
 @admin.register(NotificationChannel)
@@ -120,13 +120,23 @@ class AlertRuleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Pause the selected rules")
     def pause(self, request, queryset):
-        for rule in queryset.filter(is_paused=False):
-            rule_services.rule_pause(rule=rule)
+        apply_each(
+            self,
+            request,
+            queryset.filter(is_paused=False),
+            lambda r: rule_services.rule_pause(rule=r),
+            "Paused",
+        )
 
     @admin.action(description="Resume the selected rules")
     def resume(self, request, queryset):
-        for rule in queryset.filter(is_paused=True):
-            rule_services.rule_resume(rule=rule)
+        apply_each(
+            self,
+            request,
+            queryset.filter(is_paused=True),
+            lambda r: rule_services.rule_resume(rule=r),
+            "Resumed",
+        )
 
 
 @admin.register(Alert)
@@ -154,21 +164,20 @@ class AlertAdmin(admin.ModelAdmin):
 
     @admin.action(description="Acknowledge the selected alerts")
     def acknowledge(self, request, queryset):
-        for alert in queryset:
-            try:
-                alert_services.alert_acknowledge(alert=alert, by=request.user.get_username())
-            except DomainError as exc:
-                self.message_user(request, f"{alert}: {exc.message}", messages.WARNING)
+        by = request.user.get_username()
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda a: alert_services.alert_acknowledge(alert=a, by=by),
+            "Acknowledged",
+        )
 
     @admin.action(description="Resolve the selected alerts")
     def resolve(self, request, queryset):
-        for alert in queryset:
-            try:
-                alert_services.alert_resolve(
-                    alert=alert, by=request.user.get_username(), resolution="Resolved in admin"
-                )
-            except DomainError as exc:
-                self.message_user(request, f"{alert}: {exc.message}", messages.WARNING)
+        by = request.user.get_username()
+        resolve = lambda a: alert_services.alert_resolve(alert=a, by=by, resolution="Resolved in admin")  # noqa: E731
+        apply_each(self, request, queryset, resolve, "Resolved")
 
 
 @admin.register(MaintenanceWindow)

@@ -1,6 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from monitoring_site.errors import DomainError
+from monitoring_site.admin_actions import apply_each
 from monitors.models import CheckResult, Incident, Monitor, StatusChange
 from monitors.services import monitors as monitor_services
 from monitors.services.scheduling import monitor_check_now
@@ -34,25 +34,17 @@ class MonitorAdmin(admin.ModelAdmin):
     ]
     actions = ["pause", "resume", "check_now"]
 
-    def _each(self, request, queryset, operation, label: str) -> None:
-        for monitor in queryset:
-            try:
-                operation(monitor)
-            except DomainError as exc:
-                self.message_user(request, f"{monitor}: {exc.message}", messages.WARNING)
-        self.message_user(request, f"{label}: {queryset.count()} monitor(s).")
-
     @admin.action(description="Pause the selected monitors")
     def pause(self, request, queryset):
-        self._each(request, queryset, lambda m: monitor_services.monitor_pause(monitor=m), "Paused")
+        apply_each(self, request, queryset, lambda m: monitor_services.monitor_pause(monitor=m), "Paused")
 
     @admin.action(description="Resume the selected monitors")
     def resume(self, request, queryset):
-        self._each(request, queryset, lambda m: monitor_services.monitor_resume(monitor=m), "Resumed")
+        apply_each(self, request, queryset, lambda m: monitor_services.monitor_resume(monitor=m), "Resumed")
 
     @admin.action(description="Check the selected monitors now")
     def check_now(self, request, queryset):
-        self._each(request, queryset, lambda m: monitor_check_now(monitor=m), "Checked")
+        apply_each(self, request, queryset, lambda m: monitor_check_now(monitor=m), "Checked")
 
 
 @admin.register(Incident)
