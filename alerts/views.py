@@ -21,7 +21,7 @@ from alerts.services import rules as rule_services
 from alerts.services import webhooks as webhook_services
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
-from monitoring_site.dashboard.tenancy import no_organization, page_tenant
+from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tenant_page
 from monitoring_site.errors import DomainError
 
 PAGE = 100
@@ -32,11 +32,8 @@ def _page(request: HttpRequest, template: str, tenant: Tenant, **context) -> Htt
     return render(request, template, context)
 
 
-@login_required
-def alert_list(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def alert_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     base = Alert.objects.filter(organization=tenant.organization)
     if not request.GET:  # by default, what needs attention: active and acknowledged
         base = base.filter(status__in=OPEN_ALERT_STATUSES)
@@ -79,11 +76,8 @@ def alert_action(request: HttpRequest, alert_id: int, verb: str) -> HttpResponse
     return redirect(request.POST.get("next") or "alerts:list")
 
 
-@login_required
-def rule_list(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def rule_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     rules = (
         AlertRule.objects.filter(organization=tenant.organization)
         .prefetch_related("channels")
@@ -116,11 +110,8 @@ def rule_action(request: HttpRequest, rule_id: int, verb: str) -> HttpResponse:
     return redirect("alerts:rules")
 
 
-@login_required
-def channel_list(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def channel_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     channels = NotificationChannel.objects.filter(organization=tenant.organization).order_by("name")
     return _page(request, "alerts/channel_list.html", tenant, channels=channels, tab="channels")
 
@@ -145,20 +136,14 @@ def channel_action(request: HttpRequest, channel_id: int, verb: str) -> HttpResp
     return redirect("alerts:channels")
 
 
-@login_required
-def webhook_list(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def webhook_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     webhooks = Webhook.objects.filter(organization=tenant.organization).order_by("url")
     return _page(request, "alerts/webhook_list.html", tenant, webhooks=webhooks, tab="webhooks")
 
 
-@login_required
-def webhook_deliveries(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def webhook_deliveries(request: HttpRequest, webhook_id: int, *, tenant: Tenant) -> HttpResponse:
     webhook = get_object_or_404(Webhook, pk=webhook_id, organization=tenant.organization)
     queryset = (
         Delivery.objects.filter(webhook=webhook).select_related("event").prefetch_related("attempt_log")
@@ -174,11 +159,8 @@ def webhook_deliveries(request: HttpRequest, webhook_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def maintenance_list(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def maintenance_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     windows = MaintenanceWindow.objects.filter(organization=tenant.organization).order_by("-id")
     return _page(request, "alerts/maintenance_list.html", tenant, windows=windows, tab="maintenance")
 

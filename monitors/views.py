@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from monitoring_site.accounts.choices import Role, role_at_least
-from monitoring_site.dashboard.tenancy import no_organization, page_tenant
+from monitoring_site.accounts.principal import Tenant
+from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tenant_page
 from monitoring_site.errors import DomainError
 from monitors.filters import IncidentFilter, MonitorFilter
 from monitors.forms import MonitorForm
@@ -19,11 +20,8 @@ from monitors.services import monitors as monitor_services
 PAGE = 200
 
 
-@login_required
-def monitor_list(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def monitor_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     base = monitors_with_uptime(Monitor.objects.filter(organization=tenant.organization))
     filtered = MonitorFilter(request.GET, queryset=base)
     monitors = filtered.qs.order_by("name")[:PAGE]
@@ -57,11 +55,8 @@ def monitor_new(request: HttpRequest) -> HttpResponse:
     return render(request, "monitors/monitor_form.html", {"form": form, "section": "monitors"})
 
 
-@login_required
-def monitor_detail(request: HttpRequest, monitor_id: int) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def monitor_detail(request: HttpRequest, monitor_id: int, *, tenant: Tenant) -> HttpResponse:
     monitor = get_object_or_404(
         monitors_with_uptime(Monitor.objects.filter(organization=tenant.organization)), pk=monitor_id
     )
@@ -77,11 +72,8 @@ def monitor_detail(request: HttpRequest, monitor_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def incident_list(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def incident_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     base = Incident.objects.filter(organization=tenant.organization).select_related("monitor")
     incidents = IncidentFilter(request.GET, queryset=base).qs.order_by("-started_at")[:PAGE]
     return render(request, "monitors/incident_list.html", {"incidents": incidents, "section": "incidents"})

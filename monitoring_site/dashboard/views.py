@@ -14,20 +14,18 @@ from django.views.decorators.http import require_POST
 from monitoring_site.accounts import services
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.models import ApiKey, Membership
+from monitoring_site.accounts.principal import Tenant
 from monitoring_site.api.errors import api_server_error
 from monitoring_site.dashboard.forms import ApiKeyForm, MemberAddForm, MemberRoleForm
-from monitoring_site.dashboard.tenancy import no_organization, page_tenant
+from monitoring_site.dashboard.tenancy import page_tenant, tenant_page
 from monitoring_site.errors import DomainError
 from monitoring_site.health import platform_health
 from monitoring_site.realtime.auth import SESSION_ORGANIZATION_KEY
 from monitoring_site.realtime.topics import TOPICS
 
 
-@login_required
-def overview(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def overview(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     organization = tenant.organization
     context = {
         "health": platform_health(),
@@ -54,11 +52,8 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
     return redirect(request.POST.get("next") or "dashboard:overview")
 
 
-@login_required
-def api_keys(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def api_keys(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     can_manage = role_at_least(tenant.role, Role.ADMIN)
     form = ApiKeyForm(request.POST or None)
     created_key = None
@@ -100,11 +95,8 @@ def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     return redirect("dashboard:api-keys")
 
 
-@login_required
-def members(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page
+def members(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
@@ -128,12 +120,9 @@ def members(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@tenant_page
 @require_POST
-def member_update(request: HttpRequest, user_id: int) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
+def member_update(request: HttpRequest, user_id: int, *, tenant: Tenant) -> HttpResponse:
     membership = get_object_or_404(Membership, organization=tenant.organization, user_id=user_id)
     try:
         if request.POST.get("action") == "remove":
