@@ -108,7 +108,10 @@ class AlertRulesReplaceView(APIView):
         rules = rule_services.rules_replace(
             organization=tenant.organization, rules=[_rule_data(r) for r in form.validated_data["rules"]]
         )
-        return Response({"alert_rules": AlertRuleSerializer(rules, many=True).data})
+        fresh = AlertRule.objects.filter(pk__in=[r.pk for r in rules]).prefetch_related(
+            "channels", "escalation_channels"
+        )  # one query per relation, not per rule
+        return Response({"alert_rules": AlertRuleSerializer(fresh.order_by("id"), many=True).data})
 
 
 @extend_schema_view(
