@@ -307,6 +307,12 @@ OUTBOUND_RESPONSE_MAX_BYTES = env_int("OUTBOUND_RESPONSE_MAX_BYTES", 65536, mini
 # A claimed delivery not finished within this many seconds (its worker died) is sent again.
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 120, minimum=1)
 CHECK_RESULT_RETENTION_DAYS = env_int("CHECK_RESULT_RETENTION_DAYS", 7, minimum=1)
+# Rollups of check results: minutes feed the last hours, hours the 24 h and 7 d charts, days 30 d and more.
+MONITOR_ROLLUP_RETENTION_DAYS = {
+    "minute": env_int("MONITOR_ROLLUP_MINUTE_RETENTION_DAYS", 2, minimum=2),
+    "hour": env_int("MONITOR_ROLLUP_HOUR_RETENTION_DAYS", 35, minimum=8),
+    "day": env_int("MONITOR_ROLLUP_DAY_RETENTION_DAYS", 400, minimum=91),
+}
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 30, minimum=1)
 METRIC_RETENTION_DAYS = env_int("METRIC_RETENTION_DAYS", 90, minimum=1)
 DELIVERY_RETRY_BASE_SECONDS = env_int("DELIVERY_RETRY_BASE_SECONDS", 10, minimum=1)

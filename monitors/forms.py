@@ -1,31 +1,129 @@
+"""The dashboard's create and edit form: every kind's fields; which apply to which kind is the service's
+rule (``monitors.services.monitors._clean``), so the form and the API refuse the same things."""
+
+from __future__ import annotations
+
+import json
+import re
+
 from django import forms
 
 from alerts.models import NotificationChannel
 from monitors.choices import MonitorType
+from monitors.models import Monitor
+
+STATUS_ITEM = re.compile(r"^\d{3}(-\d{3})?$")
+THRESHOLDS = ("cpu", "mem", "disk")
+UNSET_IF_BLANK = {"method", "dns_record_type"}
+
+
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 class MonitorForm(forms.Form):
-    """The common fields of every kind; kind-specific rules are checked by the service."""
-
     name = forms.CharField(max_length=200)
     type = forms.ChoiceField(choices=MonitorType.choices)
     target = forms.CharField(max_length=2000, help_text="URL for website/keyword/json, else a host.")
-    port = forms.IntegerField(min_value=1, max_value=65535, required=False)
-    keyword = forms.CharField(max_length=500, required=False)
-    json_path = forms.CharField(max_length=500, required=False)
+    port = forms.IntegerField(min_value=1, max_value=65535, required=False, help_text="Port monitors.")
+    check_interval = forms.IntegerField(min_value=10, initial=60, help_text="Seconds.")
+    timeout = forms.FloatField(min_value=0.5, max_value=120, initial=10, help_text="Seconds.")
+    retries = forms.IntegerField(
+        min_value=0, max_value=10, initial=0, help_text="Failed checks tolerated before down."
+    )
+    retry_interval = forms.IntegerField(
+        min_value=5, initial=20, required=False, help_text="Seconds between retries."
+    )
+    # website, keyword, json
+    method = forms.ChoiceField(
+        choices=[(m, m) for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")], required=False
+    )
+    headers = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="JSON object."
+    )
+    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    expected_status = forms.CharField(required=False, help_text="e.g. 200, 300-399 (empty: any 2xx).")
+    follow_redirects = forms.BooleanField(required=False, initial=True)
+    verify_tls = forms.BooleanField(required=False, initial=True, help_text="Fail on an invalid certificate.")
+    cert_warn_days = forms.IntegerField(
+        min_value=0, initial=14, required=False, help_text="Warn when fewer days are left."
+    )
+    keyword = forms.CharField(max_length=500, required=False, help_text="Keyword monitors.")
+    keyword_absent = forms.BooleanField(required=False, help_text="Fail when the keyword IS present.")
+    json_path = forms.CharField(max_length=500, required=False, help_text="JSON monitors: data.items.0.state")
     json_expected = forms.CharField(max_length=500, required=False)
-    check_interval = forms.IntegerField(min_value=10, initial=60)
-    timeout = forms.FloatField(min_value=0.5, max_value=120, initial=10)
-    retries = forms.IntegerField(min_value=0, max_value=10, initial=0)
+    # dns
+    dns_record_type = forms.ChoiceField(
+        choices=[(t, t) for t in ("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "CAA")],
+        initial="A",
+        required=False,
+    )
+    dns_expected = forms.CharField(max_length=500, required=False, help_text="DNS monitors: expected answer.")
+    # host
+    threshold_cpu = forms.IntegerField(min_value=1, max_value=100, required=False, help_text="Host: CPU %.")
+    threshold_mem = forms.IntegerField(
+        min_value=1, max_value=100, required=False, help_text="Host: memory %."
+    )
+    threshold_disk = forms.IntegerField(min_value=1, max_value=100, required=False, help_text="Host: disk %.")
+    tags = forms.CharField(required=False, help_text="Comma-separated.")
     notifications = forms.ModelMultipleChoiceField(
         queryset=NotificationChannel.objects.none(), required=False
     )
+    depends_on = forms.ModelMultipleChoiceField(
+        queryset=Monitor.objects.none(), required=False, help_text="While one is down, stay quiet."
+    )
 
-    def __init__(self, *args, organization=None, **kwargs):
+    def __init__(self, *args, organization=None, instance: Monitor | None = None, **kwargs):
+        if instance is not None:  # a bound form still reads its disabled ``type`` from here
+            kwargs["initial"] = self.initial_from(instance)
         super().__init__(*args, **kwargs)
         self.fields["notifications"].queryset = NotificationChannel.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        others = Monitor.objects.filter(organization=organization)
+        if instance is not None:
+            others = others.exclude(pk=instance.pk)
+            self.fields["type"].disabled = True  # a kind change is a new monitor
+        self.fields["depends_on"].queryset = others  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_from(monitor: Monitor) -> dict:
+        initial = {name: getattr(monitor, name) for name in MonitorForm.base_fields if hasattr(monitor, name)}
+        initial.update(
+            headers=json.dumps(monitor.headers) if monitor.headers else "",
+            expected_status=", ".join(str(s) for s in monitor.expected_status),
+            tags=", ".join(monitor.tags),
+            notifications=list(monitor.notifications.all()),
+            depends_on=list(monitor.depends_on.all()),
+            **{f"threshold_{k}": monitor.thresholds.get(k) for k in THRESHOLDS},
+        )
+        return initial
+
+    def clean_headers(self) -> dict:
+        text = self.cleaned_data["headers"].strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise forms.ValidationError(f"Not valid JSON: {exc}.") from exc
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise forms.ValidationError('A JSON object of strings: {"Accept": "text/html"}.')
+        return value
+
+    def clean_expected_status(self) -> list[str]:
+        items = _split(self.cleaned_data["expected_status"])
+        bad = [item for item in items if not STATUS_ITEM.match(item)]
+        if bad:
+            raise forms.ValidationError(f"Not a status code or range: {', '.join(bad)}.")
+        return items
 
     def monitor_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
-        data["notifications"] = [c.pk for c in self.cleaned_data["notifications"]]
-        return data
+        data = dict(self.cleaned_data)
+        data["tags"] = _split(data["tags"])
+        data["notifications"] = [c.pk for c in data["notifications"]]
+        data["depends_on"] = [m.pk for m in data["depends_on"]]
+        data["thresholds"] = {k: data.pop(f"threshold_{k}") for k in THRESHOLDS}
+        data["thresholds"] = {k: v for k, v in data["thresholds"].items() if v is not None}
+        if self.fields["type"].disabled:
+            data.pop("type")
+        # not given: the model's default (a new monitor) or the current value (an edit)
+        return {k: v for k, v in data.items() if v is not None and not (k in UNSET_IF_BLANK and v == "")}

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from monitoring_site.metrics.registry import MetricDefinition, register
-from monitors.models import CheckResult, HostStat
+from monitors.models import CheckResult, HostStat, Monitor
 
 
 def _results(organization_id: int, start: datetime, end: datetime, scope: dict[str, Any]):
@@ -36,6 +36,23 @@ def failure_points(organization_id, start, end, scope):
         (at, 0.0 if ok else 1.0)
         for at, ok in _results(organization_id, start, end, scope).values_list("checked_at", "ok")
     ]
+
+
+def _state_field(field: str):
+    """A monitor's current value of ``field``, stamped with its last check (the value as of then)."""
+
+    def points(organization_id, start, end, scope):
+        monitors = Monitor.objects.filter(
+            organization_id=organization_id,
+            last_checked_at__gte=start,
+            last_checked_at__lt=end,
+            **{f"{field}__isnull": False},
+        )
+        if scope.get("monitor_id"):
+            monitors = monitors.filter(pk=scope["monitor_id"])
+        return monitors.values_list("last_checked_at", field)
+
+    return points
 
 
 def _host_field(field: str):
@@ -70,6 +87,26 @@ def register_monitor_metrics() -> None:
             "1 for each failed check, 0 for each passed one.",
             "monitors",
             failure_points,
+            scopes,
+        )
+    )
+    register(
+        MetricDefinition(
+            "cert_days_left",
+            "days",
+            "Days until the TLS certificate expires, as of the last check.",
+            "monitors",
+            _state_field("cert_days_left"),
+            scopes,
+        )
+    )
+    register(
+        MetricDefinition(
+            "consecutive_failures",
+            "count",
+            "Failed checks in a row, as of the last check.",
+            "monitors",
+            _state_field("consecutive_failures"),
             scopes,
         )
     )

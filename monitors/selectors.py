@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
-
+from alerts.models import MaintenanceWindow
 from monitors.models import Monitor
 
 
-def monitors_with_uptime(queryset: QuerySet[Monitor]) -> QuerySet[Monitor]:
-    """Annotate ``checks_24h`` and ``ok_24h`` from the raw results of the last day (one aggregate query).
+def maintenance_in_effect(organization_id: int, now: datetime) -> list[MaintenanceWindow]:
+    """The organization's maintenance windows open at ``now`` (one query; recurrence is read in Python)."""
+    windows = MaintenanceWindow.objects.filter(organization_id=organization_id, is_active=True)
+    return [w for w in windows if w.is_in_effect(now)]
 
-    Rollups (minute/hour/day) are to replace this for 7/30/90-day figures; see the Monitors issue notes.
-    """
-    since = timezone.now() - timedelta(hours=24)
-    recent = Q(results__checked_at__gte=since)
-    return queryset.annotate(
-        checks_24h=Count("results", filter=recent),
-        ok_24h=Count("results", filter=recent & Q(results__ok=True)),
-    )
+
+def display_status(monitor: Monitor, windows: list[MaintenanceWindow]) -> str:
+    """The status shown to people: ``maintenance`` while a window covers an unpaused monitor."""
+    if not monitor.is_paused and any(w.covers("monitor", monitor.pk) for w in windows):
+        return "maintenance"
+    return monitor.status

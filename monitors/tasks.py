@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from monitoring_site.retention import delete_older_than
 from monitors.models import CheckResult
+from monitors.services.rollups import rollups_advance, rollups_prune
 from monitors.services.scheduling import monitors_check_batch, monitors_claim_due
 
 BATCH = 500
@@ -41,5 +42,12 @@ def monitors_check_batch_task(items: list[list]) -> dict[str, int]:
 @shared_task(name="monitors.prune_results")
 def prune_results_task() -> int:
     """Daily: raw check results older than CHECK_RESULT_RETENTION_DAYS, in batches."""
-    cutoff = timezone.now() - timedelta(days=settings.CHECK_RESULT_RETENTION_DAYS)
-    return delete_older_than(CheckResult, "checked_at", cutoff)
+    now = timezone.now()
+    cutoff = now - timedelta(days=settings.CHECK_RESULT_RETENTION_DAYS)
+    return delete_older_than(CheckResult, "checked_at", cutoff) + rollups_prune(now=now)
+
+
+@shared_task(name="monitors.rollup")
+def monitors_rollup_task() -> dict[str, int]:
+    """Beat, every minute: roll closed minutes, hours and days up; refresh the uptime columns."""
+    return rollups_advance(now=timezone.now())

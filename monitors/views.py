@@ -6,25 +6,44 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tenant_page
 from monitoring_site.errors import DomainError
+from monitors.charts import response_chart, sparkline, uptime_bars
 from monitors.filters import IncidentFilter, MonitorFilter
 from monitors.forms import MonitorForm
 from monitors.models import Incident, Monitor
-from monitors.selectors import monitors_with_uptime
+from monitors.models.rollups import Resolution
+from monitors.selectors import display_status, maintenance_in_effect
 from monitors.services import monitors as monitor_services
+from monitors.services.rollups import PERIODS, SIZE, floor_time, monitors_series
 
 PAGE = 200
+# Detail chart: each period's bucket size
+CHART_BUCKET = {"24h": Resolution.HOUR, "7d": Resolution.HOUR, "30d": Resolution.DAY, "90d": Resolution.DAY}
+
+
+def _chart_axis(period: str, bucket: str, now) -> tuple:
+    step = SIZE[Resolution(bucket)]
+    start = floor_time(now - PERIODS[period], step)
+    return start, step, (floor_time(now, step) - start) // step + 1
 
 
 @tenant_page
 def monitor_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
-    base = monitors_with_uptime(Monitor.objects.filter(organization=tenant.organization))
+    base = Monitor.objects.filter(organization=tenant.organization)
     filtered = MonitorFilter(request.GET, queryset=base)
-    monitors = filtered.qs.order_by("name")[:PAGE]
+    monitors = list(filtered.qs.order_by("name")[:PAGE])
+    now = timezone.now()
+    windows = maintenance_in_effect(tenant.organization.pk, now)
+    start, step, n = _chart_axis("24h", Resolution.HOUR, now)
+    series = monitors_series([m.pk for m in monitors], "24h", Resolution.HOUR, now=now)
+    for m in monitors:
+        m.shown_status = display_status(m, windows)
+        m.sparkline = sparkline(series[m.pk], start, step, n)
     return render(
         request,
         "monitors/monitor_list.html",
@@ -55,16 +74,47 @@ def monitor_new(request: HttpRequest) -> HttpResponse:
     return render(request, "monitors/monitor_form.html", {"form": form, "section": "monitors"})
 
 
+@login_required
+def monitor_edit(request: HttpRequest, monitor_id: int) -> HttpResponse:
+    tenant = page_tenant(request)
+    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
+        return no_organization(request)
+    monitor = get_object_or_404(Monitor.objects.filter(organization=tenant.organization), pk=monitor_id)
+    form = MonitorForm(request.POST or None, organization=tenant.organization, instance=monitor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            monitor_services.monitor_update(monitor=monitor, data=form.monitor_data())
+            messages.success(request, f"Monitor {monitor.name} saved.")
+            return redirect("monitors:detail", monitor_id=monitor.pk)
+        except DomainError as exc:
+            messages.error(request, exc.text())
+    return render(
+        request, "monitors/monitor_form.html", {"form": form, "monitor": monitor, "section": "monitors"}
+    )
+
+
 @tenant_page
 def monitor_detail(request: HttpRequest, monitor_id: int, *, tenant: Tenant) -> HttpResponse:
-    monitor = get_object_or_404(
-        monitors_with_uptime(Monitor.objects.filter(organization=tenant.organization)), pk=monitor_id
-    )
+    monitor = get_object_or_404(Monitor.objects.filter(organization=tenant.organization), pk=monitor_id)
+    now = timezone.now()
+    period = request.GET.get("period") or "24h"
+    period = period if period in PERIODS else "24h"
+    bucket = CHART_BUCKET[period]
+    start, step, n = _chart_axis(period, bucket, now)
+    chart_series = monitors_series([monitor.pk], period, bucket, now=now, quantiles=True)[monitor.pk]
+    bar_start, _, days = _chart_axis("90d", Resolution.DAY, now)
+    bar_series = monitors_series([monitor.pk], "90d", Resolution.DAY, now=now)[monitor.pk]
+    windows = maintenance_in_effect(tenant.organization.pk, now)
+    monitor.shown_status = display_status(monitor, windows)  # type: ignore[attr-defined]
     return render(
         request,
         "monitors/monitor_detail.html",
         {
             "monitor": monitor,
+            "period": period,
+            "periods": list(PERIODS),
+            "chart": response_chart(chart_series, start, step, n),
+            "bars": uptime_bars(bar_series, bar_start, days),
             "results": monitor.results.order_by("-checked_at")[:50],
             "incidents": monitor.incidents.order_by("-started_at")[:20],
             "section": "monitors",

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from monitors.choices import MonitorType
 from monitors.models import CheckResult, Incident, Monitor
+from monitors.selectors import display_status
 
 
 class MonitorSerializer(serializers.ModelSerializer):
@@ -19,7 +20,16 @@ class MonitorSerializer(serializers.ModelSerializer):
     port = serializers.IntegerField(min_value=1, max_value=65535, required=False, allow_null=True)
     expected_status = serializers.ListField(child=serializers.RegexField(r"^\d{3}(-\d{3})?$"), required=False)
     is_ok = serializers.BooleanField(read_only=True)
-    uptime = serializers.SerializerMethodField(help_text="Percent of passed checks in the last 24 hours.")
+    status = serializers.SerializerMethodField(
+        help_text="pending, up, down, paused, or maintenance while a maintenance window covers it."
+    )
+    uptime = serializers.FloatField(
+        source="uptime_24h",
+        read_only=True,
+        allow_null=True,
+        help_text="Percent of passed checks in the last 24 hours (from rollups, refreshed every minute).",
+    )
+    uptimes = serializers.SerializerMethodField(help_text='{"24h", "7d", "30d"} percentages.')
     response_time = serializers.FloatField(source="last_response_time_ms", read_only=True, allow_null=True)
 
     class Meta:
@@ -58,6 +68,7 @@ class MonitorSerializer(serializers.ModelSerializer):
             "status",
             "is_ok",
             "uptime",
+            "uptimes",
             "response_time",
             "last_checked_at",
             "last_error",
@@ -79,10 +90,11 @@ class MonitorSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_uptime(self, monitor: Monitor) -> float | None:
-        checks = getattr(monitor, "checks_24h", None)
-        ok = getattr(monitor, "ok_24h", 0) or 0
-        return round(100.0 * ok / checks, 3) if checks else None
+    def get_status(self, monitor: Monitor) -> str:
+        return display_status(monitor, self.context.get("maintenance_windows", []))
+
+    def get_uptimes(self, monitor: Monitor) -> dict[str, float | None]:
+        return {"24h": monitor.uptime_24h, "7d": monitor.uptime_7d, "30d": monitor.uptime_30d}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -91,6 +103,26 @@ class MonitorSerializer(serializers.ModelSerializer):
         data["notifications"] = [c.pk for c in instance.notifications.all()]
         data["depends_on"] = [m.pk for m in instance.depends_on.all()]
         return data
+
+
+class UptimeSerializer(serializers.Serializer):
+    period = serializers.ChoiceField(choices=["24h", "7d", "30d", "90d"], default="24h")
+
+
+class _ResponseTimeSerializer(serializers.Serializer):
+    avg = serializers.FloatField(allow_null=True)
+    p50 = serializers.FloatField(allow_null=True)
+    p95 = serializers.FloatField(allow_null=True)
+    p99 = serializers.FloatField(allow_null=True)
+
+
+class UptimeResultSerializer(serializers.Serializer):
+    monitor_id = serializers.IntegerField()
+    period = serializers.CharField()
+    uptime_percent = serializers.FloatField(allow_null=True)
+    checks = serializers.IntegerField()
+    failures = serializers.IntegerField()
+    response_time = _ResponseTimeSerializer()
 
 
 class BulkUpdateSerializer(serializers.Serializer):

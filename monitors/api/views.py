@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,11 +15,14 @@ from monitors.api.serializers import (
     CheckResultSerializer,
     IncidentSerializer,
     MonitorSerializer,
+    UptimeResultSerializer,
+    UptimeSerializer,
 )
 from monitors.filters import CheckResultFilter, IncidentFilter, MonitorFilter
 from monitors.models import Incident, Monitor
-from monitors.selectors import monitors_with_uptime
+from monitors.selectors import maintenance_in_effect
 from monitors.services import monitors as monitor_services
+from monitors.services.rollups import monitor_period_totals
 from monitors.services.scheduling import monitor_check_now
 
 
@@ -28,6 +32,11 @@ from monitors.services.scheduling import monitor_check_now
     extend=extend_schema(request=ExtendSerializer, summary="Push expires_at out"),
     check=extend_schema(request=None, responses={200: CheckResultSerializer}, summary="Run the check now"),
     test=extend_schema(request=None, summary="Send a test notification to the monitor's channels"),
+    uptime=extend_schema(
+        parameters=[UptimeSerializer],
+        responses={200: UptimeResultSerializer},
+        summary="Uptime and response-time percentiles over 24h, 7d, 30d or 90d (from rollups)",
+    ),
     logs=extend_schema(
         responses={200: CheckResultSerializer(many=True)}, summary="Raw check results (CSV too)"
     ),
@@ -50,12 +59,19 @@ class MonitorViewSet(TenantModelViewSet):
         "created_at": "created_at",
         "response_time": "last_response_time_ms",
         "last_checked_at": "last_checked_at",
-        "uptime": "ok_24h",
+        "uptime": "uptime_24h",
+        "uptime_7d": "uptime_7d",
+        "uptime_30d": "uptime_30d",
     }
     default_sort = "id"
 
-    def get_queryset(self):
-        return monitors_with_uptime(super().get_queryset())
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["maintenance_windows"] = maintenance_in_effect(
+                self.tenant.organization.pk, timezone.now()
+            )
+        return context
 
     def perform_create(self, serializer):
         return monitor_services.monitor_create(
@@ -112,6 +128,31 @@ class MonitorViewSet(TenantModelViewSet):
             CheckResultSerializer(self.paginate_queryset(results), many=True).data
         )
 
+    @action(detail=True, methods=["get"])
+    def uptime(self, request, pk=None):
+        monitor = self.get_object()
+        form = UptimeSerializer(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        period = form.validated_data["period"]
+        totals = monitor_period_totals(monitor, period, now=timezone.now())
+        return Response(
+            {
+                "uptime": {
+                    "monitor_id": monitor.pk,
+                    "period": period,
+                    "uptime_percent": totals.uptime,
+                    "checks": totals.count,
+                    "failures": totals.failures,
+                    "response_time": {
+                        "avg": totals.rt_avg,
+                        "p50": totals.quantile(0.5),
+                        "p95": totals.quantile(0.95),
+                        "p99": totals.quantile(0.99),
+                    },
+                }
+            }
+        )
+
     @action(detail=False, methods=["put"])
     def bulk(self, request):
         form = BulkUpdateSerializer(data=request.data)
@@ -124,7 +165,7 @@ class MonitorViewSet(TenantModelViewSet):
             updates=partial.validated_data,
         )
         fresh = self.get_queryset().filter(pk__in=[m.pk for m in monitors])
-        return Response({"monitors": MonitorSerializer(fresh, many=True).data})
+        return Response({"monitors": self.get_serializer(fresh, many=True).data})
 
 
 class IncidentViewSet(ListMixin, RetrieveMixin, TenantViewSet):

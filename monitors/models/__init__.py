@@ -1,7 +1,17 @@
-"""Models of the monitors domain: monitors, their check results, status changes and incidents."""
+"""Models of the monitors domain: monitors, their check results, rollups, status changes and incidents."""
 
 from monitors.models.incidents import Incident, StatusChange
 from monitors.models.monitor import Monitor
 from monitors.models.results import CheckResult, HostStat
+from monitors.models.rollups import CheckRollup, Resolution, RollupCursor
 
-__all__ = ["CheckResult", "HostStat", "Incident", "Monitor", "StatusChange"]
+__all__ = [
+    "CheckResult",
+    "CheckRollup",
+    "HostStat",
+    "Incident",
+    "Monitor",
+    "Resolution",
+    "RollupCursor",
+    "StatusChange",
+]

@@ -71,6 +71,14 @@ class Monitor(models.Model):
     last_response_time_ms = models.FloatField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True, default="")
     cert_days_left = models.IntegerField(null=True, blank=True)
+    cert_warned = models.BooleanField(
+        default=False, help_text="The certificate-expiry warning was sent for the current certificate."
+    )
+    # uptime percentages from the rollups, refreshed by the rollup task (24 h every minute, 7 d and 30 d
+    # every hour), so lists sort by uptime with an index instead of aggregating results per request
+    uptime_24h = models.FloatField(null=True, blank=True)
+    uptime_7d = models.FloatField(null=True, blank=True)
+    uptime_30d = models.FloatField(null=True, blank=True)
     next_check_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

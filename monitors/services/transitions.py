@@ -98,6 +98,34 @@ def _went_down(monitor: Monitor, outcome: Outcome, now: datetime) -> None:
     emit(monitor.organization_id, "incident.created", payload, subject_type="monitor", subject_id=monitor.pk)
 
 
+def _certificate_watch(monitor: Monitor, days_left: int) -> None:
+    """Warn once when a certificate's days left drop under ``cert_warn_days``; re-arm when it is renewed.
+    The flag's compare-and-swap makes concurrent checks warn once."""
+    expiring = days_left < monitor.cert_warn_days
+    if expiring == monitor.cert_warned:
+        return
+    if not Monitor.objects.filter(pk=monitor.pk, cert_warned=not expiring).update(cert_warned=expiring):
+        return
+    monitor.cert_warned = expiring
+    if not expiring:
+        return
+    emit(
+        monitor.organization_id,
+        "monitoring.threshold_exceeded",
+        {
+            "monitor": monitor.payload(),
+            "metric": "cert_days_left",
+            "operator": "<",
+            "threshold": monitor.cert_warn_days,
+            "current": days_left,
+            "message": f"The TLS certificate of {monitor.target} expires in {days_left} days.",
+        },
+        subject_type="monitor",
+        subject_id=monitor.pk,
+        channel_ids=_channels(monitor),
+    )
+
+
 @transaction.atomic
 def monitor_apply_outcome(*, monitor: Monitor, outcome: Outcome, now: datetime) -> str:
     """Update the monitor from one outcome; returns its status afterwards."""
@@ -108,6 +136,7 @@ def monitor_apply_outcome(*, monitor: Monitor, outcome: Outcome, now: datetime) 
     }
     if outcome.cert_days_left is not None:
         fields["cert_days_left"] = outcome.cert_days_left
+        _certificate_watch(monitor, outcome.cert_days_left)
     if outcome.ok:
         Monitor.objects.filter(pk=monitor.pk).update(consecutive_failures=0, **fields)
         old = monitor.status

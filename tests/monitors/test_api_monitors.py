@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alerts.models import NotificationChannel
+from alerts.models import MaintenanceWindow, NotificationChannel
 from monitors.models import CheckResult, Incident, Monitor
+from monitors.services.rollups import monitors_refresh_uptime
 from tests.conftest import assert_error, data_of
 from tests.monitors.targets import HttpTarget
 
@@ -87,8 +88,14 @@ def test_check_now_logs_uptime_and_incidents(member_client, acme, http):
     Monitor.objects.filter(pk=monitor.pk).update(target=f"{http.url}/status/500")
     result = data_of(member_client.post(f"{URL}/{monitor.pk}/check"))
     assert result["ok"] is False and result["status"] == "down" and result["error"] == "HTTP 500"
+    assert data_of(member_client.get(f"{URL}/{monitor.pk}"))["monitor"]["uptime"] is None  # not rolled yet
+    monitors_refresh_uptime(now=timezone.now(), periods=("24h", "7d", "30d"))  # the minute task's refresh
     detail = data_of(member_client.get(f"{URL}/{monitor.pk}"))["monitor"]
-    assert detail["uptime"] == 50.0 and detail["status"] == "down"
+    assert detail["uptime"] == 50.0 and detail["uptimes"]["30d"] == 50.0 and detail["status"] == "down"
+    uptime = data_of(member_client.get(f"{URL}/{monitor.pk}/uptime", {"period": "90d"}))["uptime"]
+    assert uptime["uptime_percent"] == 50.0 and (uptime["checks"], uptime["failures"]) == (2, 1)
+    assert uptime["response_time"]["p95"] is not None
+    assert_error(member_client.get(f"{URL}/{monitor.pk}/uptime", {"period": "1y"}), 400, "validation_error")
     logs = data_of(member_client.get(f"{URL}/{monitor.pk}/logs"))
     assert logs["pagination"]["total_items"] == 2 and logs["logs"][0]["ok"] is False
     csv = member_client.get(f"{URL}/{monitor.pk}/logs", {"format": "csv"}).content.decode().splitlines()
@@ -127,6 +134,7 @@ def test_sort_by_uptime_and_filters(member_client, acme):
             CheckResult(monitor=bad, ok=False, checked_at=now - timedelta(minutes=1)),
         ]
     )
+    monitors_refresh_uptime(now=timezone.now(), periods=("24h",))
     names = [m["name"] for m in data_of(member_client.get(URL, {"sort": "uptime:desc"}))["monitors"]]
     assert names == ["good", "bad"]
     assert data_of(member_client.get(URL, {"search": "goo"}))["pagination"]["total_items"] == 1
@@ -142,7 +150,8 @@ def test_isolation_and_auth(anon_client, viewer_client, outsider_client, acme):
         "insufficient_permissions",
     )
     assert_error(viewer_client.post(f"{URL}/{monitor.pk}/pause"), 403, "insufficient_permissions")
-    for path in [f"{URL}/{monitor.pk}", f"{URL}/{monitor.pk}/logs"]:
+    assert_error(anon_client.get(f"{URL}/{monitor.pk}/uptime"), 401, "authentication_failed")
+    for path in [f"{URL}/{monitor.pk}", f"{URL}/{monitor.pk}/logs", f"{URL}/{monitor.pk}/uptime"]:
         assert_error(outsider_client.get(path), 404, "not_found")
     assert_error(outsider_client.post(f"{URL}/{monitor.pk}/check"), 404, "not_found")
     assert data_of(outsider_client.get("/api/v1/incidents"))["incidents"] == []
@@ -151,5 +160,24 @@ def test_isolation_and_auth(anon_client, viewer_client, outsider_client, acme):
 def test_list_query_count_is_bounded(member_client, acme, django_assert_max_num_queries):
     for i in range(30):
         make(acme, name=f"m{i}")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # auth, org, count, page, 2 prefetches, maintenance windows
         assert data_of(member_client.get(URL, {"per_page": 100}))["pagination"]["total_items"] == 30
+
+
+def test_status_is_maintenance_while_a_window_covers_the_monitor(member_client, acme):
+    covered = make(acme, name="covered")
+    make(acme, name="other")
+    now = timezone.now()
+    MaintenanceWindow.objects.create(
+        organization=acme,
+        name="db upgrade",
+        starts_at=now - timedelta(minutes=5),
+        ends_at=now + timedelta(minutes=30),
+        applies_to_all=False,
+        subjects=[{"type": "monitor", "id": covered.pk}],
+    )
+    shown = {m["name"]: m["status"] for m in data_of(member_client.get(URL))["monitors"]}
+    assert shown == {"covered": "maintenance", "other": "pending"}
+    assert data_of(member_client.get(f"{URL}/{covered.pk}"))["monitor"]["status"] == "maintenance"
+    MaintenanceWindow.objects.update(ends_at=now - timedelta(minutes=1))
+    assert data_of(member_client.get(f"{URL}/{covered.pk}"))["monitor"]["status"] == "pending"

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from monitors.models import Incident, Monitor
+from monitors.models import CheckResult, CheckRollup, Incident, Monitor
+from monitors.services.rollups import rollups_advance
 
 
 @pytest.fixture
@@ -59,3 +63,69 @@ def test_other_organizations_monitor_is_404(outsider, acme):
     client = Client()
     client.force_login(outsider)
     assert client.get(f"/monitors/{monitor.pk}").status_code == 404
+
+
+def test_charts_read_rollups_and_the_edit_form_saves_or_refuses(owner_browser, acme):
+    monitor = Monitor.objects.create(
+        organization=acme, name="Shop", type="website", target="https://shop.example", status="up"
+    )
+    now = timezone.now()
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=2)
+    CheckResult.objects.bulk_create(
+        CheckResult(
+            monitor=monitor,
+            ok=i % 10 != 0,
+            response_time_ms=50 + i,
+            checked_at=day_start + timedelta(hours=1, minutes=i),
+        )
+        for i in range(120)
+    )
+    for _ in range(20):  # the minute task catches up 4 hours per run
+        rollups_advance(now=now)
+    assert CheckRollup.objects.filter(monitor=monitor, resolution="day").exists()
+
+    row = owner_browser.get("/monitors/").content.decode().split(f'data-monitor-id="{monitor.pk}"')[1]
+    assert '<svg class="sparkline"' not in row.split("</tr>")[0]  # nothing in the last 24 hours
+    detail = owner_browser.get(f"/monitors/{monitor.pk}", {"period": "7d"}).content.decode()
+    assert 'id="response-chart"' in detail and '<polyline class="p95" points="' in detail
+    bars = detail.split('id="uptime-bars"')[1].split("</svg>")[0]
+    assert bars.count("<rect") == 91 and bars.count('class="bad"') == 1 and "90.000% of 120 checks" in bars
+
+    form = owner_browser.get(f"/monitors/{monitor.pk}/edit").content.decode()
+    assert 'value="https://shop.example"' in form
+    page = owner_browser.post(
+        f"/monitors/{monitor.pk}/edit",
+        {
+            "name": "Shop",
+            "target": "https://shop.example",
+            "check_interval": "30",
+            "timeout": "5",
+            "retries": "0",
+            "expected_status": "200, 3xx",
+        },
+    )
+    assert page.status_code == 200 and "Not a status code or range: 3xx." in page.content.decode()
+    assert Monitor.objects.get(pk=monitor.pk).check_interval == 60
+    response = owner_browser.post(
+        f"/monitors/{monitor.pk}/edit",
+        {
+            "name": "Shop v2",
+            "target": "https://shop.example",
+            "check_interval": "30",
+            "timeout": "5",
+            "retries": "2",
+            "expected_status": "200, 300-399",
+            "tags": "prod, eu",
+            "headers": '{"X-A": "1"}',
+        },
+    )
+    assert response.status_code == 302
+    monitor.refresh_from_db()
+    assert (monitor.name, monitor.check_interval, monitor.retries, monitor.type) == (
+        "Shop v2",
+        30,
+        2,
+        "website",
+    )
+    assert monitor.expected_status == ["200", "300-399"] and monitor.tags == ["prod", "eu"]
+    assert monitor.headers == {"X-A": "1"}

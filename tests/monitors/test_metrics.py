@@ -55,3 +55,20 @@ def test_monitor_metrics_are_queryable_and_drive_rules(member_client, acme):
     assert Alert.objects.get().scope == {"monitor_id": monitor.pk}
     names = {m["name"] for m in data_of(member_client.get("/api/v1/metrics/catalog"))["metrics"]}
     assert {"response_time_ms", "uptime_percent", "check_failures"} <= names
+
+
+def test_certificate_days_and_failures_in_a_row_are_metrics(member_client, acme):
+    now = timezone.now()
+    Monitor.objects.create(
+        organization=acme,
+        name="tls",
+        type="website",
+        target="https://tls.example",
+        cert_days_left=9,
+        consecutive_failures=3,
+        last_checked_at=now - timedelta(seconds=30),
+    )
+    Monitor.objects.create(organization=acme, name="never", type="website", target="https://n.example")
+    for metric, expected in (("cert_days_left", 9.0), ("consecutive_failures", 3.0)):
+        data = data_of(member_client.get("/api/v1/metrics", {"metric": metric, "period": "1h"}))
+        assert data["summary"]["min"] == expected and data["summary"]["count"] == 1

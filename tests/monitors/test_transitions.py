@@ -96,6 +96,25 @@ def test_a_dependent_of_a_down_parent_is_recorded_not_notified(acme, monitor, ch
     assert Event.objects.get(name="monitor.down").channel_ids == []
 
 
+def test_certificate_expiry_warns_once_and_rearms_after_renewal(monitor, channel):
+    def with_cert(days):
+        return Outcome(ok=True, response_time_ms=10, status_code=200, cert_days_left=days)
+
+    apply(monitor, with_cert(30), 0)
+    apply(monitor, with_cert(13), 1)  # under the default 14 days
+    apply(monitor, with_cert(12), 2)
+    warnings = Event.objects.filter(name="monitoring.threshold_exceeded")
+    assert warnings.count() == 1
+    body = warnings.get().body
+    assert (body["metric"], body["current"], body["threshold"]) == ("cert_days_left", 13, 14)
+    assert body["monitor"]["id"] == monitor.pk and warnings.get().channel_ids == [channel.pk]
+    apply(monitor, with_cert(89), 3)  # renewed
+    monitor.refresh_from_db()
+    assert monitor.cert_warned is False and monitor.cert_days_left == 89
+    apply(monitor, with_cert(5), 4)
+    assert warnings.count() == 2
+
+
 def test_maintenance_window_suppresses_the_notification(acme, monitor):
     MaintenanceWindow.objects.create(
         organization=acme,
