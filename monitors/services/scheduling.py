@@ -56,10 +56,15 @@ def monitors_check_batch(
     *, items: list[tuple[int, str | datetime | None]], now: datetime | None = None
 ) -> dict[str, int]:
     """Check the monitors of one batch concurrently and record the results; gone monitors are skipped."""
+    now = now or timezone.now()
     due_times = {int(pk): (parse_datetime(due) if isinstance(due, str) else due) for pk, due in items}
-    monitors = list(Monitor.objects.filter(pk__in=due_times, is_enabled=True, is_paused=False))
+    found = list(Monitor.objects.filter(pk__in=due_times, is_enabled=True, is_paused=False))
+    # A due time older than the interval means the batch waited (redelivered after a worker died, or a
+    # backlog): the dispatcher has claimed the monitor again since, so this check is dropped, not doubled.
+    monitors = [m for m in found if not _stale(due_times[m.pk], m, now)]
+    stale = len(found) - len(monitors)
     if not monitors:
-        return {}
+        return {"stale": stale} if stale else {}
     hosts = [m for m in monitors if m.type == MonitorType.HOST]
     active = [m for m in monitors if m.type != MonitorType.HOST]
     outcomes = asyncio.run(check_many(active, {pk: due for pk, due in due_times.items() if due is not None}))
@@ -69,7 +74,12 @@ def monitors_check_batch(
         due = due_times[host.pk]
         if not (host.last_checked_at and due and host.last_checked_at >= due):
             checks.append((host, host_stale_outcome(host), due))
-    return monitors_record_outcomes(checks=checks, now=now or timezone.now()) if checks else {}
+    counts = monitors_record_outcomes(checks=checks, now=now) if checks else {}
+    return {**counts, "stale": stale} if stale else counts
+
+
+def _stale(due: datetime | None, monitor: Monitor, now: datetime) -> bool:
+    return due is not None and (now - due).total_seconds() > monitor.check_interval
 
 
 def monitor_check_now(*, monitor: Monitor) -> tuple[str, Outcome]:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.e2e.platform import ADMIN_PASSWORD, processes_with_env
+from tests.e2e.platform import ADMIN_PASSWORD, processes_with_env, wait_for
 
 pytestmark = [pytest.mark.e2e]
 
@@ -92,18 +92,24 @@ def test_up_runs_the_whole_platform_and_stops_cleanly(platform):
     assert "Stopped." in platform.log()
 
 
-def test_up_stops_everything_when_a_child_dies(platform):
+def test_up_restarts_a_child_that_dies(platform):
     import os
     import signal
 
+    def beats():
+        return [
+            pid
+            for pid in processes_with_env(platform.marker)
+            if b"beat" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+
     platform.wait_healthy()
-    beat = [
-        pid
-        for pid in processes_with_env(platform.marker)
-        if b"beat" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    ]
-    assert beat, platform.log()
-    os.kill(beat[0], signal.SIGKILL)
-    assert platform.process.wait(60) != 0
-    assert "beat exited" in platform.log()
+    killed = beats()
+    assert killed, platform.log()
+    os.kill(killed[0], signal.SIGKILL)
+    wait_for(lambda: "beat exited with code -9; restarted it" in platform.log(), "the restart", 30)
+    wait_for(lambda: beats() and beats() != killed, "a new beat process", 30)
+    assert platform.process.poll() is None
+    platform.wait_healthy()
+    assert platform.stop() == 0, platform.log()
     assert processes_with_env(platform.marker) == [], platform.log()

@@ -14,11 +14,25 @@ import dns.rrset
 
 
 class HttpTarget:
-    """GET /status/<code>, /text/<words>, /json (a fixed document), /slow/<seconds>, /redirect."""
+    """GET /status/<code>, /text/<words>, /json (a fixed document), /slow/<seconds>[/<code>], /redirect.
+    ``in_flight`` counts requests being answered (a slow one holds its count while it sleeps)."""
 
     def __init__(self, port: int = 0):
+        target = self
+        self.in_flight = 0
+        self.lock = threading.Lock()
+
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                with target.lock:
+                    target.in_flight += 1
+                try:
+                    self.answer()
+                finally:
+                    with target.lock:
+                        target.in_flight -= 1
+
+            def answer(self):
                 parts = self.path.strip("/").split("/")
                 status, body, headers = 200, b"hello world", {"Content-Type": "text/plain"}
                 if parts[0] == "status":
@@ -30,6 +44,7 @@ class HttpTarget:
                     headers = {"Content-Type": "application/json"}
                 elif parts[0] == "slow":
                     time.sleep(float(parts[1]))
+                    status = int(parts[2]) if len(parts) > 2 else 200
                 elif parts[0] == "redirect":
                     status, headers = 302, {"Location": "/status/200"}
                 self.send_response(status)

@@ -171,3 +171,17 @@ def test_expired_monitors_are_not_checked(acme):
     )
     assert monitors_claim_due(now=T0) == []
     assert Monitor.objects.get().next_check_at > T0 + timedelta(days=365)
+
+
+def test_a_batch_redelivered_after_its_interval_is_dropped_not_doubled(acme):
+    from monitors.models import CheckResult
+    from monitors.services.scheduling import monitors_check_batch
+
+    monitor = Monitor.objects.create(
+        organization=acme, name="db", type="port", target="127.0.0.1", port=1, check_interval=60
+    )
+    old_due = T0 - timedelta(seconds=61)
+    assert monitors_check_batch(items=[(monitor.pk, old_due.isoformat())], now=T0) == {"stale": 1}
+    assert not CheckResult.objects.exists()
+    fresh = monitors_check_batch(items=[(monitor.pk, (T0 - timedelta(seconds=2)).isoformat())], now=T0)
+    assert fresh == {"down": 1} and CheckResult.objects.count() == 1  # a refused port, no retries

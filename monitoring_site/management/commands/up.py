@@ -2,7 +2,8 @@
 
 Starts the embedded Redis when ``REDIS_URL`` is unset, migrates, collects static files, creates the first
 admin with an organization it owns, then runs the ASGI web server, one Celery worker and Celery beat as
-children until Ctrl-C or SIGTERM, or until one of them dies.
+children until Ctrl-C or SIGTERM. A child that dies is restarted; one that dies three times in a minute,
+or the embedded Redis, stops everything (``monitoring_site.supervisor``).
 """
 
 from __future__ import annotations
