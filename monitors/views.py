@@ -40,7 +40,7 @@ def monitor_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     now = timezone.now()
     windows = maintenance_in_effect(tenant.organization.pk, now)
     start, step, n = _chart_axis("24h", Resolution.HOUR, now)
-    series = monitors_series([m.pk for m in monitors], "24h", Resolution.HOUR, now=now)
+    series = monitors_series([m.pk for m in monitors], "24h", Resolution.HOUR, now=now, fresh=False)
     for m in monitors:
         m.shown_status = display_status(m, windows)
         m.sparkline = sparkline(series[m.pk], start, step, n)

@@ -7,6 +7,10 @@ from monitors.models import CheckResult, Incident, Monitor
 from monitors.selectors import display_status
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
 class MonitorSerializer(serializers.ModelSerializer):
     type = serializers.ChoiceField(choices=MonitorType.choices)
     project_id = serializers.IntegerField(required=False, allow_null=True)
@@ -23,11 +27,8 @@ class MonitorSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField(
         help_text="pending, up, down, paused, or maintenance while a maintenance window covers it."
     )
-    uptime = serializers.FloatField(
-        source="uptime_24h",
-        read_only=True,
-        allow_null=True,
-        help_text="Percent of passed checks in the last 24 hours (from rollups, refreshed every minute).",
+    uptime = serializers.SerializerMethodField(
+        help_text="Percent of passed checks in the last 24 hours (from rollups, refreshed every minute)."
     )
     uptimes = serializers.SerializerMethodField(help_text='{"24h", "7d", "30d"} percentages.')
     response_time = serializers.FloatField(source="last_response_time_ms", read_only=True, allow_null=True)
@@ -93,8 +94,15 @@ class MonitorSerializer(serializers.ModelSerializer):
     def get_status(self, monitor: Monitor) -> str:
         return display_status(monitor, self.context.get("maintenance_windows", []))
 
+    def get_uptime(self, monitor: Monitor) -> float | None:
+        return _rounded(monitor.uptime_24h)
+
     def get_uptimes(self, monitor: Monitor) -> dict[str, float | None]:
-        return {"24h": monitor.uptime_24h, "7d": monitor.uptime_7d, "30d": monitor.uptime_30d}
+        return {
+            "24h": _rounded(monitor.uptime_24h),
+            "7d": _rounded(monitor.uptime_7d),
+            "30d": _rounded(monitor.uptime_30d),
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -11,6 +11,7 @@ import aiohttp
 from cryptography import x509
 
 from monitors.checks.base import Outcome
+from monitors.checks.expectations import expectation_met
 from monitors.choices import MonitorType
 from monitors.models import Monitor
 
@@ -87,7 +88,7 @@ def _content_verdict(monitor: Monitor, text: str) -> str:
         except (ValueError, KeyError, IndexError) as exc:
             return f"JSON path {monitor.json_path} not found: {exc}"
         shown = json.dumps(value) if not isinstance(value, str) else value
-        if monitor.json_expected and shown != monitor.json_expected:
+        if monitor.json_expected and not expectation_met(shown, monitor.json_expected):
             return f"{monitor.json_path} is {shown}, expected {monitor.json_expected}"
     return ""
 

@@ -13,6 +13,7 @@ from alerts.models import NotificationChannel
 from alerts.services.channels import channels_test
 from monitoring_site.accounts.models import Organization, Project
 from monitoring_site.errors import Conflict, RuleViolation
+from monitors.checks.expectations import expectation_error
 from monitors.choices import MonitorStatus, MonitorType
 from monitors.models import Monitor, StatusChange
 from monitors.services.host_stats import host_push_token_issue
@@ -32,6 +33,9 @@ def _clean(organization: Organization, data: dict[str, Any], current: Monitor | 
         errors["keyword"] = ["A keyword monitor needs a keyword."]
     if kind == MonitorType.JSON and not data.get("json_path", current.json_path if current else ""):
         errors["json_path"] = ["A JSON monitor needs a json_path."]
+    problem = expectation_error(data.get("json_expected", current.json_expected if current else ""))
+    if problem:
+        errors["json_expected"] = [problem]
     project_id = data.get("project_id")
     if (
         project_id is not None

@@ -1,8 +1,9 @@
-"""Rollups: raw check results summed per minute, minutes per hour, hours per day (UTC buckets).
+"""Rollups: raw check results summed per minute and per hour, hours per day (UTC buckets).
 
 Each level has a cursor (``RollupCursor.done_until``); a run rolls every closed bucket from the cursor on,
 upserting rows, so a run that dies half-way is simply repeated. Reads (uptime, charts) stitch the levels
-together: the coarsest level up to its cursor, then each finer level from there (``segments``).
+together: the coarsest level up to its cursor, then each finer level from there, then raw results
+(``window``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from operator import or_
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import FloatField, Max, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast
 
 from monitoring_site.metrics.sketch import LatencySketch
 from monitoring_site.retention import delete_older_than
@@ -26,7 +29,6 @@ SIZE: dict[str, timedelta] = {
     Resolution.HOUR: timedelta(hours=1),
     Resolution.DAY: timedelta(days=1),
 }
-FINER: dict[str, str] = {Resolution.HOUR: Resolution.MINUTE, Resolution.DAY: Resolution.HOUR}
 # A check's result is stored when it ends, up to its timeout (120 s at most) after it started; a minute is
 # rolled up once every check that started in it has had time to finish.
 SETTLE = timedelta(seconds=150)
@@ -101,9 +103,8 @@ class Totals:
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _raw_totals(start: datetime, end: datetime) -> dict[tuple[int, datetime], Totals]:
+def _raw_totals(start: datetime, end: datetime, size: timedelta) -> dict[tuple[int, datetime], Totals]:
     totals: dict[tuple[int, datetime], Totals] = {}
-    size = SIZE[Resolution.MINUTE]
     rows = CheckResult.objects.filter(checked_at__gte=start, checked_at__lt=end).values_list(
         "monitor_id", "checked_at", "ok", "response_time_ms"
     )
@@ -112,13 +113,15 @@ def _raw_totals(start: datetime, end: datetime) -> dict[tuple[int, datetime], To
     return totals
 
 
-def _merged_totals(level: str, start: datetime, end: datetime) -> dict[tuple[int, datetime], Totals]:
+def _days_from_hours(start: datetime, end: datetime) -> dict[tuple[int, datetime], Totals]:
+    """Days merge their hours' sketches (the raw results may be pruned by the time a day is rolled);
+    minutes and hours read raw results, whose plain columns are cheaper to read than JSON sketches."""
     totals: dict[tuple[int, datetime], Totals] = {}
     rows = CheckRollup.objects.filter(
-        resolution=FINER[level], bucket_start__gte=start, bucket_start__lt=end
+        resolution=Resolution.HOUR, bucket_start__gte=start, bucket_start__lt=end
     ).values("monitor_id", "bucket_start", "count", "failures", "rt_count", "rt_sum", "sketch")
     for row in rows.iterator(chunk_size=5000):
-        key = (row["monitor_id"], floor_time(row["bucket_start"], SIZE[level]))
+        key = (row["monitor_id"], floor_time(row["bucket_start"], SIZE[Resolution.DAY]))
         totals.setdefault(key, Totals()).add_rollup(row)
     return totals
 
@@ -148,11 +151,11 @@ def _cursor(level: str) -> RollupCursor | None:
 def _first_bucket(level: str, end: datetime) -> datetime:
     """Where a level without a cursor starts: at its oldest source row (results already stored when
     rollups were introduced are rolled too), or at ``end`` when there is none."""
-    if level == Resolution.MINUTE:
+    if level != Resolution.DAY:
         oldest = CheckResult.objects.filter(checked_at__lt=end).order_by("checked_at").first()
         moment = oldest.checked_at if oldest else None
     else:
-        source = CheckRollup.objects.filter(resolution=FINER[level], bucket_start__lt=end)
+        source = CheckRollup.objects.filter(resolution=Resolution.HOUR, bucket_start__lt=end)
         first = source.order_by("bucket_start").values_list("bucket_start", flat=True).first()
         moment = first
     return floor_time(moment, SIZE[level]) if moment else end
@@ -166,10 +169,22 @@ def _roll_level(level: str, end: datetime) -> tuple[int, datetime | None]:
     end = min(end, start + size * MAX_BUCKETS_PER_RUN[level])
     if end <= start:
         return 0, cursor.done_until if cursor else None
-    totals = _raw_totals(start, end) if level == Resolution.MINUTE else _merged_totals(level, start, end)
+    totals = _days_from_hours(start, end) if level == Resolution.DAY else _raw_totals(start, end, size)
+    first_rows = not CheckRollup.objects.filter(resolution=level).exists()
     written = _write(level, totals)
+    if first_rows and written:
+        _refresh_statistics()
     RollupCursor.objects.update_or_create(resolution=level, defaults={"done_until": end})
     return written, end
+
+
+def _refresh_statistics() -> None:
+    """Postgres plans the uptime refresh's per-monitor sums from table statistics; until autovacuum has
+    seen a level's first rows it may scan the level's whole time range once per monitor. So the first
+    rows of each level are followed by an ANALYZE of the table (SQLite picks the unique index anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {CheckRollup._meta.db_table}")
 
 
 def rollups_advance(*, now: datetime) -> dict[str, int]:
@@ -201,7 +216,7 @@ class Window:
     ``raw_from`` on (checks not rolled up yet), so figures are as fresh as the last stored check."""
 
     spans: list[tuple[str, datetime, datetime]]
-    raw_from: datetime
+    raw_from: datetime | None
 
     def rollup_filter(self) -> Q | None:
         if not self.spans:
@@ -211,12 +226,12 @@ class Window:
         )
 
 
-def window(start: datetime, coarsest: str) -> Window:
+def window(start: datetime, coarsest: str, finest: str = Resolution.MINUTE, raw: bool = True) -> Window:
     """The coarsest level from ``start`` (floored to its bucket) to its cursor, then each finer level up
-    to its own cursor, then raw results."""
+    to its own cursor down to ``finest``, then (with ``raw``) raw results."""
     cursors = dict(RollupCursor.objects.values_list("resolution", "done_until"))
     order = [Resolution.DAY, Resolution.HOUR, Resolution.MINUTE]
-    levels = order[order.index(Resolution(coarsest)) :]
+    levels = order[order.index(Resolution(coarsest)) : order.index(Resolution(finest)) + 1]
     moment = floor_time(start, SIZE[levels[0]])
     spans: list[tuple[str, datetime, datetime]] = []
     for level in levels:
@@ -224,7 +239,7 @@ def window(start: datetime, coarsest: str) -> Window:
         if until and until > moment:
             spans.append((level, moment, until))
             moment = until
-    return Window(spans, moment)
+    return Window(spans, moment if raw else None)
 
 
 def coarsest_for(period: timedelta) -> str:
@@ -246,9 +261,12 @@ def window_totals(
         rows = CheckRollup.objects.filter(where, monitor_id__in=monitor_ids).order_by()
         for row in rows.values(*names, *(["sketch"] if quantiles else [])).iterator(chunk_size=5000):
             slot(row["monitor_id"], row["bucket_start"]).add_rollup(row)
-    raw = CheckResult.objects.filter(monitor_id__in=monitor_ids, checked_at__gte=span.raw_from).order_by()
-    for pk, at, ok, response_time in raw.values_list("monitor_id", "checked_at", "ok", "response_time_ms"):
-        slot(pk, at).add_check(ok, response_time)
+    if span.raw_from is not None:
+        raw = CheckResult.objects.filter(monitor_id__in=monitor_ids, checked_at__gte=span.raw_from)
+        for pk, at, ok, ms in raw.order_by().values_list(
+            "monitor_id", "checked_at", "ok", "response_time_ms"
+        ):
+            slot(pk, at).add_check(ok, ms)
     return totals
 
 
@@ -260,52 +278,46 @@ def monitor_period_totals(monitor: Monitor, period: str, *, now: datetime) -> To
 
 
 def monitors_series(
-    monitor_ids: list[int], period: str, bucket: str, *, now: datetime, quantiles: bool = False
+    monitor_ids: list[int],
+    period: str,
+    bucket: str,
+    *,
+    now: datetime,
+    quantiles: bool = False,
+    fresh: bool = True,
 ) -> dict[int, list[tuple[datetime, Totals]]]:
-    """Per monitor, the period in ``bucket``-sized points (finer rows merge into their bucket)."""
-    found = window_totals(
-        window(now - PERIODS[period], bucket), monitor_ids, SIZE[Resolution(bucket)], quantiles=quantiles
-    )
+    """Per monitor, the period in ``bucket``-sized points (finer rows merge into their bucket). Without
+    ``fresh``, only ``bucket`` rollups are read: the list page's sparklines skip the newest hour."""
+    span = window(now - PERIODS[period], bucket, Resolution.MINUTE if fresh else bucket, raw=fresh)
+    found = window_totals(span, monitor_ids, SIZE[Resolution(bucket)], quantiles=quantiles)
     series: dict[int, list[tuple[datetime, Totals]]] = {pk: [] for pk in monitor_ids}
     for (pk, at), totals in sorted(found.items(), key=lambda item: (item[0][0], item[0][1])):
         series[pk].append((at, totals))  # type: ignore[arg-type]
     return series
 
 
-def monitors_refresh_uptime(*, now: datetime, periods: Iterable[str]) -> int:
-    """Write ``uptime_<period>`` on every monitor whose figure changed; returns how many were written.
-    Sums run in the database (one grouped query over rollups, one over the raw tail)."""
+def monitors_refresh_uptime(*, now: datetime, periods: Iterable[str], chunk: int = 2000) -> int:
+    """Write ``uptime_<period>`` on every monitor from its rollups (to the last rolled minute) with one
+    UPDATE per ``chunk`` monitors and a correlated sum, so the database does the work and each
+    statement holds its row locks briefly. Returns how many monitors were written."""
     written = 0
     for period in periods:
-        column = f"uptime_{period}"
         length = PERIODS[period]
-        span = window(now - length, coarsest_for(length))
-        counts: dict[int, Totals] = {}
-        where = span.rollup_filter()
-        sums: list[Any] = []
-        if where is not None:
-            sums.append(
-                CheckRollup.objects.filter(where)
-                .values("monitor_id")
-                .annotate(n=Sum("count"), f=Sum("failures"))
+        where = window(now - length, coarsest_for(length), raw=False).rollup_filter()
+        if where is None:
+            figure: Any = Value(None, output_field=FloatField())
+        else:
+            sums = (
+                CheckRollup.objects.filter(where, monitor_id=OuterRef("pk")).order_by().values("monitor_id")
             )
-        sums.append(
-            CheckResult.objects.filter(checked_at__gte=span.raw_from)
-            .values("monitor_id")
-            .annotate(n=Count("id"), f=Count("id", filter=Q(ok=False)))
-        )
-        for query in sums:
-            for row in query.order_by():
-                found = counts.setdefault(row["monitor_id"], Totals())
-                found.count += row["n"]
-                found.failures += row["f"]
-        stale = [
-            Monitor(pk=pk, **{column: counts[pk].uptime if pk in counts else None})
-            for pk, current in Monitor.objects.values_list("pk", column).iterator(chunk_size=5000)
-            if (counts[pk].uptime if pk in counts else None) != current
-        ]
-        Monitor.objects.bulk_update(stale, [column], batch_size=500)
-        written += len(stale)
+            ratio = Cast(Sum("count") - Sum("failures"), FloatField()) * 100.0 / Sum("count")
+            figure = Subquery(sums.annotate(uptime=ratio).values("uptime")[:1], output_field=FloatField())
+        bounds = Monitor.objects.aggregate(low=Min("pk"), high=Max("pk"))
+        if bounds["low"] is None:
+            continue
+        for low in range(bounds["low"], bounds["high"] + 1, chunk):
+            rows = Monitor.objects.filter(pk__gte=low, pk__lt=low + chunk)
+            written += rows.update(**{f"uptime_{period}": figure})
     return written
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from alerts.models import MaintenanceWindow, NotificationChannel
 from monitors.models import CheckResult, Incident, Monitor
-from monitors.services.rollups import monitors_refresh_uptime
+from monitors.services.rollups import monitors_refresh_uptime, rollups_advance
 from tests.conftest import assert_error, data_of
 from tests.monitors.targets import HttpTarget
 
@@ -89,7 +89,9 @@ def test_check_now_logs_uptime_and_incidents(member_client, acme, http):
     result = data_of(member_client.post(f"{URL}/{monitor.pk}/check"))
     assert result["ok"] is False and result["status"] == "down" and result["error"] == "HTTP 500"
     assert data_of(member_client.get(f"{URL}/{monitor.pk}"))["monitor"]["uptime"] is None  # not rolled yet
-    monitors_refresh_uptime(now=timezone.now(), periods=("24h", "7d", "30d"))  # the minute task's refresh
+    later = timezone.now() + timedelta(minutes=4)  # once the minute has settled and been rolled
+    rollups_advance(now=later)
+    monitors_refresh_uptime(now=later, periods=("7d", "30d"))  # the hourly refresh
     detail = data_of(member_client.get(f"{URL}/{monitor.pk}"))["monitor"]
     assert detail["uptime"] == 50.0 and detail["uptimes"]["30d"] == 50.0 and detail["status"] == "down"
     uptime = data_of(member_client.get(f"{URL}/{monitor.pk}/uptime", {"period": "90d"}))["uptime"]
@@ -134,7 +136,7 @@ def test_sort_by_uptime_and_filters(member_client, acme):
             CheckResult(monitor=bad, ok=False, checked_at=now - timedelta(minutes=1)),
         ]
     )
-    monitors_refresh_uptime(now=timezone.now(), periods=("24h",))
+    rollups_advance(now=timezone.now() + timedelta(minutes=4))
     names = [m["name"] for m in data_of(member_client.get(URL, {"sort": "uptime:desc"}))["monitors"]]
     assert names == ["good", "bad"]
     assert data_of(member_client.get(URL, {"search": "goo"}))["pagination"]["total_items"] == 1

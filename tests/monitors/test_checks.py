@@ -59,6 +59,28 @@ def test_json_value(http):
     assert ok.ok
     assert not wrong.ok and wrong.error == "data.items.0.count is 3, expected 4"
     assert not no_path.ok and "not found" in no_path.error
+    at_least, below, not_down, text_order = run(
+        website(f"{http.url}/json", type="json", json_path="data.items.0.count", json_expected=">= 3"),
+        website(f"{http.url}/json", type="json", json_path="data.items.0.count", json_expected="< 3"),
+        website(f"{http.url}/json", type="json", json_path="data.items.0.state", json_expected="!= down"),
+        website(f"{http.url}/json", type="json", json_path="data.items.0.state", json_expected="> 2"),
+    )
+    assert at_least.ok and not below.ok and below.error == "data.items.0.count is 3, expected < 3"
+    assert not_down.ok and not text_order.ok
+
+
+def test_json_expectation_validation(member_client):
+    from tests.conftest import assert_error
+
+    body = {
+        "name": "j",
+        "type": "json",
+        "target": "https://x.example",
+        "json_path": "a",
+        "json_expected": "> many",
+    }
+    error = assert_error(member_client.post("/api/v1/monitors", body, format="json"), 400, "validation_error")
+    assert error["details"]["json_expected"] == ["'>' compares numbers; 'many' is not one."]
 
 
 def test_a_hanging_target_times_out_without_delaying_the_batch(http):

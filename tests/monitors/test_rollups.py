@@ -104,3 +104,15 @@ def test_a_monitor_without_checks_has_no_uptime_and_prune_keeps_recent_rows(moni
     assert b.uptime_24h is None and monitor_period_totals(b, "7d", now=DAY0).count == 0
     assert rollups_prune(now=DAY0 + timedelta(days=2, minutes=15)) == 10  # the minutes, not the hour
     assert CheckRollup.objects.filter(resolution="hour").count() == 1
+
+
+def test_reads_include_checks_not_rolled_yet(monitors):
+    a, _ = monitors
+    fill(a, DAY0, 30, fail_every=2)
+    now = DAY0 + timedelta(minutes=31)
+    totals = monitor_period_totals(a, "24h", now=now)  # nothing rolled: all raw
+    assert (totals.count, totals.uptime) == (90, 50.0)
+    run_until(now)
+    assert monitor_period_totals(a, "24h", now=now).count == 90  # rolled minutes plus the raw tail
+    stale = monitors_series([a.pk], "24h", "hour", now=now, fresh=False)[a.pk]
+    assert stale == []  # the hour is not closed: hour rollups alone have nothing yet
