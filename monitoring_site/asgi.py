@@ -1,4 +1,5 @@
-"""ASGI entry point: Django for HTTP, the events consumer for the WebSocket at ``/api/v1/ws``."""
+"""ASGI entry point: the ping path (``monitors.ping.app``) in front of Django for HTTP, the events consumer
+for the WebSocket at ``/api/v1/ws``."""
 
 import os
 
@@ -12,12 +13,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from monitoring_site.realtime.consumers import EventsConsumer  # noqa: E402
+from monitors.ping.app import PingApp  # noqa: E402
 
 websocket_urlpatterns = [path("api/v1/ws", EventsConsumer.as_asgi())]
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": PingApp(django_asgi_app),
         "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
     }
 )

@@ -19,6 +19,8 @@ app.conf.beat_schedule = {
     "monitors-dispatch": {"task": "monitors.dispatch", "schedule": 2.0},
     "monitors-prune-results": {"task": "monitors.prune_results", "schedule": crontab(minute="53", hour="4")},
     "monitors-rollup": {"task": "monitors.rollup", "schedule": 60.0},
+    "heartbeats-evaluate": {"task": "monitors.heartbeats_evaluate", "schedule": 5.0},
+    "monitors-prune-pings": {"task": "monitors.prune_pings", "schedule": crontab(minute="47", hour="4")},
     "alerts-deliveries-sweep": {"task": "alerts.deliveries_sweep", "schedule": 5.0},
     "alerts-rules-evaluate": {"task": "alerts.rules_evaluate_due", "schedule": 5.0},
     "alerts-renotify": {"task": "alerts.alerts_renotify_due", "schedule": 30.0},

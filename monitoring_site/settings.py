@@ -307,6 +307,10 @@ OUTBOUND_RESPONSE_MAX_BYTES = env_int("OUTBOUND_RESPONSE_MAX_BYTES", 65536, mini
 # A claimed delivery not finished within this many seconds (its worker died) is sent again.
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 120, minimum=1)
 CHECK_RESULT_RETENTION_DAYS = env_int("CHECK_RESULT_RETENTION_DAYS", 7, minimum=1)
+# Heartbeat pings: bytes of request body kept with each ping (advertised in the Ping-Body-Limit header),
+# and how long pings are kept.
+PING_BODY_LIMIT = env_int("PING_BODY_LIMIT", 10_000, minimum=0)
+PING_RETENTION_DAYS = env_int("PING_RETENTION_DAYS", 30, minimum=1)
 # Rollups of check results: minutes feed the last hours, hours the 24 h and 7 d charts, days 30 d and more.
 MONITOR_ROLLUP_RETENTION_DAYS = {
     "minute": env_int("MONITOR_ROLLUP_MINUTE_RETENTION_DAYS", 2, minimum=2),

@@ -27,3 +27,24 @@ class IncidentStatus(models.TextChoices):
 class IncidentCause(models.TextChoices):
     FAILURE = "failure", "The check failed"
     DEPENDENCY_DOWN = "dependency_down", "A monitor it depends on is down"
+
+
+class HeartbeatStatus(models.TextChoices):
+    NEW = "new", "New (never pinged)"
+    UP = "up", "Up"
+    STARTED = "started", "Running (started)"
+    LATE = "late", "Late (in its grace period)"
+    DOWN = "down", "Down"
+    PAUSED = "paused", "Paused"
+
+
+class PingKind(models.TextChoices):
+    SUCCESS = "success", "Success"
+    START = "start", "Start"
+    FAIL = "fail", "Failure"
+    LOG = "log", "Log (recorded only)"
+
+
+class IncidentSource(models.TextChoices):
+    MONITOR = "monitor", "Monitor"
+    HEARTBEAT = "heartbeat", "Heartbeat"

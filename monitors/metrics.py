@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from monitoring_site.metrics.registry import MetricDefinition, register
-from monitors.models import CheckResult, HostStat, Monitor
+from monitors.models import CheckResult, Heartbeat, HeartbeatPing, HostStat, Monitor
 
 
 def _results(organization_id: int, start: datetime, end: datetime, scope: dict[str, Any]):
@@ -53,6 +53,29 @@ def _state_field(field: str):
         return monitors.values_list("last_checked_at", field)
 
     return points
+
+
+def heartbeat_duration_points(organization_id, start, end, scope):
+    """Each finished run's duration (seconds from its start signal to its success)."""
+    pings = HeartbeatPing.objects.filter(
+        heartbeat__organization_id=organization_id,
+        received_at__gte=start,
+        received_at__lt=end,
+        duration__isnull=False,
+    )
+    if scope.get("heartbeat_id"):
+        pings = pings.filter(heartbeat_id=scope["heartbeat_id"])
+    return pings.values_list("received_at", "duration")
+
+
+def minutes_since_ping_points(organization_id, start, end, scope):
+    """Per heartbeat, one point at ``end``: minutes since its last ping (heartbeats never pinged: none)."""
+    heartbeats = Heartbeat.objects.filter(organization_id=organization_id, last_ping_at__isnull=False)
+    if scope.get("heartbeat_id"):
+        heartbeats = heartbeats.filter(pk=scope["heartbeat_id"])
+    return [
+        (end, (end - at).total_seconds() / 60) for at in heartbeats.values_list("last_ping_at", flat=True)
+    ]
 
 
 def _host_field(field: str):
@@ -108,6 +131,27 @@ def register_monitor_metrics() -> None:
             "monitors",
             _state_field("consecutive_failures"),
             scopes,
+        )
+    )
+    beats = ("heartbeat_id",)
+    register(
+        MetricDefinition(
+            "heartbeat_last_duration",
+            "s",
+            "Duration of each heartbeat run, from its start signal to its success.",
+            "monitors",
+            heartbeat_duration_points,
+            beats,
+        )
+    )
+    register(
+        MetricDefinition(
+            "heartbeat_minutes_since_last_ping",
+            "min",
+            "Minutes since each heartbeat's last ping, as of the end of the window.",
+            "monitors",
+            minutes_since_ping_points,
+            beats,
         )
     )
     for field, label in (("cpu", "CPU"), ("mem", "memory"), ("cache", "cache")):

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from monitoring_site.retention import delete_older_than
-from monitors.models import CheckResult
+from monitors.models import CheckResult, HeartbeatPing
+from monitors.services.heartbeats import heartbeats_evaluate_due
 from monitors.services.rollups import rollups_advance, rollups_prune
 from monitors.services.scheduling import monitors_check_batch, monitors_claim_due
 
@@ -51,3 +52,16 @@ def prune_results_task() -> int:
 def monitors_rollup_task() -> dict[str, int]:
     """Beat, every minute: roll closed minutes, hours and days up; refresh the uptime columns."""
     return rollups_advance(now=timezone.now())
+
+
+@shared_task(name="monitors.heartbeats_evaluate")
+def heartbeats_evaluate_task() -> dict[str, int]:
+    """Beat, every 5 seconds: silent heartbeats turn late, then down."""
+    return heartbeats_evaluate_due(now=timezone.now())
+
+
+@shared_task(name="monitors.prune_pings")
+def prune_pings_task() -> int:
+    """Daily: heartbeat pings older than PING_RETENTION_DAYS, in batches."""
+    cutoff = timezone.now() - timedelta(days=settings.PING_RETENTION_DAYS)
+    return delete_older_than(HeartbeatPing, "received_at", cutoff)

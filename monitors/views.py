@@ -124,6 +124,6 @@ def monitor_detail(request: HttpRequest, monitor_id: int, *, tenant: Tenant) -> 
 
 @tenant_page
 def incident_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
-    base = Incident.objects.filter(organization=tenant.organization).select_related("monitor")
+    base = Incident.objects.filter(organization=tenant.organization).select_related("monitor", "heartbeat")
     incidents = IncidentFilter(request.GET, queryset=base).qs.order_by("-started_at")[:PAGE]
     return render(request, "monitors/incident_list.html", {"incidents": incidents, "section": "incidents"})

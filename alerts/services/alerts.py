@@ -53,9 +53,10 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
 
 
 def _subject(rule: AlertRule | None) -> tuple[str, int | None]:
-    """What maintenance windows match against: the monitor or agent the rule watches, else the rule."""
+    """What maintenance windows match against: the monitor, heartbeat or agent the rule watches, else the
+    rule."""
     scope = rule.scope if rule else {}
-    for key, kind in (("monitor_id", "monitor"), ("agent_id", "agent")):
+    for key, kind in (("monitor_id", "monitor"), ("heartbeat_id", "heartbeat"), ("agent_id", "agent")):
         if scope.get(key):
             return kind, int(scope[key])
     return "alert_rule", rule.pk if rule else None

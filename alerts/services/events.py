@@ -59,7 +59,9 @@ def event_record(event: DomainEvent) -> None:
     batch = _CommitBatch([str(event.id)])
     connection = transaction.get_connection()
     connection._alerts_commit_batch = batch  # type: ignore[attr-defined]
-    transaction.on_commit(batch.flush)  # outside a transaction this runs at once
+    # Robust: with the broker down the flush fails after the commit; the change stands and the sweeper
+    # fans the event out later (the ping path must keep answering while Redis is down).
+    transaction.on_commit(batch.flush, robust=True)  # outside a transaction this runs at once
 
 
 def _delivery(event: Event, target_type: str, key: str, status: str, **target) -> Delivery:

@@ -43,9 +43,11 @@ def _channels(organization_id: int, refs: list[Any], field: str) -> list[Notific
 def _clean(organization_id: int, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     scope = data.get("scope") or {}
-    allowed = {"monitor_id", "agent_id", "tag"}
+    allowed = {"monitor_id", "heartbeat_id", "agent_id", "tag"}
     if not isinstance(scope, dict) or set(scope) - allowed:
-        errors["scope"] = ['Use {}, {"monitor_id": n}, {"agent_id": n} or {"tag": "key:value"}.']
+        errors["scope"] = [
+            'Use {}, {"monitor_id": n}, {"heartbeat_id": n}, {"agent_id": n} or {"tag": "key:value"}.'
+        ]
     elif "tag" in scope and ":" not in str(scope["tag"]):
         errors["scope"] = ['A tag scope is "key:value".']
     for address in data.get("recipients") or []:

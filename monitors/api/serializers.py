@@ -145,14 +145,17 @@ class CheckResultSerializer(serializers.ModelSerializer):
 
 
 class IncidentSerializer(serializers.ModelSerializer):
-    monitor = serializers.SerializerMethodField()
+    monitor = serializers.SerializerMethodField(help_text="The monitor, for source_type monitor.")
+    heartbeat = serializers.SerializerMethodField(help_text="The heartbeat, for source_type heartbeat.")
     duration_seconds = serializers.FloatField(read_only=True)
 
     class Meta:
         model = Incident
         fields = [
             "id",
+            "source_type",
             "monitor",
+            "heartbeat",
             "status",
             "cause",
             "started_at",
@@ -161,5 +164,10 @@ class IncidentSerializer(serializers.ModelSerializer):
             "error_message",
         ]
 
-    def get_monitor(self, incident: Incident) -> dict:
-        return {"id": incident.monitor_id, "name": incident.monitor.name, "type": incident.monitor.type}
+    def get_monitor(self, incident: Incident) -> dict | None:
+        monitor = incident.monitor
+        return None if monitor is None else {"id": monitor.pk, "name": monitor.name, "type": monitor.type}
+
+    def get_heartbeat(self, incident: Incident) -> dict | None:
+        heartbeat = incident.heartbeat
+        return None if heartbeat is None else {"id": heartbeat.pk, "name": heartbeat.name}

@@ -169,7 +169,7 @@ class MonitorViewSet(TenantModelViewSet):
 
 
 class IncidentViewSet(ListMixin, RetrieveMixin, TenantViewSet):
-    queryset = Incident.objects.select_related("monitor")
+    queryset = Incident.objects.select_related("monitor", "heartbeat")
     serializer_class = IncidentSerializer
     envelope_singular, envelope_plural = "incident", "incidents"
     filterset_class = IncidentFilter

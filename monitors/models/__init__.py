@@ -1,5 +1,7 @@
-"""Models of the monitors domain: monitors, their check results, rollups, status changes and incidents."""
+"""Models of the monitors domain: monitors, their check results, rollups, status changes, heartbeats and
+their pings, and incidents."""
 
+from monitors.models.heartbeats import Heartbeat, HeartbeatPing
 from monitors.models.incidents import Incident, StatusChange
 from monitors.models.monitor import Monitor
 from monitors.models.results import CheckResult, HostStat
@@ -8,6 +10,8 @@ from monitors.models.rollups import CheckRollup, Resolution, RollupCursor
 __all__ = [
     "CheckResult",
     "CheckRollup",
+    "Heartbeat",
+    "HeartbeatPing",
     "HostStat",
     "Incident",
     "Monitor",

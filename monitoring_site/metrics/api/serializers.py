@@ -9,6 +9,7 @@ class MetricQuerySerializer(serializers.Serializer):
     granularity = serializers.ChoiceField(choices=list(GRANULARITIES), required=False)
     agent_id = serializers.IntegerField(required=False, min_value=1)
     monitor_id = serializers.IntegerField(required=False, min_value=1)
+    heartbeat_id = serializers.IntegerField(required=False, min_value=1)
     tag = serializers.ListField(
         child=serializers.RegexField(r"^[^:]+:.*$"),
         required=False,
