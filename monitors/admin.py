@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from monitoring_site.admin_actions import apply_each
-from monitors.models import CheckResult, Incident, Monitor, StatusChange
+from monitors.models import (
+    CheckResult,
+    CheckRollup,
+    Heartbeat,
+    HeartbeatPing,
+    Incident,
+    Monitor,
+    StatusChange,
+)
+from monitors.services import heartbeats as heartbeat_services
 from monitors.services import monitors as monitor_services
 from monitors.services.scheduling import monitor_check_now
 
@@ -50,7 +59,9 @@ class MonitorAdmin(admin.ModelAdmin):
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     list_display = [
+        "source_type",
         "monitor",
+        "heartbeat",
         "organization",
         "status",
         "cause",
@@ -58,8 +69,8 @@ class IncidentAdmin(admin.ModelAdmin):
         "resolved_at",
         "error_message",
     ]
-    list_filter = ["status", "cause", "organization"]
-    search_fields = ["monitor__name", "error_message"]
+    list_filter = ["status", "source_type", "cause", "organization"]
+    search_fields = ["monitor__name", "heartbeat__name", "error_message"]
     date_hierarchy = "started_at"
 
 
@@ -76,3 +87,70 @@ class StatusChangeAdmin(admin.ModelAdmin):
     list_display = ["monitor", "from_status", "to_status", "at", "reason"]
     list_filter = ["to_status"]
     search_fields = ["monitor__name", "reason"]
+
+
+@admin.register(CheckRollup)
+class CheckRollupAdmin(admin.ModelAdmin):
+    list_display = [
+        "monitor",
+        "resolution",
+        "bucket_start",
+        "count",
+        "failures",
+        "rt_avg",
+        "rt_p95",
+        "rt_p99",
+    ]
+    list_filter = ["resolution"]
+    search_fields = ["monitor__name"]
+    date_hierarchy = "bucket_start"
+    exclude = ["sketch"]
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "status", "run_interval", "cron", "last_ping_at", "late_at"]
+    list_filter = ["status", "is_paused", "organization"]
+    search_fields = ["name"]
+    filter_horizontal = ["notifications", "depends_on"]
+    readonly_fields = [
+        "status",
+        "last_ping_at",
+        "last_start_at",
+        "last_duration",
+        "late_at",
+        "down_at",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["pause", "resume", "regenerate_token"]
+
+    @admin.action(description="Pause the selected heartbeats")
+    def pause(self, request, queryset):
+        apply_each(
+            self, request, queryset, lambda h: heartbeat_services.heartbeat_pause(heartbeat=h), "Paused"
+        )
+
+    @admin.action(description="Resume the selected heartbeats")
+    def resume(self, request, queryset):
+        apply_each(
+            self, request, queryset, lambda h: heartbeat_services.heartbeat_resume(heartbeat=h), "Resumed"
+        )
+
+    @admin.action(description="Give the selected heartbeats new ping URLs")
+    def regenerate_token(self, request, queryset):
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda h: heartbeat_services.heartbeat_regenerate_token(heartbeat=h),
+            "New ping URL for",
+        )
+
+
+@admin.register(HeartbeatPing)
+class HeartbeatPingAdmin(admin.ModelAdmin):
+    list_display = ["heartbeat", "received_at", "kind", "exit_status", "duration", "remote_addr"]
+    list_filter = ["kind"]
+    search_fields = ["heartbeat__name", "body"]
+    date_hierarchy = "received_at"

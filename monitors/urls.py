@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitors import views
+from monitors import heartbeat_views, views
 
 app_name = "monitors"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:monitor_id>", views.monitor_detail, name="detail"),
     path("<int:monitor_id>/edit", views.monitor_edit, name="edit"),
     path("incidents", views.incident_list, name="incidents"),
+    path("heartbeats/", heartbeat_views.heartbeat_list, name="heartbeats"),
+    path("heartbeats/new", heartbeat_views.heartbeat_new, name="heartbeat-new"),
+    path("heartbeats/<int:heartbeat_id>", heartbeat_views.heartbeat_detail, name="heartbeat"),
 ]

@@ -16,7 +16,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("Overview", "dashboard:overview", "overview"),
     NavItem("Monitors", "monitors:list", "monitors"),
-    NavItem("Heartbeats", None, "heartbeats"),
+    NavItem("Heartbeats", "monitors:heartbeats", "heartbeats"),
     NavItem("Incidents", "monitors:incidents", "incidents"),
     NavItem("Status pages", None, "status_pages"),
     NavItem("Alerts", "alerts:list", "alerts"),

@@ -129,3 +129,31 @@ def test_charts_read_rollups_and_the_edit_form_saves_or_refuses(owner_browser, a
     )
     assert monitor.expected_status == ["200", "300-399"] and monitor.tags == ["prod", "eu"]
     assert monitor.headers == {"X-A": "1"}
+
+
+def test_heartbeat_pages_show_the_ping_url_examples_and_history(owner_browser, acme, outsider):
+    from monitors.models import Heartbeat
+    from monitors.services.heartbeats import PingIn, heartbeat_pings_ingest
+
+    page = owner_browser.post(
+        "/monitors/heartbeats/new", {"name": "backup", "timezone": "UTC", "grace_period": "60"}
+    )
+    assert "Give run_interval (seconds) or cron, not both." in page.content.decode()
+    assert not Heartbeat.objects.exists()
+    response = owner_browser.post(
+        "/monitors/heartbeats/new",
+        {"name": "backup", "cron": "30 2 * * *", "timezone": "Europe/Paris", "grace_period": "600"},
+    )
+    beat = Heartbeat.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/monitors/heartbeats/{beat.pk}"
+    heartbeat_pings_ingest([PingIn(beat.token, "fail", timezone.now(), exit_status=4, body="disk full")])
+    listing = owner_browser.get("/monitors/heartbeats/").content.decode()
+    assert (
+        f"http://testserver/ping/{beat.token}" in listing
+        and 'class="heartbeat-status status-down"' in listing
+    )
+    detail = owner_browser.get(f"/monitors/heartbeats/{beat.pk}").content.decode()
+    assert f"{beat.token}/start" in detail and "disk full" in detail and "exit status 4" in detail
+    stranger = Client()
+    stranger.force_login(outsider)
+    assert stranger.get(f"/monitors/heartbeats/{beat.pk}").status_code == 404

@@ -1,0 +1,85 @@
+"""Dashboard pages of heartbeats: the list with each ping URL and cron examples, the detail with the ping
+history, and the create form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from monitoring_site.accounts.choices import Role, role_at_least
+from monitoring_site.accounts.principal import Tenant
+from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tenant_page
+from monitoring_site.errors import DomainError
+from monitors.api.heartbeat_serializers import ping_url
+from monitors.filters import HeartbeatFilter
+from monitors.models import Heartbeat
+from monitors.services import heartbeats as heartbeat_services
+
+PAGE = 200
+
+
+class HeartbeatForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    run_interval = forms.IntegerField(min_value=10, required=False, help_text="Seconds between runs…")
+    cron = forms.CharField(max_length=100, required=False, help_text="…or a cron expression: 30 2 * * *")
+    timezone = forms.CharField(max_length=64, initial="UTC", help_text="For cron: Europe/Paris, UTC…")
+    grace_period = forms.IntegerField(min_value=0, initial=300, help_text="Seconds of lateness tolerated.")
+
+    def heartbeat_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+@tenant_page
+def heartbeat_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
+    base = Heartbeat.objects.filter(organization=tenant.organization)
+    filtered = HeartbeatFilter(request.GET, queryset=base)
+    heartbeats = list(filtered.qs.order_by("name")[:PAGE])
+    for heartbeat in heartbeats:
+        heartbeat.url = ping_url(request, heartbeat.token)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "monitors/heartbeat_list.html",
+        {
+            "heartbeats": heartbeats,
+            "filter": filtered,
+            "section": "heartbeats",
+            "can_act": role_at_least(tenant.role, Role.MEMBER),
+        },
+    )
+
+
+@login_required
+def heartbeat_new(request: HttpRequest) -> HttpResponse:
+    tenant = page_tenant(request)
+    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
+        return no_organization(request)
+    form = HeartbeatForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            heartbeat = heartbeat_services.heartbeat_create(
+                organization=tenant.organization, data=form.heartbeat_data()
+            )
+            messages.success(request, f"Heartbeat {heartbeat.name} created; point your job at its ping URL.")
+            return redirect("monitors:heartbeat", heartbeat_id=heartbeat.pk)
+        except DomainError as exc:
+            messages.error(request, exc.text())
+    return render(request, "monitors/heartbeat_form.html", {"form": form, "section": "heartbeats"})
+
+
+@tenant_page
+def heartbeat_detail(request: HttpRequest, heartbeat_id: int, *, tenant: Tenant) -> HttpResponse:
+    heartbeat = get_object_or_404(Heartbeat.objects.filter(organization=tenant.organization), pk=heartbeat_id)
+    return render(
+        request,
+        "monitors/heartbeat_detail.html",
+        {
+            "heartbeat": heartbeat,
+            "url": ping_url(request, heartbeat.token),
+            "pings": heartbeat.pings.order_by("-received_at", "-id")[:100],
+            "incidents": heartbeat.incidents.order_by("-started_at")[:20],
+            "section": "heartbeats",
+        },
+    )
