@@ -31,6 +31,7 @@ from monitors.choices import (
     PingKind,
 )
 from monitors.models import Heartbeat, HeartbeatPing, Incident, Monitor
+from monitors.services.ping_store import heartbeats_lock, heartbeats_write_state, pings_insert
 from monitors.services.transitions import incident_payload
 
 TOKEN_BYTES = 16  # 22 URL-safe characters
@@ -216,9 +217,6 @@ class PingIn:
     body: str = ""
 
 
-STATE_FIELDS = ["status", "last_ping_at", "last_start_at", "last_duration", "late_at", "down_at"]
-
-
 def _apply(heartbeat: Heartbeat, ping: PingIn, starts: dict[tuple[int, uuid.UUID], datetime]) -> tuple:
     """Apply one ping to the heartbeat in memory; returns (duration, transition) where transition is
     ("down", error) or ("up", None) or None."""
@@ -257,8 +255,7 @@ def heartbeat_pings_ingest(pings: list[PingIn]) -> list[bool]:
     Returns, per ping, whether its token named a heartbeat. Raises if the database fails: then nothing of
     the batch is stored and every ping is answered 503."""
     with transaction.atomic():
-        heartbeats = Heartbeat.objects.filter(token__in={p.token for p in pings}).order_by("pk")
-        found = {h.token: h for h in heartbeats.select_for_update()}
+        found = {h.token: h for h in heartbeats_lock({p.token for p in pings})}
         rids = {p.rid for p in pings if p.rid and p.kind != PingKind.START and p.token in found}
         starts: dict[tuple[int, uuid.UUID], datetime] = {}
         if rids:
@@ -276,22 +273,21 @@ def heartbeat_pings_ingest(pings: list[PingIn]) -> list[bool]:
             if transition:
                 transitions.append((heartbeat, transition, ping.received_at))
             rows.append(
-                HeartbeatPing(
-                    heartbeat=heartbeat,
-                    received_at=ping.received_at,
-                    kind=ping.kind,
-                    exit_status=ping.exit_status,
-                    rid=ping.rid,
-                    duration=duration,
-                    method=ping.method,
-                    remote_addr=ping.remote_addr[:64],
-                    user_agent=ping.user_agent[:300],
-                    body=ping.body,
+                (
+                    heartbeat.pk,
+                    ping.received_at,
+                    ping.kind,
+                    ping.exit_status,
+                    ping.rid,
+                    duration,
+                    ping.method,
+                    ping.remote_addr[:64],
+                    ping.user_agent[:300],
+                    ping.body,
                 )
             )
-        HeartbeatPing.objects.bulk_create(rows)
-        if touched:
-            Heartbeat.objects.bulk_update(list(touched.values()), STATE_FIELDS)
+        pings_insert(rows)
+        heartbeats_write_state(list(touched.values()))
         for heartbeat, (direction, error), at in transitions:
             if direction == "down":
                 _went_down(heartbeat, error, at)

@@ -1,0 +1,100 @@
+"""The ping path's writes, below the ORM: at thousands of pings a second, Django's per-row compilation
+(``bulk_create``, ``bulk_update``, field preparation) cost more than the database work. Postgres gets
+``COPY`` for the pings and one ``UPDATE ... FROM (VALUES ...)`` for the heartbeats; SQLite gets
+``executemany``, whose loop runs in C. Identifiers come from the models; every value is a parameter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+
+from monitors.models import Heartbeat, HeartbeatPing
+
+PING_COLUMNS = [
+    "heartbeat_id",
+    "received_at",
+    "kind",
+    "exit_status",
+    "rid",
+    "duration",
+    "method",
+    "remote_addr",
+    "user_agent",
+    "body",
+]
+STATE_COLUMNS = {  # column: its Postgres type, for the VALUES list's casts
+    "status": "varchar",
+    "last_ping_at": "timestamptz",
+    "last_start_at": "timestamptz",
+    "last_duration": "double precision",
+    "late_at": "timestamptz",
+    "down_at": "timestamptz",
+}
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, uuid.UUID):
+        return value.hex  # how Django stores a UUIDField on SQLite
+    return value
+
+
+def pings_insert(rows: Sequence[Sequence[Any]]) -> None:
+    """Insert pings given as tuples in ``PING_COLUMNS`` order."""
+    if not rows:
+        return
+    table, columns = _quote(HeartbeatPing._meta.db_table), ", ".join(_quote(c) for c in PING_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(PING_COLUMNS))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(sql, [[_sqlite_value(v) for v in row] for row in rows])
+
+
+def heartbeats_write_state(heartbeats: Sequence[Heartbeat]) -> None:
+    """Write the state columns of each heartbeat (no ``updated_at``: that tracks configuration)."""
+    if not heartbeats:
+        return
+    names = list(STATE_COLUMNS)
+    table = _quote(Heartbeat._meta.db_table)
+    values = [[getattr(h, name) for name in names] + [h.pk] for h in heartbeats]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array per column: the statement's text is the same for any batch size, so psycopg
+            # prepares it once instead of parsing thousands of placeholders per batch.
+            arrays = ", ".join(f"%s::{STATE_COLUMNS[n]}[]" for n in names)
+            aliases = ", ".join(_quote(n) for n in names)
+            assignments = ", ".join(f"{_quote(n)} = v.{_quote(n)}" for n in names)
+            sql = (
+                f"UPDATE {table} AS t SET {assignments} FROM unnest({arrays}, %s::bigint[]) "  # noqa: S608
+                f"AS v({aliases}, id) WHERE t.id = v.id"
+            )
+            cursor.execute(sql, [list(column) for column in zip(*values, strict=True)])
+            return
+        assignments = ", ".join(f"{_quote(n)} = %s" for n in names)
+        sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608
+        cursor.executemany(sql, [[_sqlite_value(v) for v in row_values] for row_values in values])
+
+
+def heartbeats_lock(tokens: set[str]) -> list[Heartbeat]:
+    """The heartbeats of these tokens, locked for the batch's transaction (Postgres: ``FOR UPDATE`` with
+    one array parameter; SQLite: its IMMEDIATE transaction already serializes writers)."""
+    if connection.vendor == "postgresql":
+        table = _quote(Heartbeat._meta.db_table)
+        sql = f"SELECT * FROM {table} WHERE token = ANY(%s) ORDER BY id FOR UPDATE"  # noqa: S608
+        return list(Heartbeat.objects.raw(sql, [list(tokens)]))
+    return list(Heartbeat.objects.filter(token__in=tokens).order_by("pk"))
