@@ -18,8 +18,7 @@ from croniter import croniter
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alerts.models import NotificationChannel
-from monitoring_site.accounts.models import Organization, Project
+from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
 from monitors.choices import (
@@ -30,9 +29,10 @@ from monitors.choices import (
     MonitorStatus,
     PingKind,
 )
-from monitors.models import Heartbeat, HeartbeatPing, Incident, Monitor
+from monitors.models import Heartbeat, HeartbeatPing, Incident
 from monitors.services.ping_store import heartbeats_lock, heartbeats_write_state, pings_insert
 from monitors.services.transitions import incident_payload
+from monitors.services.watched import related_errors, store
 
 TOKEN_BYTES = 16  # 22 URL-safe characters
 
@@ -77,36 +77,18 @@ def _clean(organization: Organization, data: dict[str, Any], current: Heartbeat 
         ZoneInfo(str(value("timezone", "UTC")))
     except (ZoneInfoNotFoundError, ValueError):
         errors["timezone"] = [f"Unknown time zone '{value('timezone')}'."]
-    project_id = data.get("project_id")
-    if (
-        project_id is not None
-        and not Project.objects.filter(pk=project_id, organization=organization).exists()
-    ):
-        errors["project_id"] = ["No such project in this organization."]
-    for field, model in (("notifications", NotificationChannel), ("depends_on", Monitor)):
-        ids = data.get(field) or []
-        found = set(model.objects.filter(organization=organization, pk__in=ids).values_list("pk", flat=True))
-        missing = sorted(set(ids) - found)
-        if missing:
-            errors[field] = [f"Not found here: {', '.join(map(str, missing))}."]
+    errors.update(related_errors(organization, data))
     if errors:
         raise RuleViolation("The heartbeat is invalid.", details=errors)
     return data
 
 
 def _store(heartbeat: Heartbeat, data: dict[str, Any]) -> Heartbeat:
-    notifications = data.pop("notifications", None)
-    depends_on = data.pop("depends_on", None)
-    for name, value in data.items():
-        setattr(heartbeat, name, value)
-    if heartbeat.last_ping_at and heartbeat.status in (HeartbeatStatus.UP, HeartbeatStatus.LATE):
-        _expect(heartbeat, heartbeat.last_ping_at)  # a new schedule moves the next expected ping
-    heartbeat.save()
-    if notifications is not None:
-        heartbeat.notifications.set(notifications)
-    if depends_on is not None:
-        heartbeat.depends_on.set(depends_on)
-    return heartbeat
+    def reschedule() -> None:  # a new schedule moves the next expected ping
+        if heartbeat.last_ping_at and heartbeat.status in (HeartbeatStatus.UP, HeartbeatStatus.LATE):
+            _expect(heartbeat, heartbeat.last_ping_at)
+
+    return store(heartbeat, data, before_save=reschedule)
 
 
 @transaction.atomic

@@ -9,14 +9,14 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from alerts.models import NotificationChannel
 from alerts.services.channels import channels_test
-from monitoring_site.accounts.models import Organization, Project
+from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
 from monitors.checks.expectations import expectation_error
 from monitors.choices import MonitorStatus, MonitorType
 from monitors.models import Monitor, StatusChange
 from monitors.services.host_stats import host_push_token_issue
+from monitors.services.watched import related_errors, store
 
 HTTP_TYPES = {MonitorType.WEBSITE, MonitorType.KEYWORD, MonitorType.JSON}
 
@@ -36,22 +36,7 @@ def _clean(organization: Organization, data: dict[str, Any], current: Monitor | 
     problem = expectation_error(data.get("json_expected", current.json_expected if current else ""))
     if problem:
         errors["json_expected"] = [problem]
-    project_id = data.get("project_id")
-    if (
-        project_id is not None
-        and not Project.objects.filter(pk=project_id, organization=organization).exists()
-    ):
-        errors["project_id"] = ["No such project in this organization."]
-    for field in ("notifications", "depends_on"):
-        ids = data.get(field)
-        if ids:
-            model = NotificationChannel if field == "notifications" else Monitor
-            found = set(
-                model.objects.filter(organization=organization, pk__in=ids).values_list("pk", flat=True)
-            )
-            missing = sorted(set(ids) - found)
-            if missing:
-                errors[field] = [f"Not found here: {', '.join(map(str, missing))}."]
+    errors.update(related_errors(organization, data))
     if current is not None and current.pk in (data.get("depends_on") or []):
         errors["depends_on"] = ["A monitor cannot depend on itself."]
     if errors:
@@ -59,24 +44,11 @@ def _clean(organization: Organization, data: dict[str, Any], current: Monitor | 
     return data
 
 
-def _store(monitor: Monitor, data: dict[str, Any]) -> Monitor:
-    notifications = data.pop("notifications", None)
-    depends_on = data.pop("depends_on", None)
-    for name, value in data.items():
-        setattr(monitor, name, value)
-    monitor.save()
-    if notifications is not None:
-        monitor.notifications.set(notifications)
-    if depends_on is not None:
-        monitor.depends_on.set(depends_on)
-    return monitor
-
-
 @transaction.atomic
 def monitor_create(*, organization: Organization, data: dict[str, Any]) -> Monitor:
     """A host monitor comes back with ``issued_push_token``: its token, which is shown this once."""
     data = _clean(organization, dict(data), None)
-    monitor = _store(Monitor(organization=organization, next_check_at=timezone.now()), data)
+    monitor = store(Monitor(organization=organization, next_check_at=timezone.now()), data)
     if monitor.type == MonitorType.HOST:
         monitor.issued_push_token = host_push_token_issue(monitor=monitor)  # type: ignore[attr-defined]
     return monitor
@@ -89,7 +61,7 @@ def monitor_test(*, monitor: Monitor, by: str) -> dict[str, Any]:
 
 @transaction.atomic
 def monitor_update(*, monitor: Monitor, data: dict[str, Any]) -> Monitor:
-    return _store(monitor, _clean(monitor.organization, dict(data), monitor))
+    return store(monitor, _clean(monitor.organization, dict(data), monitor))
 
 
 @transaction.atomic
