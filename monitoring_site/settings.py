@@ -307,6 +307,8 @@ OUTBOUND_RESPONSE_MAX_BYTES = env_int("OUTBOUND_RESPONSE_MAX_BYTES", 65536, mini
 # A claimed delivery not finished within this many seconds (its worker died) is sent again.
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 120, minimum=1)
 CHECK_RESULT_RETENTION_DAYS = env_int("CHECK_RESULT_RETENTION_DAYS", 7, minimum=1)
+# GET /metrics (Prometheus): an API key is required unless this makes it public (all organizations).
+PROMETHEUS_PUBLIC = env_bool("PROMETHEUS_PUBLIC", False)
 # Heartbeat pings: bytes of request body kept with each ping (advertised in the Ping-Body-Limit header),
 # and how long pings are kept.
 PING_BODY_LIMIT = env_int("PING_BODY_LIMIT", 10_000, minimum=0)

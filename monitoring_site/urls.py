@@ -3,12 +3,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from monitoring_site.api.errors import api_not_found
+from monitors.prometheus import prometheus_metrics
 
 urlpatterns = [
     path("api/v1/", include("monitoring_site.api_urls")),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     re_path(r"^api/", api_not_found),
+    path("metrics", prometheus_metrics, name="prometheus-metrics"),
     path("admin/", admin.site.urls),
     path("alerts/", include("alerts.urls")),
     path("monitors/", include("monitors.urls")),

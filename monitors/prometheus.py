@@ -1,0 +1,152 @@
+"""``GET /metrics`` in the Prometheus text format: monitors, heartbeats, open incidents and alerts.
+
+Scraped with an API key (``Authorization: Bearer msk_...``, read scope is enough): the key's organization.
+With ``PROMETHEUS_PUBLIC=true`` no key is needed and every organization is exported, labelled by slug.
+Read from the state columns and a few grouped counts, so a scrape costs the same whatever the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from rest_framework.exceptions import AuthenticationFailed
+
+from alerts.choices import OPEN_ALERT_STATUSES
+from alerts.models import Alert
+from monitoring_site.accounts.authentication import bearer_token, principal_for_api_key
+from monitoring_site.accounts.models import ApiKey, Organization
+from monitors.choices import HeartbeatStatus, IncidentStatus, MonitorStatus
+from monitors.models import Heartbeat, Incident, Monitor
+
+TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
+UP: dict[str, float] = {MonitorStatus.UP: 1.0, MonitorStatus.DOWN: 0.0}
+HEARTBEAT_UP: dict[str, float] = {
+    HeartbeatStatus.UP: 1.0,
+    HeartbeatStatus.STARTED: 1.0,
+    HeartbeatStatus.LATE: 1.0,
+    HeartbeatStatus.DOWN: 0.0,
+}
+
+
+class PlatformCollector(Collector):
+    def __init__(self, organizations: list[Organization]) -> None:
+        self.organizations = {o.pk: o.slug for o in organizations}
+
+    def collect(self) -> Iterator[Metric]:
+        ids = list(self.organizations)
+        labels = ["organization", "monitor_id", "name", "type"]
+        up = GaugeMetricFamily(
+            "monitoring_monitor_up", "1 when the monitor is up, 0 when down.", labels=labels
+        )
+        response = GaugeMetricFamily(
+            "monitoring_monitor_response_time_ms", "Response time of the last check.", labels=labels
+        )
+        uptime = GaugeMetricFamily(
+            "monitoring_monitor_uptime_ratio", "Share of passed checks.", labels=[*labels, "period"]
+        )
+        cert = GaugeMetricFamily(
+            "monitoring_monitor_cert_days_left", "Days until the TLS certificate expires.", labels=labels
+        )
+        fields = [
+            "pk",
+            "organization_id",
+            "name",
+            "type",
+            "status",
+            "last_response_time_ms",
+            "cert_days_left",
+        ]
+        periods = ["uptime_24h", "uptime_7d", "uptime_30d"]
+        for row in Monitor.objects.filter(organization_id__in=ids).values_list(*fields, *periods).iterator():
+            pk, org, name, kind, status, rt, cert_days = row[:7]
+            values = [self.organizations[org], str(pk), name, kind]
+            if status in UP:
+                up.add_metric(values, UP[status])
+            if rt is not None:
+                response.add_metric(values, rt)
+            if cert_days is not None:
+                cert.add_metric(values, cert_days)
+            for period, figure in zip(("24h", "7d", "30d"), row[7:], strict=True):
+                if figure is not None:
+                    uptime.add_metric([*values, period], figure / 100)
+        yield from (up, response, uptime, cert)
+
+        labels = ["organization", "heartbeat_id", "name"]
+        beat_up = GaugeMetricFamily(
+            "monitoring_heartbeat_up",
+            "1 when the heartbeat is up, running or late; 0 when down.",
+            labels=labels,
+        )
+        age = GaugeMetricFamily(
+            "monitoring_heartbeat_last_ping_age_seconds", "Seconds since the last ping.", labels=labels
+        )
+        now = timezone.now()
+        beats = Heartbeat.objects.filter(organization_id__in=ids).values_list(
+            "pk", "organization_id", "name", "status", "last_ping_at"
+        )
+        for pk, org, name, status, last_ping in beats.iterator():
+            values = [self.organizations[org], str(pk), name]
+            if status in HEARTBEAT_UP:
+                beat_up.add_metric(values, HEARTBEAT_UP[status])
+            if last_ping is not None:
+                age.add_metric(values, (now - last_ping).total_seconds())
+        yield from (beat_up, age)
+
+        incidents = GaugeMetricFamily(
+            "monitoring_open_incidents", "Open incidents.", labels=["organization", "source_type"]
+        )
+        counts = (
+            Incident.objects.filter(organization_id__in=ids, status=IncidentStatus.OPEN)
+            .values_list("organization_id", "source_type")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for org, source, n in counts:
+            incidents.add_metric([self.organizations[org], source], n)
+        yield incidents
+
+        alerts = GaugeMetricFamily(
+            "monitoring_open_alerts",
+            "Active and acknowledged alerts.",
+            labels=["organization", "severity", "status"],
+        )
+        open_alerts = (
+            Alert.objects.filter(organization_id__in=ids, status__in=OPEN_ALERT_STATUSES)
+            .values_list("organization_id", "severity", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for org, severity, status, n in open_alerts:
+            alerts.add_metric([self.organizations[org], severity, status], n)
+        yield alerts
+
+
+def _unauthorized(message: str) -> HttpResponse:
+    response = HttpResponse(message, status=401, content_type="text/plain; charset=utf-8")
+    response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+    return response
+
+
+def prometheus_metrics(request: HttpRequest) -> HttpResponse:
+    if settings.PROMETHEUS_PUBLIC:
+        organizations = list(Organization.objects.all())
+    else:
+        raw = bearer_token(request)
+        if raw is None or not raw.startswith(ApiKey.PREFIX):
+            return _unauthorized("An API key is required: Authorization: Bearer msk_...\n")
+        try:
+            _, api_key = principal_for_api_key(raw)
+        except AuthenticationFailed as exc:
+            return _unauthorized(f"{exc.detail}\n")
+        organizations = [api_key.organization]
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(PlatformCollector(organizations))
+    # The classic text format, which every Prometheus version and compatible scraper reads.
+    return HttpResponse(generate_latest(registry), content_type=TEXT_FORMAT)
