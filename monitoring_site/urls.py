@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from monitoring_site.api.errors import api_not_found
+from monitors.badges import badge
 from monitors.prometheus import prometheus_metrics
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     re_path(r"^api/", api_not_found),
     path("metrics", prometheus_metrics, name="prometheus-metrics"),
+    re_path(r"^badge/(?P<key>[^/]+)\.(?P<fmt>svg|json)$", badge, name="badge"),
     path("admin/", admin.site.urls),
     path("alerts/", include("alerts.urls")),
     path("monitors/", include("monitors.urls")),

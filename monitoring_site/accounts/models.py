@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from monitoring_site.accounts.badges import new_badge_key
 from monitoring_site.accounts.choices import ApiKeyScope, Role
 
 
@@ -12,6 +13,9 @@ class Organization(models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
+    badge_key = models.CharField(
+        max_length=32, unique=True, default=new_badge_key, help_text="Prefix of the tag badges' URLs."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     # Set by queries that annotate the caller's role (API serializers read it); not a column.

@@ -8,7 +8,14 @@ from monitors.models import Heartbeat, HeartbeatPing
 
 def ping_url(request, token: str) -> str:
     """The heartbeat's ping URL: on ``SITE_URL`` when set, else on the host the caller used."""
-    path = f"/ping/{token}"
+    return site_url(request, f"/ping/{token}")
+
+
+def badge_url(request, key: str) -> str:
+    return site_url(request, f"/badge/{key}.svg")
+
+
+def site_url(request, path: str) -> str:
     if settings.SITE_URL:
         return settings.SITE_URL + path
     return request.build_absolute_uri(path) if request is not None else path
@@ -26,6 +33,7 @@ class HeartbeatSerializer(serializers.ModelSerializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
     next_expected_at = serializers.DateTimeField(source="late_at", read_only=True, allow_null=True)
     ping_url = serializers.SerializerMethodField()
+    badge_url = serializers.SerializerMethodField(help_text="A public status badge (SVG; .json for Shields).")
 
     class Meta:
         model = Heartbeat
@@ -47,6 +55,7 @@ class HeartbeatSerializer(serializers.ModelSerializer):
             "down_at",
             "last_duration",
             "ping_url",
+            "badge_url",
             "created_at",
             "updated_at",
         ]
@@ -62,6 +71,9 @@ class HeartbeatSerializer(serializers.ModelSerializer):
 
     def get_ping_url(self, heartbeat: Heartbeat) -> str:
         return ping_url(self.context.get("request"), heartbeat.token)
+
+    def get_badge_url(self, heartbeat: Heartbeat) -> str:
+        return badge_url(self.context.get("request"), heartbeat.badge_key)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from monitors.api.heartbeat_serializers import badge_url
 from monitors.choices import MonitorType
 from monitors.models import CheckResult, Incident, Monitor
 from monitors.selectors import display_status
@@ -31,6 +32,9 @@ class MonitorSerializer(serializers.ModelSerializer):
         help_text="Percent of passed checks in the last 24 hours (from rollups, refreshed every minute)."
     )
     uptimes = serializers.SerializerMethodField(help_text='{"24h", "7d", "30d"} percentages.')
+    badge_url = serializers.SerializerMethodField(
+        help_text="A public badge (SVG; .json for Shields); ?type=uptime&period=30d for uptime."
+    )
     response_time = serializers.FloatField(source="last_response_time_ms", read_only=True, allow_null=True)
 
     class Meta:
@@ -71,6 +75,7 @@ class MonitorSerializer(serializers.ModelSerializer):
             "uptime",
             "uptimes",
             "response_time",
+            "badge_url",
             "last_checked_at",
             "last_error",
             "cert_days_left",
@@ -93,6 +98,9 @@ class MonitorSerializer(serializers.ModelSerializer):
 
     def get_status(self, monitor: Monitor) -> str:
         return display_status(monitor, self.context.get("maintenance_windows", []))
+
+    def get_badge_url(self, monitor: Monitor) -> str:
+        return badge_url(self.context.get("request"), monitor.badge_key)
 
     def get_uptime(self, monitor: Monitor) -> float | None:
         return _rounded(monitor.uptime_24h)

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone as dj_timezone
 
 from alerts.models import NotificationChannel
+from monitoring_site.accounts.badges import new_badge_key
 from monitoring_site.accounts.models import Organization, Project
 from monitors.choices import HeartbeatStatus, PingKind
 
@@ -29,6 +30,7 @@ class Heartbeat(models.Model):
     grace_period = models.PositiveIntegerField(default=300, help_text="Seconds of lateness tolerated.")
     notifications = models.ManyToManyField(NotificationChannel, blank=True, related_name="heartbeats")
     tags = models.JSONField(default=list, blank=True)
+    badge_key = models.CharField(max_length=32, unique=True, default=new_badge_key)
     depends_on = models.ManyToManyField("monitors.Monitor", blank=True, related_name="dependent_heartbeats")
     is_paused = models.BooleanField(default=False)
     # state, written by the services

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from alerts.models import NotificationChannel
+from monitoring_site.accounts.badges import new_badge_key
 from monitoring_site.accounts.models import Organization, Project
 from monitors.choices import MonitorStatus, MonitorType
 
@@ -63,6 +64,7 @@ class Monitor(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     notifications = models.ManyToManyField(NotificationChannel, blank=True, related_name="monitors")
     tags = models.JSONField(default=list, blank=True)
+    badge_key = models.CharField(max_length=32, unique=True, default=new_badge_key)
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependents")
     # state, written by the services
     status = models.CharField(max_length=16, choices=MonitorStatus.choices, default=MonitorStatus.PENDING)
