@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from monitoring_site.api.errors import api_not_found
 from monitors.badges import badge
 from monitors.prometheus import prometheus_metrics
+from monitors.status_views import status_page_public
 
 urlpatterns = [
     path("api/v1/", include("monitoring_site.api_urls")),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     re_path(r"^api/", api_not_found),
     path("metrics", prometheus_metrics, name="prometheus-metrics"),
+    path("status/<slug:slug>", status_page_public, name="status-public"),
     re_path(r"^badge/(?P<key>[^/]+)\.(?P<fmt>svg|json)$", badge, name="badge"),
     path("admin/", admin.site.urls),
     path("alerts/", include("alerts.urls")),

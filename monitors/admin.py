@@ -9,6 +9,9 @@ from monitors.models import (
     Incident,
     Monitor,
     StatusChange,
+    StatusPage,
+    StatusPageComponent,
+    StatusPageUpdate,
 )
 from monitors.services import heartbeats as heartbeat_services
 from monitors.services import monitors as monitor_services
@@ -154,3 +157,23 @@ class HeartbeatPingAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["heartbeat__name", "body"]
     date_hierarchy = "received_at"
+
+
+class StatusPageComponentInline(admin.TabularInline):
+    model = StatusPageComponent
+    extra = 0
+    raw_id_fields = ["monitor", "heartbeat"]
+
+
+class StatusPageUpdateInline(admin.TabularInline):
+    model = StatusPageUpdate
+    extra = 0
+    readonly_fields = ["incident_status", "message", "author", "created_at"]
+
+
+@admin.register(StatusPage)
+class StatusPageAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "organization", "is_public", "incident_status", "updated_at"]
+    list_filter = ["is_public", "incident_status", "organization"]
+    search_fields = ["name", "slug"]
+    inlines = [StatusPageComponentInline, StatusPageUpdateInline]

@@ -48,3 +48,11 @@ class PingKind(models.TextChoices):
 class IncidentSource(models.TextChoices):
     MONITOR = "monitor", "Monitor"
     HEARTBEAT = "heartbeat", "Heartbeat"
+
+
+class PageIncidentStatus(models.TextChoices):
+    NONE = "none", "No incident"
+    INVESTIGATING = "investigating", "Investigating"
+    IDENTIFIED = "identified", "Identified"
+    MONITORING = "monitoring", "Monitoring"
+    RESOLVED = "resolved", "Resolved"

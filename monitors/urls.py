@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitors import heartbeat_views, views
+from monitors import heartbeat_views, status_views, views
 
 app_name = "monitors"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("heartbeats/", heartbeat_views.heartbeat_list, name="heartbeats"),
     path("heartbeats/new", heartbeat_views.heartbeat_new, name="heartbeat-new"),
     path("heartbeats/<int:heartbeat_id>", heartbeat_views.heartbeat_detail, name="heartbeat"),
+    path("status-pages/", status_views.status_page_list, name="status-pages"),
+    path("status-pages/new", status_views.status_page_new, name="status-page-new"),
+    path("status-pages/<int:page_id>", status_views.status_page_edit, name="status-page"),
 ]

@@ -18,7 +18,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Monitors", "monitors:list", "monitors"),
     NavItem("Heartbeats", "monitors:heartbeats", "heartbeats"),
     NavItem("Incidents", "monitors:incidents", "incidents"),
-    NavItem("Status pages", None, "status_pages"),
+    NavItem("Status pages", "monitors:status-pages", "status_pages"),
     NavItem("Alerts", "alerts:list", "alerts"),
     NavItem("Jobs", None, "jobs"),
     NavItem("Agents", None, "agents"),

@@ -6,6 +6,7 @@ from monitors.models.incidents import Incident, StatusChange
 from monitors.models.monitor import Monitor
 from monitors.models.results import CheckResult, HostStat
 from monitors.models.rollups import CheckRollup, Resolution, RollupCursor
+from monitors.models.status_pages import StatusPage, StatusPageComponent, StatusPageUpdate
 
 __all__ = [
     "CheckResult",
@@ -18,4 +19,7 @@ __all__ = [
     "Resolution",
     "RollupCursor",
     "StatusChange",
+    "StatusPage",
+    "StatusPageComponent",
+    "StatusPageUpdate",
 ]

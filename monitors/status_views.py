@@ -1,0 +1,119 @@
+"""Status pages in the browser: the public page at ``/status/{slug}``, and the dashboard's list and editor
+with its "post an update" form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from monitoring_site.accounts.choices import Role, role_at_least
+from monitoring_site.accounts.principal import Tenant
+from monitoring_site.accounts.selectors import tenant_for_user
+from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tenant_page
+from monitoring_site.errors import DomainError
+from monitors.choices import PageIncidentStatus
+from monitors.models import Heartbeat, Monitor, StatusPage
+from monitors.services import status_pages as page_services
+
+
+def status_page_public(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public pages for everyone; a private page only for members of its organization (a preview)."""
+    page = StatusPage.objects.filter(slug=slug).first()
+    member = (
+        page is not None
+        and request.user.is_authenticated
+        and (tenant_for_user(request.user, page.organization_id) is not None)
+    )
+    if page is None or not (page.is_public or member):
+        raise Http404("No status page here.")
+    return render(request, "monitors/status_public.html", {"page": page_services.status_page_view(page)})
+
+
+class StatusPageForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=100, help_text="The public address: /status/<slug>")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    is_public = forms.BooleanField(required=False, initial=True)
+    monitors = forms.ModelMultipleChoiceField(queryset=Monitor.objects.none(), required=False)
+    heartbeats = forms.ModelMultipleChoiceField(queryset=Heartbeat.objects.none(), required=False)
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["monitors"].queryset = Monitor.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        self.fields["heartbeats"].queryset = Heartbeat.objects.filter(organization=organization)  # type: ignore[attr-defined]
+
+    def page_data(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in ("name", "slug", "description", "is_public")}
+        data["components"] = [{"monitor_id": m.pk} for m in self.cleaned_data["monitors"]] + [
+            {"heartbeat_id": h.pk} for h in self.cleaned_data["heartbeats"]
+        ]
+        return data
+
+
+class PageUpdateForm(forms.Form):
+    incident_status = forms.ChoiceField(choices=PageIncidentStatus.choices)
+    incident_message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _writer(request: HttpRequest) -> Tenant | None:
+    tenant = page_tenant(request)
+    return tenant if tenant is not None and role_at_least(tenant.role, Role.MEMBER) else None
+
+
+@tenant_page
+def status_page_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
+    pages = StatusPage.objects.filter(organization=tenant.organization).order_by("name")
+    form = StatusPageForm(organization=tenant.organization)
+    return render(
+        request,
+        "monitors/status_page_list.html",
+        {"pages": pages, "form": form, "section": "status_pages", "can_act": _writer(request) is not None},
+    )
+
+
+@login_required
+def status_page_new(request: HttpRequest) -> HttpResponse:
+    tenant = _writer(request)
+    if tenant is None:
+        return no_organization(request)
+    form = StatusPageForm(request.POST or None, organization=tenant.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            page = page_services.status_page_create(
+                organization=tenant.organization, data=form.page_data(), by=tenant.actor
+            )
+            messages.success(request, f"Status page {page.name} created.")
+            return redirect("monitors:status-page", page_id=page.pk)
+        except DomainError as exc:
+            messages.error(request, exc.text())
+    pages = StatusPage.objects.filter(organization=tenant.organization).order_by("name")
+    return render(
+        request,
+        "monitors/status_page_list.html",
+        {"pages": pages, "form": form, "section": "status_pages", "can_act": True},
+    )
+
+
+@login_required
+def status_page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
+    tenant = page_tenant(request)
+    if tenant is None:
+        return no_organization(request)
+    page = get_object_or_404(StatusPage.objects.filter(organization=tenant.organization), pk=page_id)
+    can_act = role_at_least(tenant.role, Role.MEMBER)
+    form = PageUpdateForm(
+        request.POST or None,
+        initial={"incident_status": page.incident_status, "incident_message": page.incident_message},
+    )
+    if request.method == "POST" and can_act and form.is_valid():
+        page_services.status_page_update(page=page, data=form.cleaned_data, by=tenant.actor)
+        messages.success(request, "Update posted.")
+        return redirect("monitors:status-page", page_id=page.pk)
+    return render(
+        request,
+        "monitors/status_page_edit.html",
+        {"page": page, "form": form, "section": "status_pages", "can_act": can_act},
+    )
