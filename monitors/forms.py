@@ -1,4 +1,4 @@
-"""The dashboard's create and edit form: every kind's fields; which apply to which kind is the service's
+"""Dashboard forms. The monitor form has every kind's fields; which apply to which kind is the service's
 rule (``monitors.services.monitors._clean``), so the form and the API refuse the same things."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import re
 from django import forms
 
 from alerts.models import NotificationChannel
-from monitors.choices import MonitorType
-from monitors.models import Monitor
+from monitors.choices import MonitorType, PageIncidentStatus
+from monitors.models import Heartbeat, Monitor
 
 STATUS_ITEM = re.compile(r"^\d{3}(-\d{3})?$")
 THRESHOLDS = ("cpu", "mem", "disk")
@@ -127,3 +127,40 @@ class MonitorForm(forms.Form):
             data.pop("type")
         # not given: the model's default (a new monitor) or the current value (an edit)
         return {k: v for k, v in data.items() if v is not None and not (k in UNSET_IF_BLANK and v == "")}
+
+
+class HeartbeatForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    run_interval = forms.IntegerField(min_value=10, required=False, help_text="Seconds between runs…")
+    cron = forms.CharField(max_length=100, required=False, help_text="…or a cron expression: 30 2 * * *")
+    timezone = forms.CharField(max_length=64, initial="UTC", help_text="For cron: Europe/Paris, UTC…")
+    grace_period = forms.IntegerField(min_value=0, initial=300, help_text="Seconds of lateness tolerated.")
+
+    def heartbeat_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class StatusPageForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=100, help_text="The public address: /status/<slug>")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    is_public = forms.BooleanField(required=False, initial=True)
+    monitors = forms.ModelMultipleChoiceField(queryset=Monitor.objects.none(), required=False)
+    heartbeats = forms.ModelMultipleChoiceField(queryset=Heartbeat.objects.none(), required=False)
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["monitors"].queryset = Monitor.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        self.fields["heartbeats"].queryset = Heartbeat.objects.filter(organization=organization)  # type: ignore[attr-defined]
+
+    def page_data(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in ("name", "slug", "description", "is_public")}
+        data["components"] = [{"monitor_id": m.pk} for m in self.cleaned_data["monitors"]] + [
+            {"heartbeat_id": h.pk} for h in self.cleaned_data["heartbeats"]
+        ]
+        return data
+
+
+class PageUpdateForm(forms.Form):
+    incident_status = forms.ChoiceField(choices=PageIncidentStatus.choices)
+    incident_message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -3,7 +3,6 @@ history, and the create form."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,21 +14,11 @@ from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tena
 from monitoring_site.errors import DomainError
 from monitors.api.heartbeat_serializers import ping_url
 from monitors.filters import HeartbeatFilter
+from monitors.forms import HeartbeatForm
 from monitors.models import Heartbeat
 from monitors.services import heartbeats as heartbeat_services
 
 PAGE = 200
-
-
-class HeartbeatForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    run_interval = forms.IntegerField(min_value=10, required=False, help_text="Seconds between runs…")
-    cron = forms.CharField(max_length=100, required=False, help_text="…or a cron expression: 30 2 * * *")
-    timezone = forms.CharField(max_length=64, initial="UTC", help_text="For cron: Europe/Paris, UTC…")
-    grace_period = forms.IntegerField(min_value=0, initial=300, help_text="Seconds of lateness tolerated.")
-
-    def heartbeat_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 @tenant_page

@@ -3,7 +3,6 @@ with its "post an update" form."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,8 +13,8 @@ from monitoring_site.accounts.principal import Tenant
 from monitoring_site.accounts.selectors import tenant_for_user
 from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tenant_page
 from monitoring_site.errors import DomainError
-from monitors.choices import PageIncidentStatus
-from monitors.models import Heartbeat, Monitor, StatusPage
+from monitors.forms import PageUpdateForm, StatusPageForm
+from monitors.models import StatusPage
 from monitors.services import status_pages as page_services
 
 
@@ -30,32 +29,6 @@ def status_page_public(request: HttpRequest, slug: str) -> HttpResponse:
     if page is None or not (page.is_public or member):
         raise Http404("No status page here.")
     return render(request, "monitors/status_public.html", {"page": page_services.status_page_view(page)})
-
-
-class StatusPageForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    slug = forms.SlugField(max_length=100, help_text="The public address: /status/<slug>")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    is_public = forms.BooleanField(required=False, initial=True)
-    monitors = forms.ModelMultipleChoiceField(queryset=Monitor.objects.none(), required=False)
-    heartbeats = forms.ModelMultipleChoiceField(queryset=Heartbeat.objects.none(), required=False)
-
-    def __init__(self, *args, organization=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["monitors"].queryset = Monitor.objects.filter(organization=organization)  # type: ignore[attr-defined]
-        self.fields["heartbeats"].queryset = Heartbeat.objects.filter(organization=organization)  # type: ignore[attr-defined]
-
-    def page_data(self) -> dict:
-        data = {k: self.cleaned_data[k] for k in ("name", "slug", "description", "is_public")}
-        data["components"] = [{"monitor_id": m.pk} for m in self.cleaned_data["monitors"]] + [
-            {"heartbeat_id": h.pk} for h in self.cleaned_data["heartbeats"]
-        ]
-        return data
-
-
-class PageUpdateForm(forms.Form):
-    incident_status = forms.ChoiceField(choices=PageIncidentStatus.choices)
-    incident_message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def _writer(request: HttpRequest) -> Tenant | None:
