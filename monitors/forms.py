@@ -10,7 +10,7 @@ from django import forms
 
 from alerts.models import NotificationChannel
 from monitors.choices import MonitorType, PageIncidentStatus
-from monitors.models import Heartbeat, Monitor
+from monitors.models import Heartbeat, Monitor, StatusPage
 
 STATUS_ITEM = re.compile(r"^\d{3}(-\d{3})?$")
 THRESHOLDS = ("cpu", "mem", "disk")
@@ -148,16 +148,33 @@ class StatusPageForm(forms.Form):
     monitors = forms.ModelMultipleChoiceField(queryset=Monitor.objects.none(), required=False)
     heartbeats = forms.ModelMultipleChoiceField(queryset=Heartbeat.objects.none(), required=False)
 
-    def __init__(self, *args, organization=None, **kwargs):
+    def __init__(self, *args, organization=None, page: StatusPage | None = None, **kwargs):
+        if page is not None:  # editing: the page's settings and components as they are
+            components = list(page.components.all())
+            kwargs["initial"] = {
+                **{k: getattr(page, k) for k in ("name", "slug", "description", "is_public")},
+                "monitors": [c.monitor_id for c in components if c.monitor_id],
+                "heartbeats": [c.heartbeat_id for c in components if c.heartbeat_id],
+            }
         super().__init__(*args, **kwargs)
+        self.page = page
         self.fields["monitors"].queryset = Monitor.objects.filter(organization=organization)  # type: ignore[attr-defined]
         self.fields["heartbeats"].queryset = Heartbeat.objects.filter(organization=organization)  # type: ignore[attr-defined]
 
     def page_data(self) -> dict:
+        """The settings, and the components chosen: ones the page had keep their group, name and
+        order (set through the API); new ones follow, ungrouped."""
         data = {k: self.cleaned_data[k] for k in ("name", "slug", "description", "is_public")}
-        data["components"] = [{"monitor_id": m.pk} for m in self.cleaned_data["monitors"]] + [
-            {"heartbeat_id": h.pk} for h in self.cleaned_data["heartbeats"]
-        ]
+        chosen = {("monitor_id", m.pk) for m in self.cleaned_data["monitors"]}
+        chosen |= {("heartbeat_id", h.pk) for h in self.cleaned_data["heartbeats"]}
+        components = []
+        for c in self.page.components.all() if self.page else []:
+            key = ("monitor_id", c.monitor_id) if c.monitor_id else ("heartbeat_id", c.heartbeat_id)
+            if key in chosen:
+                chosen.discard(key)
+                components.append({key[0]: key[1], "group": c.group, "name": c.name})
+        components += [{field: pk} for field, pk in sorted(chosen)]
+        data["components"] = components
         return data
 
 

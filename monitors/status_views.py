@@ -72,21 +72,40 @@ def status_page_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def status_page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The editor: post an update (incident status and message), or change the settings and components."""
     tenant = page_tenant(request)
     if tenant is None:
         return no_organization(request)
     page = get_object_or_404(StatusPage.objects.filter(organization=tenant.organization), pk=page_id)
     can_act = role_at_least(tenant.role, Role.MEMBER)
+    posted = request.POST if request.method == "POST" and can_act else None
+    action = posted.get("action") if posted else None
     form = PageUpdateForm(
-        request.POST or None,
+        posted if action == "update" else None,
         initial={"incident_status": page.incident_status, "incident_message": page.incident_message},
     )
-    if request.method == "POST" and can_act and form.is_valid():
-        page_services.status_page_update(page=page, data=form.cleaned_data, by=tenant.actor)
-        messages.success(request, "Update posted.")
-        return redirect("monitors:status-page", page_id=page.pk)
+    settings_form = StatusPageForm(
+        posted if action == "settings" else None, organization=tenant.organization, page=page
+    )
+    try:
+        if action == "update" and form.is_valid():
+            page_services.status_page_update(page=page, data=form.cleaned_data, by=tenant.actor)
+            messages.success(request, "Update posted.")
+            return redirect("monitors:status-page", page_id=page.pk)
+        if action == "settings" and settings_form.is_valid():
+            page_services.status_page_update(page=page, data=settings_form.page_data(), by=tenant.actor)
+            messages.success(request, "Status page saved.")
+            return redirect("monitors:status-page", page_id=page.pk)
+    except DomainError as exc:
+        messages.error(request, exc.text())
     return render(
         request,
         "monitors/status_page_edit.html",
-        {"page": page, "form": form, "section": "status_pages", "can_act": can_act},
+        {
+            "page": page,
+            "form": form,
+            "settings_form": settings_form,
+            "section": "status_pages",
+            "can_act": can_act,
+        },
     )

@@ -132,7 +132,7 @@ def test_isolation_auth_and_the_dashboard_editor(
     assert browser.get("/status/acme").status_code == 200  # a member previews the private page
     response = browser.post(
         f"/monitors/status-pages/{page.pk}",
-        {"incident_status": "monitoring", "incident_message": "Fix deployed"},
+        {"action": "update", "incident_status": "monitoring", "incident_message": "Fix deployed"},
     )
     assert response.status_code == 302
     assert "Fix deployed" in browser.get(f"/monitors/status-pages/{page.pk}").content.decode()
@@ -144,3 +144,36 @@ def test_isolation_auth_and_the_dashboard_editor(
     stranger.force_login(outsider)
     assert stranger.get(f"/monitors/status-pages/{page.pk}").status_code == 404
     assert stranger.get("/status/acme").status_code == 404
+
+
+def test_the_editor_changes_components_and_keeps_their_groups(owner, acme):
+    shop, api, beat = setup_sources(acme)
+    page = StatusPage.objects.create(organization=acme, name="Acme", slug="acme")
+    page.components.create(monitor=shop, group="Web", name="Storefront")
+    page.components.create(monitor=api, group="Web")
+    browser = Client()
+    browser.force_login(owner)
+    form = browser.get(f"/monitors/status-pages/{page.pk}").content.decode()
+    assert 'id="page-settings"' in form and 'value="acme"' in form
+    taken = StatusPage.objects.create(organization=acme, name="Other", slug="other")
+    refused = browser.post(
+        f"/monitors/status-pages/{page.pk}",
+        {"action": "settings", "name": "Acme", "slug": taken.slug, "monitors": [shop.pk]},
+    )
+    assert refused.status_code == 200 and "This address is taken." in refused.content.decode()
+    assert page.components.count() == 2
+    saved = browser.post(
+        f"/monitors/status-pages/{page.pk}",
+        {
+            "action": "settings",
+            "name": "Acme Inc",
+            "slug": "acme",
+            "is_public": "on",
+            "monitors": [shop.pk],
+            "heartbeats": [beat.pk],
+        },
+    )
+    assert saved.status_code == 302
+    page.refresh_from_db()
+    kept = [(c.monitor_id, c.heartbeat_id, c.group, c.name) for c in page.components.all()]
+    assert page.name == "Acme Inc" and kept == [(shop.pk, None, "Web", "Storefront"), (None, beat.pk, "", "")]
