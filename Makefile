@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint typecheck pytest pytest-fast chromium install install-dev clean
+.PHONY: run test lint typecheck pytest pytest-fast chromium wrk install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 		elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
 		else echo "Cannot install Chromium (need root or sudo); set CHROMIUM=/path/to/chromium"; exit 1; fi; \
+	fi
+
+## wrk: Debian's wrk, the load generator of bench/ping_ingest.py (not needed by the tests)
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; \
+		else sudo apt-get install -y -qq wrk >/dev/null; fi; \
 	fi
 
 clean:
