@@ -21,7 +21,7 @@ from alerts.services import rules as rule_services
 from alerts.services import webhooks as webhook_services
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
-from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tenant_page
+from monitoring_site.dashboard.tenancy import page_tenant, tenant_page
 from monitoring_site.errors import DomainError
 
 PAGE = 100
@@ -178,11 +178,8 @@ def _create(request: HttpRequest, form, create, success: str, target: str) -> Ht
     return redirect(target)
 
 
-@login_required
-def channel_new(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
-        return no_organization(request)
+@tenant_page(min_role=Role.MEMBER)
+def channel_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     form = ChannelForm(request.POST or None)
     done = _create(
         request,
@@ -199,11 +196,8 @@ def channel_new(request: HttpRequest) -> HttpResponse:
     return done or _page(request, "alerts/form.html", tenant, form=form, title="New channel", tab="channels")
 
 
-@login_required
-def webhook_new(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
-        return no_organization(request)
+@tenant_page(min_role=Role.MEMBER)
+def webhook_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     form = WebhookForm(request.POST or None)
     created: list[Webhook] = []
 
@@ -215,11 +209,8 @@ def webhook_new(request: HttpRequest) -> HttpResponse:
     return _page(request, "alerts/form.html", tenant, form=form, title="New webhook", tab="webhooks")
 
 
-@login_required
-def rule_new(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
-        return no_organization(request)
+@tenant_page(min_role=Role.MEMBER)
+def rule_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     form = RuleForm(request.POST or None, organization=tenant.organization)
     done = _create(
         request,
@@ -231,11 +222,8 @@ def rule_new(request: HttpRequest) -> HttpResponse:
     return done or _page(request, "alerts/form.html", tenant, form=form, title="New alert rule", tab="rules")
 
 
-@login_required
-def maintenance_new(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
-        return no_organization(request)
+@tenant_page(min_role=Role.MEMBER)
+def maintenance_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     form = MaintenanceForm(request.POST or None)
     done = _create(
         request,

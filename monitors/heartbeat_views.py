@@ -4,13 +4,12 @@ history, and the create form."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
-from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tenant_page
+from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
 from monitors.api.heartbeat_serializers import ping_url
 from monitors.filters import HeartbeatFilter
@@ -40,11 +39,8 @@ def heartbeat_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     )
 
 
-@login_required
-def heartbeat_new(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
-        return no_organization(request)
+@tenant_page(min_role=Role.MEMBER)
+def heartbeat_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     form = HeartbeatForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,14 +4,13 @@ with its "post an update" form."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.accounts.selectors import tenant_for_user
-from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tenant_page
+from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
 from monitors.forms import PageUpdateForm, StatusPageForm
 from monitors.models import StatusPage
@@ -31,11 +30,6 @@ def status_page_public(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "monitors/status_public.html", {"page": page_services.status_page_view(page)})
 
 
-def _writer(request: HttpRequest) -> Tenant | None:
-    tenant = page_tenant(request)
-    return tenant if tenant is not None and role_at_least(tenant.role, Role.MEMBER) else None
-
-
 @tenant_page
 def status_page_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     pages = StatusPage.objects.filter(organization=tenant.organization).order_by("name")
@@ -43,15 +37,17 @@ def status_page_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     return render(
         request,
         "monitors/status_page_list.html",
-        {"pages": pages, "form": form, "section": "status_pages", "can_act": _writer(request) is not None},
+        {
+            "pages": pages,
+            "form": form,
+            "section": "status_pages",
+            "can_act": role_at_least(tenant.role, Role.MEMBER),
+        },
     )
 
 
-@login_required
-def status_page_new(request: HttpRequest) -> HttpResponse:
-    tenant = _writer(request)
-    if tenant is None:
-        return no_organization(request)
+@tenant_page(min_role=Role.MEMBER)
+def status_page_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     form = StatusPageForm(request.POST or None, organization=tenant.organization)
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,12 +66,9 @@ def status_page_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def status_page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
+@tenant_page
+def status_page_edit(request: HttpRequest, page_id: int, *, tenant: Tenant) -> HttpResponse:
     """The editor: post an update (incident status and message), or change the settings and components."""
-    tenant = page_tenant(request)
-    if tenant is None:
-        return no_organization(request)
     page = get_object_or_404(StatusPage.objects.filter(organization=tenant.organization), pk=page_id)
     can_act = role_at_least(tenant.role, Role.MEMBER)
     posted = request.POST if request.method == "POST" and can_act else None

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
-from monitoring_site.dashboard.tenancy import no_organization, page_tenant, tenant_page
+from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
 from monitors.charts import response_chart, sparkline, uptime_bars
 from monitors.filters import IncidentFilter, MonitorFilter
@@ -56,11 +55,8 @@ def monitor_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     )
 
 
-@login_required
-def monitor_new(request: HttpRequest) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
-        return no_organization(request)
+@tenant_page(min_role=Role.MEMBER)
+def monitor_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     form = MonitorForm(request.POST or None, organization=tenant.organization)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,11 +70,8 @@ def monitor_new(request: HttpRequest) -> HttpResponse:
     return render(request, "monitors/monitor_form.html", {"form": form, "section": "monitors"})
 
 
-@login_required
-def monitor_edit(request: HttpRequest, monitor_id: int) -> HttpResponse:
-    tenant = page_tenant(request)
-    if tenant is None or not role_at_least(tenant.role, Role.MEMBER):
-        return no_organization(request)
+@tenant_page(min_role=Role.MEMBER)
+def monitor_edit(request: HttpRequest, monitor_id: int, *, tenant: Tenant) -> HttpResponse:
     monitor = get_object_or_404(Monitor.objects.filter(organization=tenant.organization), pk=monitor_id)
     form = MonitorForm(request.POST or None, organization=tenant.organization, instance=monitor)
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from monitoring_site.accounts.choices import role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.realtime.auth import tenant_for_session_user
 
@@ -25,16 +26,20 @@ def no_organization(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/no_organization.html", status=403)
 
 
-def tenant_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def tenant_page(view: Callable[..., HttpResponse] | None = None, *, min_role: str | None = None) -> Any:
     """A dashboard page of one organization: log-in required, the page's tenant passed as ``tenant``, and
-    the "no organization" page for a user who belongs to none."""
+    the "no organization" page for a user who belongs to none (or whose role is under ``min_role``).
+    Use as ``@tenant_page`` or ``@tenant_page(min_role=Role.MEMBER)``."""
 
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        tenant = page_tenant(request)
-        if tenant is None:
-            return no_organization(request)
-        return view(request, *args, tenant=tenant, **kwargs)
+    def decorate(page: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(page)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            tenant = page_tenant(request)
+            if tenant is None or (min_role and not role_at_least(tenant.role, min_role)):
+                return no_organization(request)
+            return page(request, *args, tenant=tenant, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
