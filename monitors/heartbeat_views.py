@@ -11,10 +11,10 @@ from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
-from monitors.api.heartbeat_serializers import ping_url
 from monitors.filters import HeartbeatFilter
 from monitors.forms import HeartbeatForm
 from monitors.models import Heartbeat
+from monitors.public_urls import ping_url
 from monitors.services import heartbeats as heartbeat_services
 
 PAGE = 200

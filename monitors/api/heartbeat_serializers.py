@@ -1,24 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from rest_framework import serializers
 
 from monitors.models import Heartbeat, HeartbeatPing
-
-
-def ping_url(request, token: str) -> str:
-    """The heartbeat's ping URL: on ``SITE_URL`` when set, else on the host the caller used."""
-    return site_url(request, f"/ping/{token}")
-
-
-def badge_url(request, key: str) -> str:
-    return site_url(request, f"/badge/{key}.svg")
-
-
-def site_url(request, path: str) -> str:
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path) if request is not None else path
+from monitors.public_urls import badge_url, ping_url
 
 
 class HeartbeatSerializer(serializers.ModelSerializer):

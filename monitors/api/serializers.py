@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from monitors.api.heartbeat_serializers import badge_url
 from monitors.choices import MonitorType
 from monitors.models import CheckResult, Incident, Monitor
+from monitors.public_urls import badge_url
 from monitors.selectors import display_status
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from monitors.api.heartbeat_serializers import site_url
 from monitors.choices import PageIncidentStatus
 from monitors.models import StatusPage, StatusPageUpdate
+from monitors.public_urls import site_url
 
 
 class ComponentSerializer(serializers.Serializer):
