@@ -118,7 +118,7 @@ def heartbeat_pause(*, heartbeat: Heartbeat) -> Heartbeat:
     return heartbeat
 
 
-def heartbeat_resume(*, heartbeat: Heartbeat, now: datetime | None = None) -> Heartbeat:
+def heartbeat_resume(*, heartbeat: Heartbeat) -> Heartbeat:
     """Back to ``new``: the next ping starts the schedule again (no alert for the time it was paused)."""
     if not Heartbeat.objects.filter(pk=heartbeat.pk, is_paused=True).update(
         is_paused=False, status=HeartbeatStatus.NEW, late_at=None, down_at=None
