@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("monitoring_site.accounts.api.urls")),
     path("", include("alerts.api.urls")),
     path("", include("monitors.api.urls")),
+    path("", include("jobs.api.urls")),
     path("", include("monitoring_site.metrics.api.urls")),
 ]

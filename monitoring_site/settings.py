@@ -179,7 +179,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 2, minimum=1)
 # Monitor checks wait on the network (a batch lasts as long as its slowest target, up to the timeout), so
 # they run on their own queue, consumed by a thread-pool worker: many batches in flight on few cores.
-CELERY_TASK_ROUTES = {"monitors.check_batch": {"queue": "checks"}}
+CELERY_TASK_ROUTES = {"monitors.check_batch": {"queue": "checks"}, "jobs.run": {"queue": "jobs"}}
 CHECK_WORKER_CONCURRENCY = env_int("CHECK_WORKER_CONCURRENCY", 12, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
@@ -255,6 +255,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "monitoring_site.accounts.choices.Role",
         "ApiKeyScopeEnum": "monitoring_site.accounts.choices.ApiKeyScope",
+        "JobStatusEnum": "jobs.choices.JobStatus",
+        "TaskKindEnum": "jobs.choices.TaskKind",
     },
 }
 
@@ -326,3 +328,18 @@ DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 3600, minimum
 CHANNEL_MAX_ATTEMPTS = env_int("CHANNEL_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24, minimum=1)
 WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 200, minimum=1)
+
+# --- jobs ------------------------------------------------------------------------------------------------
+# Executables that script tasks may run on the platform's own workers (absolute paths). Empty by default:
+# running scripts on the server is something a self-hosted admin opts into. Remote runners keep their own
+# list (``python -m jobs.runner --allow``).
+JOBS_ALLOWED_EXECUTABLES = env_list("JOBS_ALLOWED_EXECUTABLES", [])
+JOBS_MAX_TIMEOUT_SECONDS = env_int("JOBS_MAX_TIMEOUT_SECONDS", 86_400, minimum=1)
+JOBS_MAX_OUTPUT_BYTES = env_int("JOBS_MAX_OUTPUT_BYTES", 10 * 1024 * 1024, minimum=1024)
+# A runner silent for this long is offline; its in-flight jobs are failed or re-queued (task retries).
+JOBS_RUNNER_OFFLINE_SECONDS = env_int("JOBS_RUNNER_OFFLINE_SECONDS", 60, minimum=5)
+# POST /runners/{id}/claim waits at most this long for a job.
+JOBS_CLAIM_WAIT_SECONDS = env_int("JOBS_CLAIM_WAIT_SECONDS", 30, minimum=1)
+# A local job queued this long without starting is handed to a worker again (its message was lost).
+JOBS_REENQUEUE_SECONDS = env_int("JOBS_REENQUEUE_SECONDS", 120, minimum=10)
+JOBS_WORKER_CONCURRENCY = env_int("JOBS_WORKER_CONCURRENCY", 4, minimum=1)

@@ -103,6 +103,11 @@ class Command(BaseCommand):
             "--concurrency", str(settings.CHECK_WORKER_CONCURRENCY),
             "--hostname", f"checker-{os.getpid()}@{host_name}",
         ], env)  # fmt: skip
+        supervisor.spawn("jobs", [
+            *celery, "worker", "--loglevel", "INFO", "--queues", "jobs", "--pool", "threads",
+            "--concurrency", str(settings.JOBS_WORKER_CONCURRENCY),
+            "--hostname", f"jobs-{os.getpid()}@{host_name}",
+        ], env)  # fmt: skip
         supervisor.spawn("beat", [*celery, "beat", "--loglevel", "INFO"], env)
 
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104

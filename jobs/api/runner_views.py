@@ -1,0 +1,227 @@
+"""Remote runners over the API.
+
+People (JWT or API key) list, rename, relabel, disable and delete runners, and create enrollment tokens.
+A runner process registers with an enrollment token and from then on uses its own token
+(``Authorization: Bearer rnr_...``) for heartbeat, claim and result, each only for itself.
+
+``claim`` long-polls: it answers at once when a job is waiting, otherwise it looks again every half second
+until ``wait`` seconds (at most ``JOBS_CLAIM_WAIT_SECONDS``) have passed and answers 204. Django runs each
+request's sync view on its own thread under ASGI, so a waiting runner holds one thread and an indexed query
+every half second, nothing more.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed, NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jobs.api.serializers import (
+    EnrollmentTokenSerializer,
+    JobDetailSerializer,
+    JobResultSerializer,
+    RunnerHeartbeatSerializer,
+    RunnerRegisterSerializer,
+    RunnerSerializer,
+)
+from jobs.models import EnrollmentToken, Job, Runner
+from jobs.services import runners as runner_services
+from jobs.services.execution import job_spec
+from monitoring_site.accounts.authentication import bearer_token
+from monitoring_site.api.viewsets import (
+    CreateMixin,
+    DestroyMixin,
+    ListMixin,
+    RetrieveMixin,
+    TenantModelViewSet,
+    TenantViewSet,
+)
+from monitors.models import Monitor
+
+CLAIM_POLL_SECONDS = 0.5
+
+
+@extend_schema_view(update=extend_schema(summary="Rename, relabel, enable or link a host monitor"))
+class RunnerViewSet(TenantModelViewSet):
+    queryset = Runner.objects.all()
+    serializer_class = RunnerSerializer
+    envelope_singular, envelope_plural = "runner", "runners"
+    sort_fields = ["id", "name", "last_heartbeat_at", "registered_at"]
+    default_sort = "id"
+    http_method_names = ["get", "put", "patch", "delete", "head", "options"]
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        runner = serializer.instance
+        if "labels" in data:
+            data["labels"] = runner_services.labels_clean(data["labels"])
+        monitor_id = data.pop("host_monitor_id", runner.host_monitor_id)
+        if (
+            monitor_id is not None
+            and not Monitor.objects.filter(organization=self.tenant.organization, pk=monitor_id).exists()
+        ):
+            raise ValidationError({"host_monitor_id": ["No such monitor in this organization."]})
+        return serializer.save(**data, host_monitor_id=monitor_id)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={
+            201: inline_serializer(
+                "EnrollmentTokenCreated",
+                {
+                    "id": serializers.IntegerField(),
+                    "name": serializers.CharField(),
+                    "token": serializers.CharField(help_text="Shown once."),
+                },
+            )
+        },
+        summary="A token that registers runners (shown once)",
+    ),
+    destroy=extend_schema(summary="Revoke: registering with it stops working (runners keep theirs)"),
+)
+class EnrollmentTokenViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, TenantViewSet):
+    queryset = EnrollmentToken.objects.all()
+    serializer_class = EnrollmentTokenSerializer
+    envelope_singular, envelope_plural = "enrollment_token", "enrollment_tokens"
+    sort_fields = ["id", "created_at"]
+    default_sort = "-id"
+    write_role = "admin"
+
+    def create(self, request, *args, **kwargs):
+        body = EnrollmentTokenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        token, raw = runner_services.enrollment_token_create(
+            organization=self.tenant.organization, name=body.validated_data["name"], created_by=request.user
+        )
+        return Response(
+            {"enrollment_token": {**EnrollmentTokenSerializer(token).data, "token": raw}}, status=201
+        )
+
+    def perform_destroy(self, instance):
+        runner_services.enrollment_token_revoke(token=instance)
+
+
+class RunnerRegisterView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["runners"],
+        auth=[],
+        request=RunnerRegisterSerializer,
+        responses={
+            201: inline_serializer(
+                "RunnerRegistered",
+                {
+                    "runner": RunnerSerializer(),
+                    "token": serializers.CharField(help_text="Shown once."),
+                },
+            )
+        },
+        summary="Register a runner with an enrollment token; returns the runner's own token once",
+    )
+    def post(self, request):
+        body = RunnerRegisterSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        runner, raw = runner_services.runner_register(**body.validated_data)
+        return Response({"runner": RunnerSerializer(runner).data, "token": raw}, status=201)
+
+
+class RunnerTokenView(APIView):
+    """Base of the runner's own endpoints: the bearer token must be this runner's."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request) -> str:
+        return 'Bearer realm="runner"'
+
+    def runner(self, request, pk: int) -> Runner:
+        runner = runner_services.runner_for_token(bearer_token(request) or "")
+        if runner is None:
+            raise AuthenticationFailed("Unknown, revoked or disabled runner token.")
+        if runner.pk != pk:
+            raise NotFound("No such runner for this token.")
+        return runner
+
+
+class RunnerHeartbeatView(RunnerTokenView):
+    @extend_schema(
+        tags=["runners"],
+        auth=[],
+        request=RunnerHeartbeatSerializer,
+        responses={
+            200: inline_serializer(
+                "RunnerHeartbeatAnswer",
+                {
+                    "cancel": serializers.ListField(
+                        child=serializers.IntegerField(), help_text="Jobs to stop."
+                    ),
+                },
+            )
+        },
+        summary="The runner is alive (optional host stats); answers with jobs to cancel",
+    )
+    def post(self, request, pk: int):
+        runner = self.runner(request, pk)
+        body = RunnerHeartbeatSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(runner_services.runner_heartbeat(runner=runner, **body.validated_data))
+
+
+class RunnerClaimView(RunnerTokenView):
+    @extend_schema(
+        tags=["runners"],
+        auth=[],
+        request=None,
+        parameters=[OpenApiParameter("wait", int, description="Seconds to wait for a job (default 30).")],
+        responses={200: OpenApiTypes.OBJECT, 204: None},
+        summary="Long-poll for the next job for this runner (200 with the job, 204 when none came)",
+    )
+    def post(self, request, pk: int):
+        runner = self.runner(request, pk)
+        raw = request.query_params.get("wait", str(settings.JOBS_CLAIM_WAIT_SECONDS))
+        if not raw.isdigit():
+            raise ValidationError({"wait": ["Whole seconds."]})
+        deadline = time.monotonic() + min(int(raw), settings.JOBS_CLAIM_WAIT_SECONDS)
+        runner_services.runner_heartbeat(runner=runner)
+        while True:
+            job = runner_services.job_claim(runner=runner)
+            if job is not None:
+                return Response({"job": job_spec(job)})
+            if time.monotonic() + CLAIM_POLL_SECONDS > deadline:
+                return Response(status=204)
+            time.sleep(CLAIM_POLL_SECONDS)
+
+
+class RunnerResultView(RunnerTokenView):
+    @extend_schema(
+        tags=["runners"],
+        auth=[],
+        request=JobResultSerializer,
+        responses={200: JobDetailSerializer},
+        summary="Report the outcome of a job this runner claimed",
+    )
+    def post(self, request, pk: int, job_id: int):
+        runner = self.runner(request, pk)
+        job = get_object_or_404(
+            Job.objects.select_related("task", "organization"),
+            pk=job_id,
+            organization_id=runner.organization_id,
+        )
+        body = JobResultSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = dict(body.validated_data)
+        result["log"] = result["log"][: job.task.max_output_bytes + 200]
+        job = runner_services.job_report(runner=runner, job=job, result=result, now=timezone.now())
+        return Response({"job": JobDetailSerializer(job).data})

@@ -1,0 +1,221 @@
+"""Running one job's process or request, with the same safety rules on a platform worker and on a remote
+runner (``jobs.runner``); nothing here imports Django, so the runner can ship this file alone.
+
+- A script runs as an argv list (``subprocess`` without a shell); declared arguments are substituted inside
+  argv items and never split or interpreted, so ``; rm -rf /`` arrives as one literal argument.
+- Only executables on an allow-list run.
+- The timeout kills the whole process group (SIGTERM, then SIGKILL after a grace), and ``killed`` and
+  ``signal`` say so.
+- Output (stdout and stderr together) is kept up to a byte cap; the rest is read and dropped so the
+  process never blocks on a full pipe, and the last line is taken from the true end of the output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal as signals
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+KILL_GRACE_SECONDS = 5.0
+TAIL_BYTES = 4096
+
+
+@dataclass
+class Outcome:
+    """A job's result, as stored on the job and as a runner reports it."""
+
+    exit_code: int | None = None
+    log: str = ""
+    lastline: str = ""
+    signal: str = ""
+    killed: bool = False
+    duration: float = 0.0
+    error: str = ""
+    cancelled: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.exit_code == 0 and not self.killed and not self.error
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        return data
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def substitute(template: str, values: Mapping[str, Any], *, url: bool = False) -> str:
+    """``{name}`` placeholders of declared arguments replaced by their values (URL-quoted in a URL);
+    braces around anything else are left as they are."""
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in values or values[name] is None:
+            return match.group(0)
+        text = _text(values[name])
+        return quote(text, safe="") if url else text
+
+    return PLACEHOLDER.sub(replace, template)
+
+
+def argv_build(executable: str, argv: Iterable[str], values: Mapping[str, Any]) -> list[str]:
+    """The process's argv: one item per template item, whatever the values contain."""
+    return [executable, *(substitute(str(item), values) for item in argv)]
+
+
+def executable_allowed(executable: str, allowed: Iterable[str]) -> str | None:
+    """The absolute path to run if ``executable`` (a path, or a name found on PATH) is on the allow-list."""
+    resolved = executable if os.path.isabs(executable) else shutil.which(executable)
+    if not resolved:
+        return None
+    allowed_paths = {os.path.realpath(a) for a in allowed}
+    if resolved in allowed or os.path.realpath(resolved) in allowed_paths:
+        return resolved
+    return None
+
+
+class _Capture:
+    """Reads a pipe to its end: the first ``cap`` bytes are kept, the last few KB too (for the last line)."""
+
+    def __init__(self, pipe, cap: int) -> None:
+        self.pipe, self.cap = pipe, cap
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        for chunk in iter(lambda: self.pipe.read1(65536), b""):
+            self.total += len(chunk)
+            if len(self.head) < self.cap:
+                self.head += chunk[: self.cap - len(self.head)]
+            self.tail = (self.tail + chunk)[-TAIL_BYTES:]
+
+    def result(self) -> tuple[str, str]:
+        self.thread.join(timeout=KILL_GRACE_SECONDS)
+        log = self.head.decode("utf-8", errors="replace")
+        if self.total > self.cap:
+            log += f"\n[output truncated: {self.total - self.cap} more bytes]\n"
+        lines = [line for line in self.tail.decode("utf-8", errors="replace").splitlines() if line.strip()]
+        return log, (lines[-1][:1000] if lines else "")
+
+
+def _killpg(process: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the group is already gone
+        os.killpg(process.pid, sig)
+
+
+def run_argv(
+    argv: list[str],
+    *,
+    timeout: float,
+    max_output: int,
+    should_cancel: Callable[[], bool] | None = None,
+    poll_seconds: float = 1.0,
+    env: Mapping[str, str] | None = None,
+) -> Outcome:
+    """Run ``argv`` in its own process group; kill the group on timeout or when ``should_cancel()``."""
+    started = time.monotonic()
+    try:
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=dict(env) if env is not None else None,
+        )
+    except OSError as exc:
+        return Outcome(error=f"could not start {argv[0]}: {exc.strerror or exc}", exit_code=None)
+    capture = _Capture(process.stdout, max_output)
+    killed_by, cancelled = "", False
+    while True:
+        try:
+            process.wait(timeout=poll_seconds)
+            break
+        except subprocess.TimeoutExpired:
+            if time.monotonic() - started >= timeout:
+                killed_by = "timeout"
+            elif should_cancel is not None and should_cancel():
+                killed_by, cancelled = "cancel", True
+            if killed_by:
+                _terminate(process)
+                break
+    log, lastline = capture.result()
+    code = process.returncode
+    outcome = Outcome(log=log, lastline=lastline, duration=round(time.monotonic() - started, 3))
+    if code is not None and code < 0:
+        outcome.signal = signals.Signals(-code).name
+    else:
+        outcome.exit_code = code
+    if killed_by:
+        outcome.killed = True
+        outcome.cancelled = cancelled
+        outcome.error = "cancelled" if cancelled else f"timed out after {timeout:g} s"
+    return outcome
+
+
+def _terminate(process: subprocess.Popen) -> None:
+    _killpg(process, signals.SIGTERM)
+    try:
+        process.wait(timeout=KILL_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        _killpg(process, signals.SIGKILL)
+        process.wait()
+
+
+def run_http(
+    *,
+    url: str,
+    method: str,
+    headers: Mapping[str, str],
+    body: str,
+    values: Mapping[str, Any],
+    timeout: float,
+    max_output: int,
+) -> Outcome:
+    """One request; success is a status below 400. The response body is the log (capped)."""
+    import httpx
+
+    started = time.monotonic()
+    try:
+        with (
+            httpx.Client(timeout=timeout, follow_redirects=False) as client,
+            client.stream(
+                method,
+                substitute(url, values, url=True),
+                headers={k: substitute(str(v), values) for k, v in headers.items()},
+                content=substitute(body, values).encode() if body else None,
+            ) as response,
+        ):
+            kept = bytearray()
+            for chunk in response.iter_bytes():
+                kept += chunk[: max(0, max_output - len(kept))]
+                if len(kept) >= max_output:
+                    break
+    except httpx.HTTPError as exc:
+        return Outcome(error=f"{type(exc).__name__}: {exc}", duration=round(time.monotonic() - started, 3))
+    line = f"HTTP {response.status_code} {response.reason_phrase}"
+    return Outcome(
+        exit_code=0 if response.status_code < 400 else 1,
+        log=f"{line}\n\n{kept.decode('utf-8', errors='replace')}",
+        lastline=line,
+        duration=round(time.monotonic() - started, 3),
+    )

@@ -1,0 +1,89 @@
+"""Running a job on a platform worker, and what a job asks of whoever runs it (worker or runner)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from jobs.choices import JobStatus, TaskKind
+from jobs.execution import Outcome, argv_build, executable_allowed, run_argv, run_http, substitute
+from jobs.models import Job
+from jobs.services.jobs import job_cancel_requested, job_finish, job_start
+
+logger = logging.getLogger(__name__)
+
+
+def job_spec(job: Job) -> dict[str, Any]:
+    """Everything needed to run the job, arguments already substituted: what a runner's claim receives."""
+    task = job.task
+    spec: dict[str, Any] = {
+        "id": job.pk,
+        "task": {"id": task.pk, "name": task.name, "kind": task.kind},
+        "kind": task.kind,
+        "arguments": job.arguments,
+        "timeout": task.timeout,
+        "max_output_bytes": task.max_output_bytes,
+        "attempt": job.attempt,
+    }
+    if task.kind == TaskKind.SCRIPT:
+        spec["argv"] = argv_build(task.executable, task.argv, job.arguments)
+    elif task.kind == TaskKind.HTTP:
+        spec["http"] = {
+            "url": substitute(task.url, job.arguments, url=True),
+            "method": task.method,
+            "headers": {k: substitute(str(v), job.arguments) for k, v in task.headers.items()},
+            "body": substitute(task.body, job.arguments),
+        }
+    return spec
+
+
+def spec_run(spec: dict[str, Any], *, allowed: list[str], should_cancel=None) -> Outcome:
+    """Run a job spec under the safety rules; the same code path for workers and runners."""
+    kind = spec["kind"]
+    if kind == TaskKind.NOOP:
+        return Outcome(exit_code=0, log="noop\n", lastline="noop")
+    if kind == TaskKind.HTTP:
+        http = spec["http"]
+        return run_http(
+            url=http["url"],
+            method=http["method"],
+            headers=http["headers"],
+            body=http["body"],
+            values={},
+            timeout=spec["timeout"],
+            max_output=spec["max_output_bytes"],
+        )
+    argv = list(spec["argv"])
+    resolved = executable_allowed(argv[0], allowed)
+    if resolved is None:
+        return Outcome(error=f"executable {argv[0]!r} is not on this host's allow-list")
+    return run_argv(
+        [resolved, *argv[1:]],
+        timeout=spec["timeout"],
+        max_output=spec["max_output_bytes"],
+        should_cancel=should_cancel,
+    )
+
+
+def job_run_local(*, job_id: int) -> str:
+    """Start the job (compare-and-swap: a redelivered message finds it started and does nothing), run it,
+    record the outcome. Returns what happened, for the worker's log."""
+    job = Job.objects.select_related("task", "organization").filter(pk=job_id).first()
+    if job is None or job.status != JobStatus.QUEUED:
+        return "skipped"
+    if not job_start(job=job):
+        return "skipped"
+    try:
+        outcome = spec_run(
+            job_spec(job),
+            allowed=settings.JOBS_ALLOWED_EXECUTABLES,
+            should_cancel=lambda: job_cancel_requested(job_id),
+        )
+    except Exception as exc:  # the job fails, not the worker
+        logger.exception("job %s crashed", job_id)
+        outcome = Outcome(error=f"{type(exc).__name__}: {exc}")
+    job_finish(job=job, outcome=outcome, now=timezone.now())
+    return job.status

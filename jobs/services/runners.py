@@ -1,0 +1,202 @@
+"""Remote runners: enrollment tokens, registration, heartbeats, claiming jobs and reporting results."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from jobs.choices import JobStatus, JobTarget
+from jobs.execution import Outcome
+from jobs.models import EnrollmentToken, Job, Runner
+from jobs.services.jobs import job_enqueue_on_commit, job_fail, job_finish, job_start
+from monitoring_site.accounts.models import Organization
+from monitoring_site.errors import Conflict, RuleViolation
+
+MAX_LABELS = 20
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def enrollment_token_create(*, organization: Organization, name: str, created_by: Any = None):
+    """A token that registers runners; returned raw once."""
+    raw = EnrollmentToken.PREFIX + secrets.token_urlsafe(32)
+    token = EnrollmentToken.objects.create(
+        organization=organization,
+        name=name,
+        token_hash=_hash(raw),
+        display_prefix=raw[:12],
+        created_by=created_by if getattr(created_by, "pk", None) else None,
+    )
+    return token, raw
+
+
+def enrollment_token_revoke(*, token: EnrollmentToken) -> EnrollmentToken:
+    EnrollmentToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db()
+    return token
+
+
+def runner_for_token(raw: str) -> Runner | None:
+    if not raw.startswith(Runner.PREFIX):
+        return None
+    return Runner.objects.select_related("organization").filter(token_hash=_hash(raw), enabled=True).first()
+
+
+def labels_clean(labels: Any) -> list[str]:
+    if (
+        not isinstance(labels, list)
+        or len(labels) > MAX_LABELS
+        or not all(isinstance(label, str) and 0 < len(label) <= 100 for label in labels)
+    ):
+        raise RuleViolation(
+            "The labels are invalid.",
+            details={"labels": [f"Up to {MAX_LABELS} strings of 1-100 characters."]},
+        )
+    return sorted(set(labels))
+
+
+def runner_register(
+    *,
+    enrollment_token: str,
+    name: str,
+    labels: Any = (),
+    hostname: str = "",
+    version: str = "",
+    now: datetime | None = None,
+) -> tuple[Runner, str]:
+    """Register a runner with an organization's enrollment token; returns it with its own token (once)."""
+    enrollment = EnrollmentToken.objects.filter(
+        token_hash=_hash(enrollment_token), revoked_at__isnull=True
+    ).first()
+    if enrollment is None:
+        raise RuleViolation(
+            "The enrollment token is invalid or revoked.",
+            code="invalid_enrollment_token",
+            details={"enrollment_token": ["Create one under Runners (POST /runners/enrollment-tokens)."]},
+        )
+    raw = Runner.PREFIX + secrets.token_urlsafe(32)
+    now = now or timezone.now()
+    runner = Runner.objects.create(
+        organization_id=enrollment.organization_id,
+        name=name,
+        labels=labels_clean(list(labels)),
+        hostname=hostname[:255],
+        version=version[:50],
+        token_hash=_hash(raw),
+        token_prefix=raw[:12],
+        registered_at=now,
+        last_heartbeat_at=now,
+    )
+    return runner, raw
+
+
+def runner_heartbeat(
+    *,
+    runner: Runner,
+    version: str | None = None,
+    stats: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The runner is alive; stats feed its linked host monitor. Answers with the in-progress jobs it must
+    stop (cancel requested)."""
+    now = now or timezone.now()
+    fields: dict[str, Any] = {"last_heartbeat_at": now, "lost_at": None}
+    if version is not None:
+        fields["version"] = version[:50]
+    Runner.objects.filter(pk=runner.pk).update(**fields)
+    if stats and runner.host_monitor_id:
+        from monitors.services.host_stats import host_stats_record
+
+        host_stats_record(monitor=runner.host_monitor, data=stats, now=now)  # type: ignore[arg-type]
+    cancel = Job.objects.filter(runner=runner, status=JobStatus.IN_PROGRESS, cancel_requested=True)
+    return {"cancel": list(cancel.values_list("pk", flat=True))}
+
+
+def _claimable(runner: Runner):
+    return Job.objects.filter(
+        organization_id=runner.organization_id, status=JobStatus.QUEUED, target=JobTarget.REMOTE
+    ).filter(Q(pinned_runner=runner) | Q(pinned_runner__isnull=True, runner_label__in=[*runner.labels, ""]))
+
+
+def job_claim(*, runner: Runner, now: datetime | None = None) -> Job | None:
+    """The oldest job this runner may run, started for it. One runner gets a job once: the row is locked
+    with SKIP LOCKED on Postgres and the start is a compare-and-swap everywhere."""
+    for _ in range(5):  # another runner may win the candidate; try the next one
+        now = now or timezone.now()
+        with transaction.atomic():
+            job = (
+                _claimable(runner)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("task", "organization")
+                .order_by("created_at", "id")
+                .first()
+            )
+            if job is None:
+                return None
+            if job_start(job=job, runner=runner, now=now):
+                return job
+    return None
+
+
+def job_report(*, runner: Runner, job: Job, result: dict[str, Any], now: datetime | None = None) -> Job:
+    """The runner's outcome for a job it claimed."""
+    if job.runner_id != runner.pk or job.status != JobStatus.IN_PROGRESS:
+        raise Conflict("This runner is not running this job.", code="job_not_claimed")
+    outcome = Outcome(
+        exit_code=result.get("exit_code"),
+        log=result.get("log", ""),
+        lastline=result.get("lastline", ""),
+        signal=result.get("signal", ""),
+        killed=bool(result.get("killed")),
+        duration=float(result.get("duration") or 0),
+        error=result.get("error", ""),
+        cancelled=bool(result.get("cancelled")),
+    )
+    job_finish(job=job, outcome=outcome, now=now)
+    job.refresh_from_db()
+    return job
+
+
+def jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Repair what lost processes left: a silent runner's in-flight jobs fail (and are retried per the
+    task); a local job running past its timeout (its worker died) fails; a local job queued long ago without
+    starting (its message was lost) is handed to a worker again."""
+    now = now or timezone.now()
+    silent_since = now - timedelta(seconds=settings.JOBS_RUNNER_OFFLINE_SECONDS)
+    counts = {"runners_lost": 0, "jobs_failed": 0, "jobs_requeued": 0}
+    for runner in Runner.objects.filter(lost_at__isnull=True, last_heartbeat_at__lt=silent_since):
+        if Runner.objects.filter(pk=runner.pk, lost_at__isnull=True).update(lost_at=now):
+            counts["runners_lost"] += 1
+    lost = Job.objects.filter(status=JobStatus.IN_PROGRESS, runner__lost_at__isnull=False)
+    for job in lost.select_related("task", "organization", "runner"):
+        counts["jobs_failed"] += job_fail(
+            job=job,
+            error=f"runner {job.runner.name if job.runner else job.runner_id} stopped heartbeating",
+            now=now,
+        )
+    overdue = Job.objects.filter(status=JobStatus.IN_PROGRESS, target=JobTarget.LOCAL).select_related(
+        "task", "organization"
+    )
+    for job in overdue.filter(started_at__lt=now - timedelta(seconds=settings.JOBS_RUNNER_OFFLINE_SECONDS)):
+        if job.started_at and (now - job.started_at).total_seconds() > job.task.timeout + 60:
+            counts["jobs_failed"] += job_fail(job=job, error="the worker running it was lost", now=now)
+    stale = now - timedelta(seconds=settings.JOBS_REENQUEUE_SECONDS)
+    for job_id in Job.objects.filter(
+        status=JobStatus.QUEUED, target=JobTarget.LOCAL, enqueued_at__lt=stale
+    ).values_list("pk", flat=True)[:1000]:
+        with transaction.atomic():
+            if Job.objects.filter(pk=job_id, status=JobStatus.QUEUED, enqueued_at__lt=stale).update(
+                enqueued_at=now
+            ):
+                job_enqueue_on_commit(job_id)
+                counts["jobs_requeued"] += 1
+    return counts
