@@ -1,0 +1,106 @@
+"""Real processes under the execution rules: argv items stay literal, exit codes and signals are
+recorded, the timeout kills the whole process group, output is capped."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+import time
+
+from jobs.execution import argv_build, executable_allowed, run_argv
+
+PYTHON = sys.executable
+
+
+def script(tmp_path, body: str) -> str:
+    path = tmp_path / "job.py"
+    path.write_text(textwrap.dedent(body))
+    return str(path)
+
+
+def test_arguments_arrive_as_single_literal_argv_items(tmp_path):
+    target = tmp_path / "victim"
+    target.write_text("still here")
+    code = script(tmp_path, "import json, sys; print(json.dumps(sys.argv[1:]))")
+    hostile = f"; rm -rf {target} && echo pwned $(id) `id` | cat"
+    argv = argv_build(PYTHON, [code, "--name={name}", "{name}"], {"name": hostile})
+
+    outcome = run_argv(argv, timeout=10, max_output=10_000)
+
+    assert outcome.exit_code == 0, outcome
+    assert json.loads(outcome.lastline) == [f"--name={hostile}", hostile]
+    assert target.read_text() == "still here"
+    assert "pwned" not in outcome.log.replace(hostile, "")
+
+
+def test_exit_code_and_last_line(tmp_path):
+    code = script(tmp_path, "print('first'); print('the last line'); print(); raise SystemExit(3)")
+    outcome = run_argv([PYTHON, code], timeout=10, max_output=10_000)
+    assert (outcome.exit_code, outcome.lastline, outcome.killed, outcome.signal) == (3, "the last line", False, "")
+    assert outcome.log.startswith("first\n")
+    assert not outcome.succeeded
+
+
+def test_timeout_kills_the_process_group(tmp_path):
+    marker = tmp_path / "child-survived"
+    code = script(tmp_path, f"""
+        import subprocess, sys, time
+        # a grandchild in the same group that would write the marker if it outlived the kill
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3); open({str(marker)!r}, 'w')"])
+        print("started", flush=True)
+        time.sleep(60)
+    """)
+    outcome = run_argv([PYTHON, code], timeout=1, max_output=10_000, poll_seconds=0.2)
+
+    assert outcome.killed and outcome.signal == "SIGTERM" and outcome.exit_code is None
+    assert outcome.error.startswith("timed out")
+    assert outcome.lastline == "started"
+    time.sleep(3.5)
+    assert not marker.exists()
+
+
+def test_sigterm_ignored_gets_sigkill(tmp_path, monkeypatch):
+    monkeypatch.setattr("jobs.execution.KILL_GRACE_SECONDS", 0.5)
+    code = script(tmp_path, """
+        import signal, time
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print("ignoring", flush=True)
+        time.sleep(60)
+    """)
+    outcome = run_argv([PYTHON, code], timeout=1, max_output=10_000, poll_seconds=0.2)
+    assert outcome.killed and outcome.signal == "SIGKILL"
+
+
+def test_output_is_capped_but_the_last_line_is_the_real_one(tmp_path):
+    code = script(tmp_path, "import sys\nfor i in range(20000): print('line', i)\nprint('done')")
+    outcome = run_argv([PYTHON, code], timeout=20, max_output=1024)
+    assert outcome.exit_code == 0
+    assert outcome.log.startswith("line 0\n")
+    assert outcome.log.index("\n[output truncated") == 1024
+    assert "more bytes]" in outcome.log
+    assert outcome.lastline == "done"
+
+
+def test_cancel_terminates_a_running_process(tmp_path):
+    code = script(tmp_path, "import time; print('working', flush=True); time.sleep(60)")
+    calls = []
+
+    def should_cancel():
+        calls.append(1)
+        return len(calls) >= 2
+
+    outcome = run_argv([PYTHON, code], timeout=30, max_output=10_000, should_cancel=should_cancel, poll_seconds=0.2)
+    assert outcome.cancelled and outcome.killed and outcome.error == "cancelled"
+
+
+def test_missing_executable_is_an_error_not_a_crash(tmp_path):
+    outcome = run_argv([str(tmp_path / "nope")], timeout=5, max_output=100)
+    assert outcome.error.startswith("could not start") and not outcome.succeeded
+
+
+def test_allow_list(tmp_path):
+    assert executable_allowed(PYTHON, [PYTHON]) == PYTHON
+    assert executable_allowed("/bin/sh", [PYTHON]) is None
+    assert executable_allowed("sh", []) is None
+    assert executable_allowed(str(tmp_path / "missing"), []) is None
