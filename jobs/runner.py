@@ -13,6 +13,7 @@ Only ``jobs.execution`` and httpx are needed; the runner never imports Django.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -78,14 +79,25 @@ class Runner:
             return Outcome(exit_code=0, log="noop\n", lastline="noop")
         if spec["kind"] == "http":
             http = spec["http"]
-            return run_http(url=http["url"], method=http["method"], headers=http["headers"], body=http["body"],
-                            values={}, timeout=spec["timeout"], max_output=spec["max_output_bytes"])
+            return run_http(
+                url=http["url"],
+                method=http["method"],
+                headers=http["headers"],
+                body=http["body"],
+                values={},
+                timeout=spec["timeout"],
+                max_output=spec["max_output_bytes"],
+            )
         argv = list(spec["argv"])
         resolved = executable_allowed(argv[0], self.allowed)
         if resolved is None:
             return Outcome(error=f"executable {argv[0]!r} is not on this runner's allow-list (--allow)")
-        return run_argv([resolved, *argv[1:]], timeout=spec["timeout"], max_output=spec["max_output_bytes"],
-                        should_cancel=lambda: spec["id"] in self.cancelled)
+        return run_argv(
+            [resolved, *argv[1:]],
+            timeout=spec["timeout"],
+            max_output=spec["max_output_bytes"],
+            should_cancel=lambda: spec["id"] in self.cancelled,
+        )
 
     def serve(self, once: bool = False) -> None:
         threading.Thread(target=self.heartbeat_loop, daemon=True).start()
@@ -103,8 +115,13 @@ class Runner:
 def register(url: str, enrollment: str, name: str, labels: list[str]) -> tuple[int, str]:
     answer = httpx.post(
         url.rstrip("/") + "/api/v1/runners/register",
-        json={"enrollment_token": enrollment, "name": name, "labels": labels, "hostname": socket.gethostname(),
-              "version": VERSION},
+        json={
+            "enrollment_token": enrollment,
+            "name": name,
+            "labels": labels,
+            "hostname": socket.gethostname(),
+            "version": VERSION,
+        },
         timeout=30,
     )
     if answer.status_code != 201:
@@ -122,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--enroll", help="An enrollment token (enr_...) to register with.")
     parser.add_argument("--name", default=socket.gethostname())
     parser.add_argument("--label", action="append", default=[], help="A label (repeatable).")
-    parser.add_argument("--allow", action="append", default=[], help="An executable scripts may run (repeatable).")
+    parser.add_argument(
+        "--allow", action="append", default=[], help="An executable scripts may run (repeatable)."
+    )
     parser.add_argument("--heartbeat", type=float, default=10.0, help="Seconds between heartbeats.")
     parser.add_argument("--once", action="store_true", help="Exit after running one job.")
     args = parser.parse_args(argv)
@@ -143,10 +162,8 @@ def main(argv: list[str] | None = None) -> int:
 
     runner = Runner(args.url, runner_id, token, args.allow, args.heartbeat)
     signal.signal(signal.SIGTERM, lambda *_: runner.stopping.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         runner.serve(once=args.once)
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

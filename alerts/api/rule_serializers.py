@@ -34,7 +34,9 @@ class ChannelRefField(serializers.Field):
 class RemediationSerializer(serializers.Serializer):
     action = serializers.CharField()
     max_attempts = serializers.IntegerField(min_value=1, max_value=10, default=1)
-    params = serializers.DictField(required=False, help_text="The action's parameters, e.g. {task_id} for run_task.")
+    params = serializers.DictField(
+        required=False, help_text="The action's parameters, e.g. {task_id} for run_task."
+    )
 
 
 class AlertRuleSerializer(serializers.ModelSerializer):

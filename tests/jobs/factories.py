@@ -18,8 +18,9 @@ def make_task(org, name="nightly", **data):
 def make_script_task(org, settings, code: str, name="script", **data):
     """A script task running ``python -c code`` (python allowed on the platform's workers)."""
     settings.JOBS_ALLOWED_EXECUTABLES = [PYTHON]
-    return make_task(org, name=name, kind="script", executable=PYTHON, argv=["-c", code, *data.pop("argv", [])],
-                     **data)
+    return make_task(
+        org, name=name, kind="script", executable=PYTHON, argv=["-c", code, *data.pop("argv", [])], **data
+    )
 
 
 def make_runner(org, name="runner-1", labels=("linux",)):

@@ -16,9 +16,15 @@ TASKS, JOBS = "/api/v1/tasks", "/api/v1/jobs"
 def test_task_crud_and_the_secret_is_shown_once(member_client, admin_client, acme, settings):
     settings.JOBS_ALLOWED_EXECUTABLES = [PYTHON]
     body = {
-        "name": "backup", "task_type": "maintenance", "kind": "script", "executable": PYTHON,
-        "argv": ["-c", "print(1)", "{target}"], "arguments": [{"name": "target", "type": "string"}],
-        "queue": "ops", "timeout": 60, "schedule": {"type": "cron", "cron": "0 3 * * *", "timezone": "UTC"},
+        "name": "backup",
+        "task_type": "maintenance",
+        "kind": "script",
+        "executable": PYTHON,
+        "argv": ["-c", "print(1)", "{target}"],
+        "arguments": [{"name": "target", "type": "string"}],
+        "queue": "ops",
+        "timeout": 60,
+        "schedule": {"type": "cron", "cron": "0 3 * * *", "timezone": "UTC"},
     }
     created = data_of(member_client.post(TASKS, body, format="json"), 201)["task"]
     secret = created["secret_key"]
@@ -28,12 +34,18 @@ def test_task_crud_and_the_secret_is_shown_once(member_client, admin_client, acm
     shown = data_of(member_client.get(f"{TASKS}/{created['id']}"))["task"]
     assert "secret_key" not in shown
     assert Task.objects.get().secret_key_hash != secret  # stored hashed
-    changed = data_of(member_client.patch(f"{TASKS}/{created['id']}", {"schedule": None}, format="json"))["task"]
+    changed = data_of(member_client.patch(f"{TASKS}/{created['id']}", {"schedule": None}, format="json"))[
+        "task"
+    ]
     assert changed["schedule"] is None and changed["next_run_at"] is None
-    assert_error(member_client.post(f"{TASKS}/{created['id']}/rotate-secret"), 403, "insufficient_permissions")
+    assert_error(
+        member_client.post(f"{TASKS}/{created['id']}/rotate-secret"), 403, "insufficient_permissions"
+    )
     rotated = data_of(admin_client.post(f"{TASKS}/{created['id']}/rotate-secret"))["task"]["secret_key"]
     assert rotated != secret
-    assert_error(member_client.post(f"{JOBS}/secret/{secret}", {}, format="json"), 401, "authentication_failed")
+    assert_error(
+        member_client.post(f"{JOBS}/secret/{secret}", {}, format="json"), 401, "authentication_failed"
+    )
     assert admin_client.delete(f"{TASKS}/{created['id']}").status_code == 204
 
 
@@ -47,7 +59,10 @@ def test_task_crud_and_the_secret_is_shown_once(member_client, admin_client, acm
         ({"name": "x", "arguments": [{"name": "a", "type": "choice"}]}, "arguments"),
         ({"name": "x", "schedule": {"type": "interval", "seconds": 1}}, "schedule"),
         ({"name": "x", "schedule": {"type": "cron", "cron": "61 * * * *"}}, "schedule"),
-        ({"name": "x", "schedule": {"type": "cron", "cron": "* * * * *", "timezone": "Mars/Base"}}, "schedule"),
+        (
+            {"name": "x", "schedule": {"type": "cron", "cron": "* * * * *", "timezone": "Mars/Base"}},
+            "schedule",
+        ),
         ({"name": "x", "schedule": "daily"}, "schedule"),
         ({"name": "x", "runner": "somewhere"}, "runner"),
         ({"name": "x", "runner": "id:99999"}, "runner"),
@@ -70,8 +85,15 @@ def test_duplicate_task_name(member_client, acme):
 
 def test_jobs_create_detail_audit_cancel_retry(member_client, write_key_client, acme):
     task = make_task(acme, arguments=[{"name": "n", "type": "integer", "default": 1}])
-    job = data_of(member_client.post(JOBS, {"task": task.pk, "task_arguments": [5]}, format="json"), 201)["job"]
-    assert (job["status"], job["arguments"], job["triggered_by"], job["result"]) == ("queued", {"n": 5}, "user", None)
+    job = data_of(member_client.post(JOBS, {"task": task.pk, "task_arguments": [5]}, format="json"), 201)[
+        "job"
+    ]
+    assert (job["status"], job["arguments"], job["triggered_by"], job["result"]) == (
+        "queued",
+        {"n": 5},
+        "user",
+        None,
+    )
     by_key = data_of(write_key_client.post(JOBS, {"task": task.pk}, format="json"), 201)["job"]
     assert (by_key["triggered_by"], by_key["triggered_by_name"]) == ("api_key", "terraform")
     cancelled = data_of(member_client.post(f"{JOBS}/{job['id']}/cancel"))["job"]
@@ -134,9 +156,13 @@ def test_secret_key_starts_only_its_task(anon_client, member_client, acme):
     answer = anon_client.post(f"{JOBS}/secret/{secret}", {"task_arguments": {"ref": "main"}}, format="json")
     job = data_of(answer, 201)["job"]
     assert (job["task"], job["triggered_by"], job["arguments"]) == (task.pk, "secret_key", {"ref": "main"})
-    error = assert_error(anon_client.post(f"{JOBS}/secret/{secret}", {}, format="json"), 400, "validation_error")
+    error = assert_error(
+        anon_client.post(f"{JOBS}/secret/{secret}", {}, format="json"), 400, "validation_error"
+    )
     assert "task_arguments.ref" in error["details"]
-    assert_error(anon_client.post(f"{JOBS}/secret/tsk_wrong", {}, format="json"), 401, "authentication_failed")
+    assert_error(
+        anon_client.post(f"{JOBS}/secret/tsk_wrong", {}, format="json"), 401, "authentication_failed"
+    )
     # the key reads nothing
     keyed = anon_client
     keyed.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
@@ -158,10 +184,22 @@ def test_queues(member_client, acme):
 def test_checklist_401_404_403(anon_client, outsider_client, viewer_client, member_client, acme):
     task = make_task(acme)
     job = job_create(task=task)
-    for url in (TASKS, f"{TASKS}/{task.pk}", JOBS, f"{JOBS}/{job.pk}", "/api/v1/queues",
-                f"{JOBS}/dashboard/overview", "/api/v1/runners"):
+    for url in (
+        TASKS,
+        f"{TASKS}/{task.pk}",
+        JOBS,
+        f"{JOBS}/{job.pk}",
+        "/api/v1/queues",
+        f"{JOBS}/dashboard/overview",
+        "/api/v1/runners",
+    ):
         assert_error(anon_client.get(url), 401, "authentication_failed")
-    for url in (f"{TASKS}/{task.pk}", f"{JOBS}/{job.pk}", f"{JOBS}/{job.pk}/status-audit", f"{TASKS}/{task.pk}/runs"):
+    for url in (
+        f"{TASKS}/{task.pk}",
+        f"{JOBS}/{job.pk}",
+        f"{JOBS}/{job.pk}/status-audit",
+        f"{TASKS}/{task.pk}/runs",
+    ):
         assert_error(outsider_client.get(url), 404, "not_found")
     assert_error(outsider_client.post(f"{JOBS}/{job.pk}/cancel"), 404, "not_found")
     assert data_of(outsider_client.get(JOBS))["jobs"] == []

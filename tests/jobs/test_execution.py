@@ -37,20 +37,28 @@ def test_arguments_arrive_as_single_literal_argv_items(tmp_path):
 def test_exit_code_and_last_line(tmp_path):
     code = script(tmp_path, "print('first'); print('the last line'); print(); raise SystemExit(3)")
     outcome = run_argv([PYTHON, code], timeout=10, max_output=10_000)
-    assert (outcome.exit_code, outcome.lastline, outcome.killed, outcome.signal) == (3, "the last line", False, "")
+    assert (outcome.exit_code, outcome.lastline, outcome.killed, outcome.signal) == (
+        3,
+        "the last line",
+        False,
+        "",
+    )
     assert outcome.log.startswith("first\n")
     assert not outcome.succeeded
 
 
 def test_timeout_kills_the_process_group(tmp_path):
     marker = tmp_path / "child-survived"
-    code = script(tmp_path, f"""
+    code = script(
+        tmp_path,
+        f"""
         import subprocess, sys, time
         # a grandchild in the same group that would write the marker if it outlived the kill
         subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3); open({str(marker)!r}, 'w')"])
         print("started", flush=True)
         time.sleep(60)
-    """)
+    """,
+    )
     outcome = run_argv([PYTHON, code], timeout=1, max_output=10_000, poll_seconds=0.2)
 
     assert outcome.killed and outcome.signal == "SIGTERM" and outcome.exit_code is None
@@ -62,12 +70,15 @@ def test_timeout_kills_the_process_group(tmp_path):
 
 def test_sigterm_ignored_gets_sigkill(tmp_path, monkeypatch):
     monkeypatch.setattr("jobs.execution.KILL_GRACE_SECONDS", 0.5)
-    code = script(tmp_path, """
+    code = script(
+        tmp_path,
+        """
         import signal, time
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("ignoring", flush=True)
         time.sleep(60)
-    """)
+    """,
+    )
     outcome = run_argv([PYTHON, code], timeout=1, max_output=10_000, poll_seconds=0.2)
     assert outcome.killed and outcome.signal == "SIGKILL"
 
@@ -90,7 +101,9 @@ def test_cancel_terminates_a_running_process(tmp_path):
         calls.append(1)
         return len(calls) >= 2
 
-    outcome = run_argv([PYTHON, code], timeout=30, max_output=10_000, should_cancel=should_cancel, poll_seconds=0.2)
+    outcome = run_argv(
+        [PYTHON, code], timeout=30, max_output=10_000, should_cancel=should_cancel, poll_seconds=0.2
+    )
     assert outcome.cancelled and outcome.killed and outcome.error == "cancelled"
 
 

@@ -28,7 +28,9 @@ def audit(job):
 
 def test_local_script_job_runs_and_every_change_is_audited(acme, settings):
     task = make_script_task(
-        acme, settings, "import sys; print('hello', sys.argv[1]); sys.exit(int(sys.argv[2]))",
+        acme,
+        settings,
+        "import sys; print('hello', sys.argv[1]); sys.exit(int(sys.argv[2]))",
         argv=["{who}", "{code}"],
         arguments=[{"name": "who", "type": "string"}, {"name": "code", "type": "integer", "default": 0}],
     )
@@ -48,19 +50,35 @@ def test_local_script_job_runs_and_every_change_is_audited(acme, settings):
 
 
 def test_timeout_is_recorded_as_killed(acme, settings):
-    task = make_script_task(acme, settings, "import time; print('sleeping', flush=True); time.sleep(30)", timeout=1)
+    task = make_script_task(
+        acme, settings, "import time; print('sleeping', flush=True); time.sleep(30)", timeout=1
+    )
     job = job_create(task=task)
     job_run_local(job_id=job.pk)
     job.refresh_from_db()
-    assert (job.status, job.killed, job.signal, job.lastline) == (JobStatus.FAILED, True, "SIGTERM", "sleeping")
+    assert (job.status, job.killed, job.signal, job.lastline) == (
+        JobStatus.FAILED,
+        True,
+        "SIGTERM",
+        "sleeping",
+    )
     assert job.error.startswith("timed out")
 
 
 def test_bad_arguments_create_nothing(acme):
-    task = make_task(acme, arguments=[{"name": "n", "type": "integer"}, {"name": "mode", "type": "choice",
-                                                                         "choices": ["a", "b"], "default": "a"}])
-    for given, field in [([], "task_arguments.n"), (["x"], "task_arguments.n"),
-                         ({"n": 1, "mode": "c"}, "task_arguments.mode"), ({"n": 1, "zzz": 2}, "task_arguments.zzz")]:
+    task = make_task(
+        acme,
+        arguments=[
+            {"name": "n", "type": "integer"},
+            {"name": "mode", "type": "choice", "choices": ["a", "b"], "default": "a"},
+        ],
+    )
+    for given, field in [
+        ([], "task_arguments.n"),
+        (["x"], "task_arguments.n"),
+        ({"n": 1, "mode": "c"}, "task_arguments.mode"),
+        ({"n": 1, "zzz": 2}, "task_arguments.zzz"),
+    ]:
         with pytest.raises(RuleViolation) as raised:
             job_create(task=task, task_arguments=given)
         assert field in raised.value.details, given
@@ -140,8 +158,13 @@ def test_a_due_time_that_already_has_its_job_creates_nothing(acme):
 
 
 def test_cron_schedule_and_run_until(acme):
-    task = make_task(acme, schedule_type="cron", cron="0 3 * * *", timezone="Europe/Paris",
-                     run_until=NOW + timedelta(days=1))
+    task = make_task(
+        acme,
+        schedule_type="cron",
+        cron="0 3 * * *",
+        timezone="Europe/Paris",
+        run_until=NOW + timedelta(days=1),
+    )
     task = task_update(task=task, data={"cron": "30 3 * * *"}, now=NOW)
     assert task.next_run_at == datetime(2026, 3, 8, 2, 30, tzinfo=UTC)  # 03:30 in Paris (UTC+1)
     dispatched = tasks_dispatch_due(now=task.next_run_at)
