@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("alerts/", include("alerts.urls")),
     path("monitors/", include("monitors.urls")),
+    path("jobs/", include("jobs.urls")),
     path("", include("monitoring_site.dashboard.urls")),
 ]
 

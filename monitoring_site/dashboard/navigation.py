@@ -20,7 +20,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Incidents", "monitors:incidents", "incidents"),
     NavItem("Status pages", "monitors:status-pages", "status_pages"),
     NavItem("Alerts", "alerts:list", "alerts"),
-    NavItem("Jobs", None, "jobs"),
+    NavItem("Jobs", "jobs:overview", "jobs"),
     NavItem("Agents", None, "agents"),
     NavItem("Logs", None, "logs"),
     NavItem("Settings", "dashboard:api-keys", "settings"),

@@ -115,3 +115,37 @@ def test_monitor_turns_red_without_a_reload(platform, page):
     platform.publish(platform.organization_id(), "monitor.status", "monitor.down", payload)
     page.wait_for_selector(f"{row}.status-down", timeout=20_000)
     assert page.inner_text(row) == "down" and page.evaluate("window.__marker") == "same page"
+
+
+CREATE_REMOTE_JOB = """
+from jobs.services.jobs import job_create
+from jobs.services.tasks import task_create
+from monitoring_site.accounts.models import Organization
+task, _ = task_create(organization=Organization.objects.get(), data={"name": "Export", "target": "remote"})
+print(job_create(task=task).pk)
+"""
+FINISH_JOB = """
+from jobs.execution import Outcome
+from jobs.models import Job
+from jobs.services.jobs import job_finish, job_start
+job = Job.objects.select_related("task", "organization").get(pk={job_id})
+job_start(job=job)
+job_finish(job=job, outcome=Outcome(exit_code=0, lastline="exported"))
+"""
+
+
+def test_job_status_updates_without_a_reload(platform, page):
+    platform.wait_healthy()
+    job_id = int(platform.manage("shell", "-c", CREATE_REMOTE_JOB).stdout.strip().splitlines()[-1])
+    log_in(page, platform)
+    page.goto(f"{platform.url}/jobs/runs/")
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+    cell = f"tr[data-job-id='{job_id}'] .job-status"
+    assert page.inner_text(cell) == "queued"
+    page.evaluate("window.__marker = 'same page'")
+    platform.manage("shell", "-c", FINISH_JOB.replace("{job_id}", str(job_id)))
+    page.wait_for_selector(f"{cell}.status-completed", timeout=20_000)
+    assert page.evaluate("window.__marker") == "same page"
+    page.goto(f"{platform.url}/jobs/?range=All")
+    page.screenshot(path=str(Path(platform.var_dir) / "jobs.png"), full_page=True)
+    assert page.inner_text("#jobs-total") == "1"

@@ -1,0 +1,133 @@
+"""Dashboard forms: the task editor (create and edit) and the run-now form built from a task's declared
+arguments. They only shape input; the services validate and store."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from jobs.choices import ArgumentType, JobTarget, ScheduleType, TaskKind
+from jobs.models import Task
+
+EDITABLE = ("name", "description", "task_type", "kind", "executable", "url", "method", "body", "queue",
+            "timeout", "max_output_bytes", "retries", "schedule_type", "interval_seconds", "cron", "timezone",
+            "max_runs", "enabled")  # fmt: skip
+
+
+class TaskForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    task_type = forms.CharField(max_length=100, initial="general", help_text="A label for statistics.")
+    kind = forms.ChoiceField(choices=TaskKind.choices, initial=TaskKind.NOOP)
+    executable = forms.CharField(
+        max_length=500, required=False, help_text="Script: an absolute path on the allow-list."
+    )
+    argv = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Script: one argv item per line; {name} substitutes an argument.",
+    )
+    url = forms.URLField(
+        max_length=2000, required=False, assume_scheme="https", help_text="HTTP: the request's URL."
+    )
+    method = forms.ChoiceField(
+        choices=[(m, m) for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")], initial="GET"
+    )
+    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    arguments = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='Declared arguments as JSON: [{"name": "target", "type": "string"}]',
+    )
+    queue = forms.CharField(max_length=100, initial="default")
+    runner = forms.CharField(
+        max_length=120, initial="local", help_text='"local", "remote", "label:<label>" or "id:<runner id>".'
+    )
+    timeout = forms.IntegerField(min_value=1, initial=300, help_text="Seconds.")
+    max_output_bytes = forms.IntegerField(min_value=1024, initial=65536)
+    retries = forms.IntegerField(min_value=0, max_value=10, initial=0)
+    schedule_type = forms.ChoiceField(choices=ScheduleType.choices, initial=ScheduleType.NONE)
+    interval_seconds = forms.IntegerField(min_value=1, required=False)
+    cron = forms.CharField(max_length=100, required=False, help_text="For cron: 0 3 * * *")
+    timezone = forms.CharField(max_length=64, initial="UTC")
+    max_runs = forms.IntegerField(min_value=1, required=False)
+    enabled = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args: Any, task: Task | None = None, **kwargs: Any) -> None:
+        if task is not None:
+            initial = {name: getattr(task, name) for name in EDITABLE}
+            initial["argv"] = "\n".join(task.argv)
+            initial["arguments"] = json.dumps(task.arguments) if task.arguments else ""
+            if task.target == JobTarget.LOCAL:
+                initial["runner"] = "local"
+            elif task.runner_id:
+                initial["runner"] = f"id:{task.runner_id}"
+            else:
+                initial["runner"] = f"label:{task.runner_label}" if task.runner_label else "remote"
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+
+    def clean_arguments(self) -> list:
+        raw = self.cleaned_data["arguments"].strip()
+        try:
+            value = json.loads(raw) if raw else []
+        except ValueError as exc:
+            raise forms.ValidationError(f"Not JSON: {exc}") from exc
+        return value
+
+    def clean_runner(self) -> dict[str, Any]:
+        from jobs.models import Runner
+
+        value = self.cleaned_data["runner"].strip()
+        if value == "local":
+            return {"target": JobTarget.LOCAL, "runner_label": "", "runner": None}
+        if value in ("remote", "any"):
+            return {"target": JobTarget.REMOTE, "runner_label": "", "runner": None}
+        if value.startswith("label:") and value[6:]:
+            return {"target": JobTarget.REMOTE, "runner_label": value[6:], "runner": None}
+        if value.startswith("id:") and value[3:].isdigit():
+            runner = Runner.objects.filter(pk=int(value[3:])).first()
+            if runner is not None:
+                return {"target": JobTarget.REMOTE, "runner_label": "", "runner": runner}
+        raise forms.ValidationError('Use "local", "remote", "label:<label>" or "id:<runner id>".')
+
+    def task_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in EDITABLE}
+        data["argv"] = [line for line in self.cleaned_data["argv"].splitlines() if line.strip()]
+        data["arguments"] = self.cleaned_data["arguments"]
+        data.update(self.cleaned_data["runner"])
+        data["cron"] = data["cron"] or ""
+        return data
+
+
+class RunForm(forms.Form):
+    """One field per declared argument, typed, with the declared default."""
+
+    def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for spec in task.arguments:
+            kind, required = spec.get("type", "string"), spec.get("required", "default" not in spec)
+            common = {
+                "required": bool(required) and kind != ArgumentType.BOOLEAN,
+                "initial": spec.get("default"),
+                "help_text": spec.get("description", ""),
+            }
+            field: forms.Field
+            if kind == ArgumentType.BOOLEAN:
+                field = forms.BooleanField(**common)
+            elif kind == ArgumentType.INTEGER:
+                field = forms.IntegerField(**common)
+            elif kind == ArgumentType.NUMBER:
+                field = forms.FloatField(**common)
+            elif kind == ArgumentType.CHOICE:
+                field = forms.ChoiceField(
+                    choices=[(str(c), str(c)) for c in spec.get("choices", [])], **common
+                )
+            else:
+                field = forms.CharField(**common)
+            self.fields[spec["name"]] = field
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -1,0 +1,91 @@
+"""Dashboard pages of jobs: overview, job list and detail, task editor and run-now form, queues,
+runners with an enrollment token shown once; viewers read but cannot act; another organization's job is
+a 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from jobs.models import EnrollmentToken, Job, Task
+from jobs.services.execution import job_run_local
+from jobs.services.jobs import job_create
+from tests.jobs.factories import PYTHON, make_runner, make_task
+
+
+def browser_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_browser(owner):
+    return browser_for(owner)
+
+
+def test_overview_list_detail_queues(owner_browser, acme):
+    task = make_task(acme, "nightly-report", task_type="reporting", queue="reports")
+    job = job_create(task=task)
+    job_run_local(job_id=job.pk)
+    overview = owner_browser.get("/jobs/?range=All").content.decode()
+    assert 'id="jobs-total">1<' in overview and "reporting" in overview and "reports" in overview
+    assert 'data-topics="job.updates"' in overview
+    listing = owner_browser.get("/jobs/runs/?status=completed").content.decode()
+    assert "nightly-report" in listing and "jobs_live.js" in listing
+    assert (
+        "nightly-report"
+        not in owner_browser.get("/jobs/runs/?status=failed").content.decode().split("<tbody>")[1]
+    )
+    detail = owner_browser.get(f"/jobs/runs/{job.pk}").content.decode()
+    assert "noop" in detail and "in_progress" in detail and 'data-reload-when-finished="1"' in detail
+    assert "reports" in owner_browser.get("/jobs/queues/").content.decode()
+
+
+def test_task_editor_and_run_now(owner_browser, acme, settings):
+    settings.JOBS_ALLOWED_EXECUTABLES = [PYTHON]
+    form = {
+        "name": "echo", "task_type": "ops", "kind": "script", "executable": PYTHON,
+        "argv": "-c\nimport sys; print(sys.argv[1])\n{word}", "method": "GET",
+        "arguments": '[{"name": "word", "type": "string", "default": "hi"}]', "queue": "default",
+        "runner": "local", "timeout": 30, "max_output_bytes": 65536, "retries": 0, "schedule_type": "none",
+        "timezone": "UTC", "enabled": "on",
+    }  # fmt: skip
+    answer = owner_browser.post("/jobs/tasks/new", form, follow=True).content.decode()
+    task = Task.objects.get()
+    assert "shown once" in answer and task.argv == ["-c", "import sys; print(sys.argv[1])", "{word}"]
+    page = owner_browser.get(f"/jobs/tasks/{task.pk}").content.decode()
+    assert 'name="word"' in page and 'value="hi"' in page
+    owner_browser.post(f"/jobs/tasks/{task.pk}", {"word": "; echo pwned"})
+    job = Job.objects.get()
+    assert job.arguments == {"word": "; echo pwned"}
+    job_run_local(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.lastline == "; echo pwned"
+    # a bad edit changes nothing and says why
+    bad = owner_browser.post(
+        f"/jobs/tasks/{task.pk}/edit", {**form, "executable": "/bin/sh"}
+    ).content.decode()
+    assert "Not allowed" in bad
+    task.refresh_from_db()
+    assert task.executable == PYTHON
+
+
+def test_runners_page_and_enrollment_token(owner_browser, acme):
+    make_runner(acme, "edge-1")
+    answer = owner_browser.post("/jobs/runners/", {"name": "fleet"}, follow=True).content.decode()
+    token = EnrollmentToken.objects.get(name="fleet")
+    assert "shown once" in answer and token.display_prefix in answer
+    page = owner_browser.get("/jobs/runners/").content.decode()
+    assert "edge-1" in page and "online" in page
+
+
+def test_viewer_reads_but_cannot_act_and_other_org_is_404(viewer, acme, outsider):
+    job = job_create(task=make_task(acme))
+    viewer_browser = browser_for(viewer)
+    assert viewer_browser.get(f"/jobs/runs/{job.pk}").status_code == 200
+    assert viewer_browser.get("/jobs/tasks/new").status_code == 403
+    assert viewer_browser.post(f"/jobs/runs/{job.pk}/cancel").status_code == 403
+    viewer_browser.post("/jobs/runners/", {"name": "x"})
+    assert not EnrollmentToken.objects.exists()
+    assert browser_for(outsider).get(f"/jobs/runs/{job.pk}").status_code == 404
