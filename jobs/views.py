@@ -43,7 +43,8 @@ def jobs_overview(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     return render(request, "jobs/overview.html", {
         "section": "jobs", "overview": overview, "ranges": selectors.RANGES, "range": name,
         "over_time": _bars(overview["tasks_over_time"]), "trend": trend,
-        "task_types": selectors.task_types(org_id, name), "execution_times": selectors.execution_times(org_id, name),
+        "task_types": selectors.task_types(org_id, name),
+        "execution_times": selectors.execution_times(org_id, name),
         "activity": selectors.recent_activity(org_id, 15),
     })  # fmt: skip
 
@@ -90,7 +91,8 @@ def task_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     filtered = TaskFilter(request.GET, queryset=Task.objects.filter(organization=tenant.organization))
     tasks = filtered.qs.select_related("runner").order_by("name")[:PAGE] if filtered.is_valid() else []
     return render(request, "jobs/task_list.html", {
-        "section": "jobs", "tasks": tasks, "filter": filtered, "can_act": role_at_least(tenant.role, Role.MEMBER),
+        "section": "jobs", "tasks": tasks, "filter": filtered,
+        "can_act": role_at_least(tenant.role, Role.MEMBER),
     })  # fmt: skip
 
 
@@ -158,7 +160,8 @@ def runner_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
         messages.success(request, f"Enrollment token (shown once): {raw}")
         return redirect("jobs:runners")
     return render(request, "jobs/runner_list.html", {
-        "section": "jobs", "runners": Runner.objects.filter(organization=tenant.organization).order_by("name"),
+        "section": "jobs",
+        "runners": Runner.objects.filter(organization=tenant.organization).order_by("name"),
         "tokens": EnrollmentToken.objects.filter(organization=tenant.organization, revoked_at__isnull=True),
         "is_admin": is_admin,
     })  # fmt: skip
