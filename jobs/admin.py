@@ -3,6 +3,7 @@ from django.contrib import admin
 from jobs.choices import TriggeredBy
 from jobs.models import EnrollmentToken, Job, JobStatusAudit, Runner, Task
 from jobs.services import jobs as job_services
+from jobs.services import tasks as task_services
 from monitoring_site.admin_actions import apply_each
 
 
@@ -30,6 +31,13 @@ class TaskAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     actions = ["run_now"]
+
+    def delete_model(self, request, obj):
+        task_services.task_delete(task=obj)
+
+    def delete_queryset(self, request, queryset):
+        for task in queryset:
+            task_services.task_delete(task=task)
 
     @admin.action(description="Run the selected tasks now (declared defaults as arguments)")
     def run_now(self, request, queryset):

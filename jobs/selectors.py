@@ -1,39 +1,48 @@
 """Reads of the jobs domain: queue totals and the dashboard statistics. Every figure is an aggregate the
-database computes over the job table's indexes (organization first, then status, queue, type or time);
-nothing loops over job rows in Python."""
+database computes over the hourly ``JobStatsBucket`` rows (one per hour, queue and task type, kept in step
+with the jobs by ``jobs.services.stats``), so a year of millions of jobs is a few thousand rows to sum;
+nothing loops over job rows in Python. Ranges count jobs by the hour they were created in."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
-from django.db.models.functions import TruncDay, TruncHour
+from django.db.models import Max, Min, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDay
 from django.utils import timezone
 
 from jobs.choices import JobStatus, ScheduleType
-from jobs.models import Job, JobStatusAudit, Task
+from jobs.models import JobStatsBucket, JobStatusAudit, Task
+from jobs.services.stats import bucket_hour
 
 RANGES = ("Today", "Week", "Month", "All")
 TREND_PERIODS = {"Last7Days": 7, "Last30Days": 30, "Last90Days": 90}
-STATUS_COUNTS = {status.value: Count("id", filter=Q(status=status)) for status in JobStatus}
+STATUS_SUMS = {status.value: Coalesce(Sum(status.value), 0) for status in JobStatus}
+DURATION_SUMS = {
+    "duration_sum": Coalesce(Sum("duration_sum"), 0.0),
+    "duration_count": Coalesce(Sum("duration_count"), 0),
+    "duration_min": Min("duration_min"),
+    "duration_max": Max("duration_max"),
+}
 
 
 def range_start(name: str, now: datetime) -> datetime | None:
-    """Today: since midnight UTC; Week and Month: the last 7 and 30 days; All: no bound."""
+    """Today: since midnight UTC; Week and Month: the last 7 and 30 days in whole hours (statistics count
+    jobs by the hour they were created in); All: no bound."""
     if name == "Today":
         return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     if name == "Week":
-        return now - timedelta(days=7)
+        return bucket_hour(now - timedelta(days=7))
     if name == "Month":
-        return now - timedelta(days=30)
+        return bucket_hour(now - timedelta(days=30))
     return None
 
 
-def jobs_in_range(organization_id: int, name: str, now: datetime) -> QuerySet[Job]:
-    jobs = Job.objects.filter(organization_id=organization_id)
+def buckets_in_range(organization_id: int, name: str, now: datetime) -> QuerySet[JobStatsBucket]:
+    buckets = JobStatsBucket.objects.filter(organization_id=organization_id)
     start = range_start(name, now)
-    return jobs.filter(created_at__gte=start) if start else jobs
+    return (buckets.filter(hour__gte=start) if start else buckets).order_by()
 
 
 def _rate(completed: int, failed: int) -> float | None:
@@ -49,37 +58,46 @@ def _with_totals(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def queues_summary(organization_id: int, jobs: QuerySet[Job] | None = None) -> list[dict[str, Any]]:
+def _average(row: dict[str, Any]) -> float | None:
+    return round(row["duration_sum"] / row["duration_count"], 3) if row.get("duration_count") else None
+
+
+def queues_summary(
+    organization_id: int, buckets: QuerySet[JobStatsBucket] | None = None
+) -> list[dict[str, Any]]:
     """Per queue: totals by status and the success rate (completed / (completed + failed))."""
-    jobs = jobs if jobs is not None else Job.objects.filter(organization_id=organization_id)
-    rows = jobs.order_by().values("queue").annotate(**STATUS_COUNTS).order_by("queue")
-    return [{"name": row["queue"], **_with_totals(row)} for row in rows]
+    if buckets is None:
+        buckets = JobStatsBucket.objects.filter(organization_id=organization_id).order_by()
+    rows = buckets.values("queue").annotate(**STATUS_SUMS).order_by("queue")
+    return [{"name": row["queue"], **_with_totals(row)} for row in rows if any(row[s] for s in STATUS_SUMS)]
 
 
 def overview(organization_id: int, name: str, now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
-    jobs = jobs_in_range(organization_id, name, now)
-    totals = jobs.order_by().aggregate(**STATUS_COUNTS, avg_duration=Avg("duration"))
-    queues = queues_summary(organization_id, jobs)
-    bucket = TruncHour if name == "Today" else TruncDay
-    over_time = (
-        jobs.order_by()
-        .annotate(bucket=bucket("created_at", tzinfo=UTC))
-        .values("bucket")
-        .annotate(**STATUS_COUNTS)
-        .order_by("bucket")
-    )
+    buckets = buckets_in_range(organization_id, name, now)
+    totals = buckets.aggregate(**STATUS_SUMS, **DURATION_SUMS)
+    queues = queues_summary(organization_id, buckets)
+    over_time = buckets.values("hour").annotate(**STATUS_SUMS).order_by("hour")
+    if name != "Today":
+        over_time = (
+            buckets.annotate(day=TruncDay("hour", tzinfo=UTC))
+            .values("day")
+            .annotate(**STATUS_SUMS)
+            .order_by("day")
+        )
     return {
         "range": name,
         "since": range_start(name, now),
         **_with_totals(totals),
-        "average_execution_seconds": _round(totals["avg_duration"]),
+        "average_execution_seconds": _average(totals),
         "active_queues": sum(1 for q in queues if q["queued"] or q["in_progress"]),
         "queues_total": len(queues),
         "recurring_tasks": Task.objects.filter(organization_id=organization_id, enabled=True)
         .exclude(schedule_type=ScheduleType.NONE)
         .count(),
-        "tasks_over_time": [{"at": row["bucket"], **_with_totals(row)} for row in over_time],
+        "tasks_over_time": [
+            {"at": row.get("hour") or row.get("day"), **_with_totals(row)} for row in over_time
+        ],
         "queues": queues,
     }
 
@@ -111,64 +129,50 @@ def recent_activity(organization_id: int, limit: int = 20) -> list[dict[str, Any
 
 
 def success_rate_trend(organization_id: int, days: int, now: datetime | None = None) -> list[dict[str, Any]]:
-    """One row per day (UTC) of the period, days without finished jobs included with a null rate."""
+    """One row per day (UTC) of the period, by the day the jobs were created; days without finished jobs
+    have a null rate."""
     now = now or timezone.now()
     first = (
         (now - timedelta(days=days - 1)).astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     )
     rows = (
-        Job.objects.filter(organization_id=organization_id, completed_at__gte=first)
+        JobStatsBucket.objects.filter(organization_id=organization_id, hour__gte=first)
         .order_by()
-        .annotate(day=TruncDay("completed_at", tzinfo=UTC))
+        .annotate(day=TruncDay("hour", tzinfo=UTC))
         .values("day")
-        .annotate(
-            completed=Count("id", filter=Q(status=JobStatus.COMPLETED)),
-            failed=Count("id", filter=Q(status=JobStatus.FAILED)),
-        )
+        .annotate(completed=Coalesce(Sum("completed"), 0), failed=Coalesce(Sum("failed"), 0))
     )
     by_day = {row["day"].date(): row for row in rows}
     trend = []
     for offset in range(days):
         day = (first + timedelta(days=offset)).date()
         row = by_day.get(day, {"completed": 0, "failed": 0})
-        trend.append(
-            {
-                "date": day.isoformat(),
-                "completed": row["completed"],
-                "failed": row["failed"],
-                "success_rate": _rate(row["completed"], row["failed"]),
-            }
-        )
+        trend.append({
+            "date": day.isoformat(), "completed": row["completed"], "failed": row["failed"],
+            "success_rate": _rate(row["completed"], row["failed"]),
+        })  # fmt: skip
     return trend
 
 
 def task_types(organization_id: int, name: str, now: datetime | None = None) -> list[dict[str, Any]]:
-    jobs = jobs_in_range(organization_id, name, now or timezone.now())
-    rows = jobs.order_by().values("task_type").annotate(**STATUS_COUNTS).order_by("task_type")
-    total = sum(sum(row[s.value] for s in JobStatus) for row in rows)
+    buckets = buckets_in_range(organization_id, name, now or timezone.now())
+    rows = [
+        row for row in buckets.values("task_type").annotate(**STATUS_SUMS) if any(row[s] for s in STATUS_SUMS)
+    ]
+    total = sum(sum(row[s] for s in STATUS_SUMS) for row in rows)
     result = []
     for row in rows:
         summary = _with_totals(row)
         share = round(100.0 * summary["total"] / total, 2) if total else 0.0
         result.append({"task_type": row["task_type"], **summary, "percentage": share})
-    return sorted(result, key=lambda r: -r["total"])
+    return sorted(result, key=lambda r: (-r["total"], r["task_type"]))
 
 
 def execution_times(organization_id: int, name: str, now: datetime | None = None) -> list[dict[str, Any]]:
-    jobs = jobs_in_range(organization_id, name, now or timezone.now()).filter(duration__isnull=False)
-    rows = (
-        jobs.order_by()
-        .values("task_type")
-        .annotate(count=Count("id"), avg=Avg("duration"), min=Min("duration"), max=Max("duration"))
-        .order_by("task_type")
-    )
+    buckets = buckets_in_range(organization_id, name, now or timezone.now())
+    rows = buckets.values("task_type").annotate(**DURATION_SUMS).order_by("task_type")
     return [
-        {
-            "task_type": row["task_type"],
-            "count": row["count"],
-            "average_seconds": _round(row["avg"]),
-            "min_seconds": _round(row["min"]),
-            "max_seconds": _round(row["max"]),
-        }
-        for row in rows
-    ]
+        {"task_type": row["task_type"], "count": row["duration_count"], "average_seconds": _average(row),
+         "min_seconds": _round(row["duration_min"]), "max_seconds": _round(row["duration_max"])}
+        for row in rows if row["duration_count"]
+    ]  # fmt: skip

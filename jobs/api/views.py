@@ -82,6 +82,9 @@ class TaskViewSet(TenantModelViewSet):
     def perform_update(self, serializer):
         return task_services.task_update(task=serializer.instance, data=serializer.validated_data)
 
+    def perform_destroy(self, instance):
+        task_services.task_delete(task=instance)
+
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         task, secret = task_services.task_rotate_secret(task=self.get_object())

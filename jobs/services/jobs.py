@@ -17,6 +17,7 @@ from jobs.choices import FINISHED_STATUSES, JobStatus, JobTarget, TriggeredBy
 from jobs.execution import Outcome
 from jobs.models import Job, JobStatusAudit, Task
 from jobs.services.arguments import arguments_validate
+from jobs.services.stats import stats_job_created, stats_job_moved
 from monitoring_site.errors import Conflict
 from monitoring_site.events import emit
 
@@ -39,6 +40,7 @@ def _transition(
         job.status = to
         for name, value in fields.items():
             setattr(job, name, value)
+        stats_job_moved(job, old, to, fields.get("duration"))
         JobStatusAudit.objects.create(
             organization_id=job.organization_id,
             job=job,
@@ -97,6 +99,7 @@ def job_create(
             attempt=attempt,
             retry_of=retry_of,
         )
+        stats_job_created(job)
         JobStatusAudit.objects.create(
             organization_id=task.organization_id,
             job=job,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from jobs.choices import JobTarget, ScheduleType, TaskKind
 from jobs.execution import PLACEHOLDER, executable_allowed
-from jobs.models import Runner, Task
+from jobs.models import Task
 from jobs.services.arguments import declarations_errors
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
@@ -205,5 +205,10 @@ def task_rotate_secret(*, task: Task) -> tuple[Task, str]:
     return task, raw
 
 
-def runner_in(organization: Organization, runner_id: int) -> Runner | None:
-    return Runner.objects.filter(organization=organization, pk=runner_id).first()
+@transaction.atomic
+def task_delete(*, task: Task) -> None:
+    """Delete a task with its jobs, taking them out of the statistics."""
+    from jobs.services.stats import stats_forget_task
+
+    stats_forget_task(task.pk)
+    task.delete()

@@ -9,8 +9,11 @@ import pytest
 from django.utils import timezone
 
 from jobs import selectors
-from jobs.models import Job
-from jobs.services.jobs import job_create
+from jobs.models import Job, JobStatsBucket
+from jobs.services.execution import job_run_local
+from jobs.services.jobs import job_cancel, job_create, job_retry
+from jobs.services.stats import stats_rebuild
+from jobs.services.tasks import task_delete
 from monitoring_site.metrics.registry import registered
 from tests.conftest import assert_error, data_of
 from tests.jobs.factories import make_task
@@ -49,6 +52,7 @@ def known(acme, umbrella):
         row(report, "cancelled", NOW - timedelta(days=40)),
     ])  # fmt: skip
     Job.objects.bulk_create([row(make_task(umbrella, "theirs"), "failed", NOW - timedelta(hours=1), 99)])
+    stats_rebuild()  # the rows were written below the services
     return acme
 
 
@@ -127,3 +131,49 @@ def test_job_metrics_are_registered(known):
         known.pk, now - timedelta(minutes=1), now + timedelta(minutes=1), {}
     )
     assert [v for _, v in depth] == [1.0]
+
+
+def bucket_values():
+    fields = (
+        "organization_id",
+        "hour",
+        "queue",
+        "task_type",
+        "queued",
+        "in_progress",
+        "completed",
+        "failed",
+        "cancelled",
+        "duration_count",
+    )
+    rows = JobStatsBucket.objects.order_by("organization_id", "hour", "queue", "task_type").values_list(
+        *fields
+    )
+    return [row for row in rows if any(row[4:])]
+
+
+def test_buckets_kept_by_the_services_equal_a_rebuild(acme, umbrella, settings):
+    a = make_task(acme, "a", queue="ops", task_type="backup")
+    b = make_task(acme, "b", queue="default", task_type="report", retries=1)
+    settings.JOBS_ALLOWED_EXECUTABLES = [__import__("sys").executable]
+    failing = __import__("tests.jobs.factories", fromlist=["x"]).make_script_task(
+        acme, settings, "raise SystemExit(2)", name="c", retries=1
+    )
+    jobs = [job_create(task=a) for _ in range(3)] + [job_create(task=b), job_create(task=failing)]
+    job_run_local(job_id=jobs[0].pk)
+    job_run_local(job_id=jobs[4].pk)  # fails, and its automatic retry is queued
+    job_cancel(job=jobs[1])
+    jobs[0].refresh_from_db()
+    job_retry(job=jobs[0])
+    job_create(task=make_task(umbrella, "theirs"))
+    task_delete(task=b)
+    kept = bucket_values()
+    stats_rebuild()
+    assert kept == bucket_values()
+    overview = selectors.overview(acme.pk, "All")
+    assert (overview["total"], overview["completed"], overview["failed"], overview["cancelled"]) == (
+        6,
+        1,
+        1,
+        1,
+    )

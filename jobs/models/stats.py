@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.db import models
+
+from monitoring_site.accounts.models import Organization
+
+
+class JobStatsBucket(models.Model):
+    """The jobs created in one hour for one queue and task type, counted by their current status, with
+    the durations of the finished ones. Every job creation and status change updates its bucket in the
+    same transaction (``jobs.services.stats``), so the dashboard statistics read a few thousand buckets
+    instead of millions of jobs and are never out of step with the jobs; ``manage.py jobs_stats_rebuild``
+    recomputes them from the job table."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField(help_text="The hour (UTC) the jobs were created in.")
+    queue = models.CharField(max_length=100)
+    task_type = models.CharField(max_length=100)
+    queued = models.IntegerField(default=0)
+    in_progress = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    failed = models.IntegerField(default=0)
+    cancelled = models.IntegerField(default=0)
+    duration_sum = models.FloatField(default=0)
+    duration_count = models.IntegerField(default=0)
+    duration_min = models.FloatField(null=True, blank=True)
+    duration_max = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "hour", "queue", "task_type"], name="jobstats_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}h {self.queue}/{self.task_type}"
