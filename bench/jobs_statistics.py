@@ -74,10 +74,31 @@ def fill(count: int) -> tuple[object, object]:
     now = timezone.now()
     rng = random.Random(7)
     statuses = ["completed"] * 85 + ["failed"] * 10 + ["cancelled"] * 2 + ["queued"] * 2 + ["in_progress"]
-    columns = ["organization_id", "task_id", "task_type", "queue", "is_recurring", "arguments", "status", "target",
-               "runner_label", "created_at", "started_at", "completed_at", "duration", "exit_code", "log",
-               "lastline", "signal", "killed", "error", "cancel_requested", "triggered_by", "triggered_by_name",
-               "attempt"]  # fmt: skip
+    columns = [
+        "organization_id",
+        "task_id",
+        "task_type",
+        "queue",
+        "is_recurring",
+        "arguments",
+        "status",
+        "target",
+        "runner_label",
+        "created_at",
+        "started_at",
+        "completed_at",
+        "duration",
+        "exit_code",
+        "log",
+        "lastline",
+        "signal",
+        "killed",
+        "error",
+        "cancel_requested",
+        "triggered_by",
+        "triggered_by_name",
+        "attempt",
+    ]
 
     def rows(n: int, organization, task_list):
         for _ in range(n):
@@ -86,11 +107,31 @@ def fill(count: int) -> tuple[object, object]:
             status = rng.choice(statuses)
             finished = status in ("completed", "failed", "cancelled")
             duration = round(rng.lognormvariate(0, 1), 3) if finished else None
-            yield (organization.pk, task.pk, task.task_type, task.queue, False, "{}", status, "local", "",
-                   created, created if status != "queued" else None,
-                   created + timedelta(seconds=duration or 0) if finished else None, duration,
-                   0 if status == "completed" else 1 if finished else None, "", "", "", False, "", False, "user",
-                   "", 1)  # fmt: skip
+            yield (
+                organization.pk,
+                task.pk,
+                task.task_type,
+                task.queue,
+                False,
+                "{}",
+                status,
+                "local",
+                "",
+                created,
+                created if status != "queued" else None,
+                created + timedelta(seconds=duration or 0) if finished else None,
+                duration,
+                0 if status == "completed" else 1 if finished else None,
+                "",
+                "",
+                "",
+                False,
+                "",
+                False,
+                "user",
+                "",
+                1,
+            )
 
     table = Job._meta.db_table
     names = ", ".join(columns)
@@ -170,10 +211,17 @@ def main() -> None:
             }
         from django.db import connection
 
-        print(json.dumps({
-            "mode": connection.vendor, "jobs": args.jobs, "fill_seconds": round(filled_s, 1),
-            "worst_median_ms": max(t["median_ms"] for t in timings.values()), "endpoints": timings,
-        }))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "mode": connection.vendor,
+                    "jobs": args.jobs,
+                    "fill_seconds": round(filled_s, 1),
+                    "worst_median_ms": max(t["median_ms"] for t in timings.values()),
+                    "endpoints": timings,
+                }
+            )
+        )
     finally:
         if database:
             from django.db import connections

@@ -11,9 +11,26 @@ from django import forms
 from jobs.choices import ArgumentType, JobTarget, ScheduleType, TaskKind
 from jobs.models import Task
 
-EDITABLE = ("name", "description", "task_type", "kind", "executable", "url", "method", "body", "queue",
-            "timeout", "max_output_bytes", "retries", "schedule_type", "interval_seconds", "cron", "timezone",
-            "max_runs", "enabled")  # fmt: skip
+EDITABLE = (
+    "name",
+    "description",
+    "task_type",
+    "kind",
+    "executable",
+    "url",
+    "method",
+    "body",
+    "queue",
+    "timeout",
+    "max_output_bytes",
+    "retries",
+    "schedule_type",
+    "interval_seconds",
+    "cron",
+    "timezone",
+    "max_runs",
+    "enabled",
+)
 
 
 class TaskForm(forms.Form):

@@ -147,10 +147,14 @@ def success_rate_trend(organization_id: int, days: int, now: datetime | None = N
     for offset in range(days):
         day = (first + timedelta(days=offset)).date()
         row = by_day.get(day, {"completed": 0, "failed": 0})
-        trend.append({
-            "date": day.isoformat(), "completed": row["completed"], "failed": row["failed"],
-            "success_rate": _rate(row["completed"], row["failed"]),
-        })  # fmt: skip
+        trend.append(
+            {
+                "date": day.isoformat(),
+                "completed": row["completed"],
+                "failed": row["failed"],
+                "success_rate": _rate(row["completed"], row["failed"]),
+            }
+        )
     return trend
 
 
@@ -172,7 +176,13 @@ def execution_times(organization_id: int, name: str, now: datetime | None = None
     buckets = buckets_in_range(organization_id, name, now or timezone.now())
     rows = buckets.values("task_type").annotate(**DURATION_SUMS).order_by("task_type")
     return [
-        {"task_type": row["task_type"], "count": row["duration_count"], "average_seconds": _average(row),
-         "min_seconds": _round(row["duration_min"]), "max_seconds": _round(row["duration_max"])}
-        for row in rows if row["duration_count"]
-    ]  # fmt: skip
+        {
+            "task_type": row["task_type"],
+            "count": row["duration_count"],
+            "average_seconds": _average(row),
+            "min_seconds": _round(row["duration_min"]),
+            "max_seconds": _round(row["duration_max"]),
+        }
+        for row in rows
+        if row["duration_count"]
+    ]

@@ -40,13 +40,21 @@ def jobs_overview(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     trend = selectors.success_rate_trend(org_id, 30)
     for day in trend:
         day["height"] = round(CHART_HEIGHT * (day["success_rate"] or 0) / 100)
-    return render(request, "jobs/overview.html", {
-        "section": "jobs", "overview": overview, "ranges": selectors.RANGES, "range": name,
-        "over_time": _bars(overview["tasks_over_time"]), "trend": trend,
-        "task_types": selectors.task_types(org_id, name),
-        "execution_times": selectors.execution_times(org_id, name),
-        "activity": selectors.recent_activity(org_id, 15),
-    })  # fmt: skip
+    return render(
+        request,
+        "jobs/overview.html",
+        {
+            "section": "jobs",
+            "overview": overview,
+            "ranges": selectors.RANGES,
+            "range": name,
+            "over_time": _bars(overview["tasks_over_time"]),
+            "trend": trend,
+            "task_types": selectors.task_types(org_id, name),
+            "execution_times": selectors.execution_times(org_id, name),
+            "activity": selectors.recent_activity(org_id, 15),
+        },
+    )
 
 
 @tenant_page
@@ -62,10 +70,16 @@ def job_detail(request: HttpRequest, job_id: int, *, tenant: Tenant) -> HttpResp
     job = get_object_or_404(
         Job.objects.filter(organization=tenant.organization).select_related("task", "runner"), pk=job_id
     )
-    return render(request, "jobs/job_detail.html", {
-        "section": "jobs", "job": job, "audit": job.status_audits.order_by("at", "id"),
-        "can_act": role_at_least(tenant.role, Role.MEMBER),
-    })  # fmt: skip
+    return render(
+        request,
+        "jobs/job_detail.html",
+        {
+            "section": "jobs",
+            "job": job,
+            "audit": job.status_audits.order_by("at", "id"),
+            "can_act": role_at_least(tenant.role, Role.MEMBER),
+        },
+    )
 
 
 @require_POST
@@ -90,10 +104,16 @@ def job_action(request: HttpRequest, job_id: int, action: str, *, tenant: Tenant
 def task_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     filtered = TaskFilter(request.GET, queryset=Task.objects.filter(organization=tenant.organization))
     tasks = filtered.qs.select_related("runner").order_by("name")[:PAGE] if filtered.is_valid() else []
-    return render(request, "jobs/task_list.html", {
-        "section": "jobs", "tasks": tasks, "filter": filtered,
-        "can_act": role_at_least(tenant.role, Role.MEMBER),
-    })  # fmt: skip
+    return render(
+        request,
+        "jobs/task_list.html",
+        {
+            "section": "jobs",
+            "tasks": tasks,
+            "filter": filtered,
+            "can_act": role_at_least(tenant.role, Role.MEMBER),
+        },
+    )
 
 
 @tenant_page(min_role=Role.MEMBER)
@@ -136,10 +156,17 @@ def task_detail(request: HttpRequest, task_id: int, *, tenant: Tenant) -> HttpRe
             return redirect("jobs:job", job_id=job.pk)
         except DomainError as exc:
             messages.error(request, exc.text())
-    return render(request, "jobs/task_detail.html", {
-        "section": "jobs", "task": task, "form": form, "can_act": can_act,
-        "jobs": task.jobs.select_related("runner").order_by("-created_at", "-id")[:50],
-    })  # fmt: skip
+    return render(
+        request,
+        "jobs/task_detail.html",
+        {
+            "section": "jobs",
+            "task": task,
+            "form": form,
+            "can_act": can_act,
+            "jobs": task.jobs.select_related("runner").order_by("-created_at", "-id")[:50],
+        },
+    )
 
 
 @tenant_page
@@ -159,9 +186,15 @@ def runner_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
         )
         messages.success(request, f"Enrollment token (shown once): {raw}")
         return redirect("jobs:runners")
-    return render(request, "jobs/runner_list.html", {
-        "section": "jobs",
-        "runners": Runner.objects.filter(organization=tenant.organization).order_by("name"),
-        "tokens": EnrollmentToken.objects.filter(organization=tenant.organization, revoked_at__isnull=True),
-        "is_admin": is_admin,
-    })  # fmt: skip
+    return render(
+        request,
+        "jobs/runner_list.html",
+        {
+            "section": "jobs",
+            "runners": Runner.objects.filter(organization=tenant.organization).order_by("name"),
+            "tokens": EnrollmentToken.objects.filter(
+                organization=tenant.organization, revoked_at__isnull=True
+            ),
+            "is_admin": is_admin,
+        },
+    )

@@ -56,11 +56,34 @@ class TaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = Task
         fields = [
-            "id", "name", "description", "task_type", "kind", "executable", "argv", "url", "method",
-            "headers", "body", "arguments", "queue", "runner", "timeout", "max_output_bytes", "retries",
-            "schedule", "max_runs", "run_until", "next_run_at", "run_count", "is_recurring", "enabled",
-            "secret_key_prefix", "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "description",
+            "task_type",
+            "kind",
+            "executable",
+            "argv",
+            "url",
+            "method",
+            "headers",
+            "body",
+            "arguments",
+            "queue",
+            "runner",
+            "timeout",
+            "max_output_bytes",
+            "retries",
+            "schedule",
+            "max_runs",
+            "run_until",
+            "next_run_at",
+            "run_count",
+            "is_recurring",
+            "enabled",
+            "secret_key_prefix",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["next_run_at", "run_count", "secret_key_prefix", "created_at", "updated_at"]
 
     def validate_runner(self, value: str) -> dict[str, Any]:
@@ -125,11 +148,32 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
-            "id", "task", "task_name", "task_type", "queue_name", "is_recurring", "arguments", "status",
-            "target", "runner", "scheduled_for", "created_at", "started_at", "completed_at", "duration",
-            "exit_code", "lastline", "signal", "killed", "error", "cancel_requested", "triggered_by",
-            "triggered_by_name", "attempt", "retry_of",
-        ]  # fmt: skip
+            "id",
+            "task",
+            "task_name",
+            "task_type",
+            "queue_name",
+            "is_recurring",
+            "arguments",
+            "status",
+            "target",
+            "runner",
+            "scheduled_for",
+            "created_at",
+            "started_at",
+            "completed_at",
+            "duration",
+            "exit_code",
+            "lastline",
+            "signal",
+            "killed",
+            "error",
+            "cancel_requested",
+            "triggered_by",
+            "triggered_by_name",
+            "attempt",
+            "retry_of",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.OBJECT)
@@ -185,9 +229,19 @@ class RunnerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Runner
         fields = [
-            "id", "name", "labels", "hostname", "version", "token_prefix", "enabled", "online",
-            "host_monitor_id", "registered_at", "last_heartbeat_at", "lost_at",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "labels",
+            "hostname",
+            "version",
+            "token_prefix",
+            "enabled",
+            "online",
+            "host_monitor_id",
+            "registered_at",
+            "last_heartbeat_at",
+            "lost_at",
+        ]
         read_only_fields = [
             "hostname",
             "version",

@@ -28,8 +28,12 @@ def stats_job_created(job: Job) -> None:
         f"ON CONFLICT (organization_id, hour, queue, task_type) DO UPDATE SET queued = {table}.queued + 1"
     )
     hour = bucket_hour(job.created_at)
-    params = [job.organization_id, hour if connection.vendor == "postgresql" else _sqlite_time(hour), job.queue,
-              job.task_type]  # fmt: skip
+    params = [
+        job.organization_id,
+        hour if connection.vendor == "postgresql" else _sqlite_time(hour),
+        job.queue,
+        job.task_type,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -64,18 +68,30 @@ def stats_rebuild(*, organization_id: int | None = None) -> int:
         Job.objects.all() if organization_id is None else Job.objects.filter(organization_id=organization_id)
     )
     rows = (
-        jobs.order_by().annotate(bucket=TruncHour("created_at")).values("organization_id", "bucket", "queue",
-                                                                          "task_type")
-        .annotate(**{s: Count("id", filter=Q(status=s)) for s in STATUS_FIELDS},
-                  duration_sum=Coalesce(Sum("duration"), 0.0), duration_count=Count("duration"),
-                  duration_min=Min("duration"), duration_max=Max("duration"))
-    )  # fmt: skip
+        jobs.order_by()
+        .annotate(bucket=TruncHour("created_at"))
+        .values("organization_id", "bucket", "queue", "task_type")
+        .annotate(
+            **{s: Count("id", filter=Q(status=s)) for s in STATUS_FIELDS},
+            duration_sum=Coalesce(Sum("duration"), 0.0),
+            duration_count=Count("duration"),
+            duration_min=Min("duration"),
+            duration_max=Max("duration"),
+        )
+    )
     buckets = [
-        JobStatsBucket(organization_id=r["organization_id"], hour=r["bucket"], queue=r["queue"],
-                       task_type=r["task_type"], **{k: r[k] for k in (*STATUS_FIELDS, "duration_sum",
-                       "duration_count", "duration_min", "duration_max")})
+        JobStatsBucket(
+            organization_id=r["organization_id"],
+            hour=r["bucket"],
+            queue=r["queue"],
+            task_type=r["task_type"],
+            **{
+                k: r[k]
+                for k in (*STATUS_FIELDS, "duration_sum", "duration_count", "duration_min", "duration_max")
+            },
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
     with transaction.atomic():
         stale = JobStatsBucket.objects.all()
         if organization_id is not None:
@@ -89,11 +105,16 @@ def stats_forget_task(task_id: int) -> None:
     """Take a task's jobs out of the counts before the task (and its jobs) are deleted. Minimum and
     maximum durations cannot be taken back; they stay as they were."""
     rows = (
-        Job.objects.filter(task_id=task_id).order_by().annotate(bucket=TruncHour("created_at"))
+        Job.objects.filter(task_id=task_id)
+        .order_by()
+        .annotate(bucket=TruncHour("created_at"))
         .values("organization_id", "bucket", "queue", "task_type")
-        .annotate(**{s: Count("id", filter=Q(status=s)) for s in STATUS_FIELDS},
-                  duration_sum=Coalesce(Sum("duration"), 0.0), duration_count=Count("duration"))
-    )  # fmt: skip
+        .annotate(
+            **{s: Count("id", filter=Q(status=s)) for s in STATUS_FIELDS},
+            duration_sum=Coalesce(Sum("duration"), 0.0),
+            duration_count=Count("duration"),
+        )
+    )
     for row in rows:
         JobStatsBucket.objects.filter(
             organization_id=row["organization_id"],

@@ -34,11 +34,29 @@ def finished(api: httpx.Client, job_id: int) -> dict | None:
 
 def start_runner(platform, tmp_path, enrollment: str, name: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [PYTHON, "-m", "jobs.runner", "--url", platform.url, "--enroll", enrollment, "--name", name,
-         "--label", "e2e", "--allow", PYTHON, "--heartbeat", "1",
-         "--token-file", str(tmp_path / f"{name}.json")],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            PYTHON,
+            "-m",
+            "jobs.runner",
+            "--url",
+            platform.url,
+            "--enroll",
+            enrollment,
+            "--name",
+            name,
+            "--label",
+            "e2e",
+            "--allow",
+            PYTHON,
+            "--heartbeat",
+            "1",
+            "--token-file",
+            str(tmp_path / f"{name}.json"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_local_and_remote_jobs(platform, tmp_path):
@@ -53,11 +71,17 @@ def test_local_and_remote_jobs(platform, tmp_path):
     with Receiver() as receiver:
         try:
             api.post("/webhooks", json={"url": f"{receiver.url}/hook", "events": ["job.completed"]})
-            local = api.post("/tasks", json={
-                "name": "greet", "kind": "script", "executable": PYTHON, "task_type": "e2e",
-                "argv": ["-c", "import sys; print('hello', sys.argv[1])", "{who}"],
-                "arguments": [{"name": "who", "type": "string"}],
-            }).json()["data"]["task"]  # fmt: skip
+            local = api.post(
+                "/tasks",
+                json={
+                    "name": "greet",
+                    "kind": "script",
+                    "executable": PYTHON,
+                    "task_type": "e2e",
+                    "argv": ["-c", "import sys; print('hello', sys.argv[1])", "{who}"],
+                    "arguments": [{"name": "who", "type": "string"}],
+                },
+            ).json()["data"]["task"]
             job = api.post("/jobs", json={"task": local["id"], "task_arguments": ["$(id); rm -rf /"]}).json()
             done = wait_for(lambda: finished(api, job["data"]["job"]["id"]), "the local job", 60)
             assert (done["status"], done["lastline"]) == ("completed", "hello $(id); rm -rf /"), done
@@ -77,10 +101,16 @@ def test_local_and_remote_jobs(platform, tmp_path):
             raw = enrollment["enrollment_token"]["token"]
             runners += [start_runner(platform, tmp_path, raw, name) for name in ("r1", "r2")]
             wait_for(lambda: len(api.get("/runners").json()["data"]["runners"]) == 2, "two runners", 60)
-            remote = api.post("/tasks", json={
-                "name": "remote", "kind": "script", "executable": PYTHON, "runner": "label:e2e",
-                "argv": ["-c", "import os; print('pid', os.getpid())"],
-            }).json()["data"]["task"]  # fmt: skip
+            remote = api.post(
+                "/tasks",
+                json={
+                    "name": "remote",
+                    "kind": "script",
+                    "executable": PYTHON,
+                    "runner": "label:e2e",
+                    "argv": ["-c", "import os; print('pid', os.getpid())"],
+                },
+            ).json()["data"]["task"]
             ids = [
                 api.post("/jobs", json={"task": remote["id"]}).json()["data"]["job"]["id"] for _ in range(6)
             ]
@@ -93,10 +123,16 @@ def test_local_and_remote_jobs(platform, tmp_path):
                 audit = api.get(f"/jobs/{job_id}/status-audit").json()["data"]["status_audit"]
                 assert [a["new_status"] for a in audit] == ["queued", "in_progress", "completed"]
 
-            sleeper = api.post("/tasks", json={
-                "name": "sleeper", "kind": "script", "executable": PYTHON, "runner": "remote",
-                "argv": ["-c", "import time; print('sleeping', flush=True); time.sleep(120)"],
-            }).json()["data"]["task"]  # fmt: skip
+            sleeper = api.post(
+                "/tasks",
+                json={
+                    "name": "sleeper",
+                    "kind": "script",
+                    "executable": PYTHON,
+                    "runner": "remote",
+                    "argv": ["-c", "import time; print('sleeping', flush=True); time.sleep(120)"],
+                },
+            ).json()["data"]["task"]
             job_id = api.post("/jobs", json={"task": sleeper["id"]}).json()["data"]["job"]["id"]
             wait_for(lambda: job_status(api, job_id)["status"] == "in_progress", "the sleeper to start", 60)
             assert api.post(f"/jobs/{job_id}/cancel").status_code == 200

@@ -45,12 +45,22 @@ def test_overview_list_detail_queues(owner_browser, acme):
 def test_task_editor_and_run_now(owner_browser, acme, settings):
     settings.JOBS_ALLOWED_EXECUTABLES = [PYTHON]
     form = {
-        "name": "echo", "task_type": "ops", "kind": "script", "executable": PYTHON,
-        "argv": "-c\nimport sys; print(sys.argv[1])\n{word}", "method": "GET",
-        "arguments": '[{"name": "word", "type": "string", "default": "hi"}]', "queue": "default",
-        "runner": "local", "timeout": 30, "max_output_bytes": 65536, "retries": 0, "schedule_type": "none",
-        "timezone": "UTC", "enabled": "on",
-    }  # fmt: skip
+        "name": "echo",
+        "task_type": "ops",
+        "kind": "script",
+        "executable": PYTHON,
+        "argv": "-c\nimport sys; print(sys.argv[1])\n{word}",
+        "method": "GET",
+        "arguments": '[{"name": "word", "type": "string", "default": "hi"}]',
+        "queue": "default",
+        "runner": "local",
+        "timeout": 30,
+        "max_output_bytes": 65536,
+        "retries": 0,
+        "schedule_type": "none",
+        "timezone": "UTC",
+        "enabled": "on",
+    }
     answer = owner_browser.post("/jobs/tasks/new", form, follow=True).content.decode()
     task = Task.objects.get()
     assert "shown once" in answer and task.argv == ["-c", "import sys; print(sys.argv[1])", "{word}"]

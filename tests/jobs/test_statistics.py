@@ -43,14 +43,16 @@ def known(acme, umbrella):
     report = make_task(
         acme, "report", task_type="report", queue="default", schedule_type="interval", interval_seconds=60
     )
-    Job.objects.bulk_create([
-        row(backup, "completed", NOW - timedelta(hours=1), 10),
-        row(backup, "completed", NOW - timedelta(hours=2), 20),
-        row(backup, "failed", NOW - timedelta(hours=3), 30),
-        row(report, "completed", NOW - timedelta(days=2), 2),
-        row(report, "queued", NOW - timedelta(minutes=5)),
-        row(report, "cancelled", NOW - timedelta(days=40)),
-    ])  # fmt: skip
+    Job.objects.bulk_create(
+        [
+            row(backup, "completed", NOW - timedelta(hours=1), 10),
+            row(backup, "completed", NOW - timedelta(hours=2), 20),
+            row(backup, "failed", NOW - timedelta(hours=3), 30),
+            row(report, "completed", NOW - timedelta(days=2), 2),
+            row(report, "queued", NOW - timedelta(minutes=5)),
+            row(report, "cancelled", NOW - timedelta(days=40)),
+        ]
+    )
     Job.objects.bulk_create([row(make_task(umbrella, "theirs"), "failed", NOW - timedelta(hours=1), 99)])
     stats_rebuild()  # the rows were written below the services
     return acme
