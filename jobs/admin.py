@@ -3,6 +3,7 @@ from django.contrib import admin
 from jobs.choices import TriggeredBy
 from jobs.models import EnrollmentToken, Job, JobStatusAudit, Runner, Task
 from jobs.services import jobs as job_services
+from jobs.services import runners as runner_services
 from jobs.services import tasks as task_services
 from monitoring_site.admin_actions import apply_each
 
@@ -112,6 +113,13 @@ class RunnerAdmin(admin.ModelAdmin):
     list_filter = ["enabled", "organization"]
     search_fields = ["name", "hostname"]
     readonly_fields = ["token_hash", "token_prefix", "registered_at", "last_heartbeat_at", "lost_at"]
+
+    def delete_model(self, request, obj):
+        runner_services.runner_delete(runner=obj, by_name=f"admin {request.user}")
+
+    def delete_queryset(self, request, queryset):
+        for runner in queryset:
+            runner_services.runner_delete(runner=runner, by_name=f"admin {request.user}")
 
 
 @admin.register(EnrollmentToken)

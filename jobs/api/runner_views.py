@@ -72,6 +72,9 @@ class RunnerViewSet(TenantModelViewSet):
             raise ValidationError({"host_monitor_id": ["No such monitor in this organization."]})
         return serializer.save(**data, host_monitor_id=monitor_id)
 
+    def perform_destroy(self, instance):
+        runner_services.runner_delete(runner=instance, by_name=self.tenant.actor)
+
 
 @extend_schema_view(
     create=extend_schema(

@@ -45,6 +45,21 @@ def enrollment_token_revoke(*, token: EnrollmentToken) -> EnrollmentToken:
     return token
 
 
+@transaction.atomic
+def runner_delete(*, runner: Runner, by_name: str = "") -> None:
+    """Delete a runner. Work pinned to it must not drift to other hosts: its pinned tasks are disabled and
+    its queued pinned jobs cancelled; jobs it was running fail."""
+    from jobs.models import Task
+    from jobs.services.jobs import job_cancel
+
+    Task.objects.filter(runner=runner).update(enabled=False, next_run_at=None)
+    for job in Job.objects.filter(pinned_runner=runner, status=JobStatus.QUEUED).select_related("task"):
+        job_cancel(job=job, by_name=by_name or f"deletion of runner {runner.name}")
+    for job in Job.objects.filter(runner=runner, status=JobStatus.IN_PROGRESS).select_related("task"):
+        job_fail(job=job, error=f"runner {runner.name} was deleted")
+    runner.delete()
+
+
 def runner_for_token(raw: str) -> Runner | None:
     if not raw.startswith(Runner.PREFIX):
         return None

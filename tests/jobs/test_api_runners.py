@@ -138,3 +138,16 @@ def test_run_task_remediation(acme):
     job = Job.objects.get()
     assert said == f"started job {job.pk} of task restart-service"
     assert (job.triggered_by, job.arguments) == ("remediation", {"svc": "web"})
+
+
+def test_deleting_a_runner_keeps_its_pinned_work_from_drifting(admin_client, acme):
+    runner, _ = make_runner(acme, "db-host")
+    make_runner(acme, "other")
+    pinned = make_task(
+        acme, "vacuum", target="remote", runner=runner, schedule_type="interval", interval_seconds=60
+    )
+    queued = job_create(task=pinned)
+    assert admin_client.delete(f"{RUNNERS}/{runner.pk}").status_code == 204
+    queued.refresh_from_db()
+    pinned.refresh_from_db()
+    assert queued.status == "cancelled" and not pinned.enabled and pinned.next_run_at is None
