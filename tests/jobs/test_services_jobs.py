@@ -209,3 +209,42 @@ def test_disabled_task_refuses_jobs(acme):
     with pytest.raises(Conflict) as raised:
         job_create(task=task)
     assert raised.value.code == "task_disabled"
+
+
+def test_http_task_runs_against_a_real_server(acme):
+    from tests.monitors.targets import HttpTarget
+
+    with HttpTarget() as target:
+        base = f"http://127.0.0.1:{target.server.server_address[1]}"
+        task = make_task(
+            acme,
+            "ping-api",
+            kind="http",
+            url=base + "/text/{word}",
+            method="get",
+            arguments=[{"name": "word", "type": "string"}],
+        )
+        assert task.method == "GET"
+        ok = job_create(task=task, task_arguments=["hello world/../x"])
+        job_run_local(job_id=ok.pk)
+        ok.refresh_from_db()
+        assert (ok.status, ok.exit_code, ok.lastline) == (JobStatus.COMPLETED, 0, "HTTP 200 OK")
+        broken = make_task(acme, "broken", kind="http", url=base + "/status/503")
+        failed = job_create(task=broken)
+        job_run_local(job_id=failed.pk)
+        failed.refresh_from_db()
+        assert (failed.status, failed.exit_code) == (JobStatus.FAILED, 1)
+        assert failed.lastline.startswith("HTTP 503")
+
+
+def test_runner_heartbeat_feeds_its_host_monitor(acme):
+    from jobs.services.runners import runner_heartbeat
+    from monitors.models import HostStat
+    from monitors.services.monitors import monitor_create
+
+    monitor = monitor_create(organization=acme, data={"name": "web-1", "type": "host", "check_interval": 60})
+    runner, _ = make_runner(acme)
+    runner.host_monitor = monitor
+    runner.save()
+    assert runner_heartbeat(runner=runner, stats={"cpu": 12.5, "mem": 40, "disk": []}) == {"cancel": []}
+    assert HostStat.objects.get(monitor=monitor).cpu == 12.5
