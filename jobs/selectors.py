@@ -5,11 +5,11 @@ nothing loops over job rows in Python. Ranges count jobs by the hour they were c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Max, Min, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncDay
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jobs.choices import JobStatus, ScheduleType
@@ -79,12 +79,7 @@ def overview(organization_id: int, name: str, now: datetime | None = None) -> di
     queues = queues_summary(organization_id, buckets)
     over_time = buckets.values("hour").annotate(**STATUS_SUMS).order_by("hour")
     if name != "Today":
-        over_time = (
-            buckets.annotate(day=TruncDay("hour", tzinfo=UTC))
-            .values("day")
-            .annotate(**STATUS_SUMS)
-            .order_by("day")
-        )
+        over_time = buckets.values("day").annotate(**STATUS_SUMS).order_by("day")
     return {
         "range": name,
         "since": range_start(name, now),
@@ -96,10 +91,14 @@ def overview(organization_id: int, name: str, now: datetime | None = None) -> di
         .exclude(schedule_type=ScheduleType.NONE)
         .count(),
         "tasks_over_time": [
-            {"at": row.get("hour") or row.get("day"), **_with_totals(row)} for row in over_time
+            {"at": row.get("hour") or _midnight(row["day"]), **_with_totals(row)} for row in over_time
         ],
         "queues": queues,
     }
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _round(value: float | None) -> float | None:
@@ -138,11 +137,10 @@ def success_rate_trend(organization_id: int, days: int, now: datetime | None = N
     rows = (
         JobStatsBucket.objects.filter(organization_id=organization_id, hour__gte=first)
         .order_by()
-        .annotate(day=TruncDay("hour", tzinfo=UTC))
         .values("day")
         .annotate(completed=Coalesce(Sum("completed"), 0), failed=Coalesce(Sum("failed"), 0))
     )
-    by_day = {row["day"].date(): row for row in rows}
+    by_day = {row["day"]: row for row in rows}
     trend = []
     for offset in range(days):
         day = (first + timedelta(days=offset)).date()

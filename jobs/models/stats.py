@@ -14,6 +14,7 @@ class JobStatsBucket(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     hour = models.DateTimeField(help_text="The hour (UTC) the jobs were created in.")
+    day = models.DateField(help_text="The hour's day (UTC), stored so daily figures need no date function.")
     queue = models.CharField(max_length=100)
     task_type = models.CharField(max_length=100)
     queued = models.IntegerField(default=0)

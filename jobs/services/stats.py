@@ -3,7 +3,7 @@ changes its status, so a rolled-back change leaves the counts untouched."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, Max, Min, Q, Sum, Value
@@ -23,14 +23,16 @@ def stats_job_created(job: Job) -> None:
     """+1 queued in the job's bucket (created if needed: an upsert, safe under concurrency)."""
     table = connection.ops.quote_name(JobStatsBucket._meta.db_table)
     sql = (
-        f"INSERT INTO {table} (organization_id, hour, queue, task_type, queued, in_progress, completed, "  # noqa: S608
-        "failed, cancelled, duration_sum, duration_count) VALUES (%s, %s, %s, %s, 1, 0, 0, 0, 0, 0, 0) "
+        f"INSERT INTO {table} (organization_id, hour, day, queue, task_type, queued, in_progress, "  # noqa: S608
+        "completed, failed, cancelled, duration_sum, duration_count) "
+        "VALUES (%s, %s, %s, %s, %s, 1, 0, 0, 0, 0, 0, 0) "
         f"ON CONFLICT (organization_id, hour, queue, task_type) DO UPDATE SET queued = {table}.queued + 1"
     )
     hour = bucket_hour(job.created_at)
     params = [
         job.organization_id,
         hour if connection.vendor == "postgresql" else _sqlite_time(hour),
+        hour.astimezone(UTC).date(),
         job.queue,
         job.task_type,
     ]
@@ -83,6 +85,7 @@ def stats_rebuild(*, organization_id: int | None = None) -> int:
         JobStatsBucket(
             organization_id=r["organization_id"],
             hour=r["bucket"],
+            day=r["bucket"].astimezone(UTC).date(),
             queue=r["queue"],
             task_type=r["task_type"],
             **{
