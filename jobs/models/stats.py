@@ -7,16 +7,18 @@ from monitoring_site.accounts.models import Organization
 
 class JobStatsBucket(models.Model):
     """The jobs created in one hour for one queue and task type, counted by their current status, with
-    the durations of the finished ones. Every job creation and status change updates its bucket in the
-    same transaction (``jobs.services.stats``), so the dashboard statistics read a few thousand buckets
-    instead of millions of jobs and are never out of step with the jobs; ``manage.py jobs_stats_rebuild``
-    recomputes them from the job table."""
+    the durations of the finished ones. A key has up to ``SHARDS`` rows whose sums are the figures: a job
+    change adds +1/-1 to a random shard, so concurrent changes seldom wait on the same row lock. Every job
+    creation and status change updates its bucket in the same transaction (``jobs.services.stats``), so
+    the statistics read a few thousand rows instead of millions of jobs and never drift from the jobs;
+    ``manage.py jobs_stats_rebuild`` recomputes them from the job table."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     hour = models.DateTimeField(help_text="The hour (UTC) the jobs were created in.")
     day = models.DateField(help_text="The hour's day (UTC), stored so daily figures need no date function.")
     queue = models.CharField(max_length=100)
     task_type = models.CharField(max_length=100)
+    shard = models.PositiveSmallIntegerField(default=0, help_text="Concurrent changes spread over shards.")
     queued = models.IntegerField(default=0)
     in_progress = models.IntegerField(default=0)
     completed = models.IntegerField(default=0)
@@ -30,7 +32,7 @@ class JobStatsBucket(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "hour", "queue", "task_type"], name="jobstats_unique"
+                fields=["organization", "hour", "queue", "task_type", "shard"], name="jobstats_unique"
             )
         ]
 

@@ -3,11 +3,12 @@ changes its status, so a rolled-back change leaves the counts untouched."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, F, FloatField, Max, Min, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Least, TruncHour
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce, TruncHour
 
 from jobs.choices import JobStatus
 from jobs.models import Job, JobStatsBucket
@@ -19,22 +20,61 @@ def bucket_hour(at: datetime) -> datetime:
     return at.replace(minute=0, second=0, microsecond=0)
 
 
-def stats_job_created(job: Job) -> None:
-    """+1 queued in the job's bucket (created if needed: an upsert, safe under concurrency)."""
+SHARDS = 8  # rows per bucket key, so concurrent job changes rarely wait on one another's row lock
+
+
+def _upsert(
+    organization_id: int,
+    created_at: datetime,
+    queue: str,
+    task_type: str,
+    counts: dict[str, int],
+    duration_sum: float = 0.0,
+    duration_count: int = 0,
+    duration: float | None = None,
+    shard: int | None = None,
+) -> None:
+    """Add ``counts`` (and durations) to one shard of the bucket: one ``INSERT ... ON CONFLICT DO UPDATE``,
+    safe under concurrency on Postgres and SQLite. Reads sum the shards."""
     table = connection.ops.quote_name(JobStatsBucket._meta.db_table)
+    columns = [
+        "organization_id",
+        "hour",
+        "day",
+        "queue",
+        "task_type",
+        "shard",
+        *STATUS_FIELDS,
+        "duration_sum",
+        "duration_count",
+        "duration_min",
+        "duration_max",
+    ]
+    added = [*STATUS_FIELDS, "duration_sum", "duration_count"]
+    assignments = [f"{c} = {table}.{c} + excluded.{c}" for c in added]
+    for column, better in (("duration_min", "<"), ("duration_max", ">")):
+        current, offered = f"{table}.{column}", f"excluded.{column}"
+        assignments.append(
+            f"{column} = CASE WHEN {current} IS NULL OR {offered} {better} {current} "
+            f"THEN {offered} ELSE {current} END"
+        )
     sql = (
-        f"INSERT INTO {table} (organization_id, hour, day, queue, task_type, queued, in_progress, "  # noqa: S608
-        "completed, failed, cancelled, duration_sum, duration_count) "
-        "VALUES (%s, %s, %s, %s, %s, 1, 0, 0, 0, 0, 0, 0) "
-        f"ON CONFLICT (organization_id, hour, queue, task_type) DO UPDATE SET queued = {table}.queued + 1"
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
+        f"ON CONFLICT (organization_id, hour, queue, task_type, shard) DO UPDATE SET {', '.join(assignments)}"
     )
-    hour = bucket_hour(job.created_at)
+    hour = bucket_hour(created_at)
     params = [
-        job.organization_id,
+        organization_id,
         hour if connection.vendor == "postgresql" else _sqlite_time(hour),
         hour.astimezone(UTC).date(),
-        job.queue,
-        job.task_type,
+        queue,
+        task_type,
+        random.randrange(SHARDS) if shard is None else shard,
+        *(counts.get(status, 0) for status in STATUS_FIELDS),
+        duration_sum,
+        duration_count,
+        duration,
+        duration,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -44,23 +84,24 @@ def _sqlite_time(at: datetime) -> str:
     return connection.ops.adapt_datetimefield_value(at)  # type: ignore[return-value]
 
 
+def stats_job_created(job: Job) -> None:
+    """+1 queued in the job's bucket."""
+    _upsert(job.organization_id, job.created_at, job.queue, job.task_type, {JobStatus.QUEUED: 1})
+
+
 def stats_job_moved(job: Job, old: str, new: str, duration: float | None) -> None:
     """Move one job from ``old`` to ``new`` in its bucket; a finished job adds its duration."""
-    changes: dict = {old: F(old) - 1, new: F(new) + 1}
-    if duration is not None and new in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED):
-        value = Value(float(duration), output_field=FloatField())
-        changes.update(
-            duration_sum=F("duration_sum") + value,
-            duration_count=F("duration_count") + 1,
-            duration_min=Least(Coalesce(F("duration_min"), value), value),
-            duration_max=Greatest(Coalesce(F("duration_max"), value), value),
-        )
-    JobStatsBucket.objects.filter(
-        organization_id=job.organization_id,
-        hour=bucket_hour(job.created_at),
-        queue=job.queue,
-        task_type=job.task_type,
-    ).update(**changes)
+    finished = duration is not None and new in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
+    _upsert(
+        job.organization_id,
+        job.created_at,
+        job.queue,
+        job.task_type,
+        {old: -1, new: 1},
+        duration_sum=float(duration) if finished else 0.0,  # type: ignore[arg-type]
+        duration_count=1 if finished else 0,
+        duration=float(duration) if finished else None,  # type: ignore[arg-type]
+    )
 
 
 def stats_rebuild(*, organization_id: int | None = None) -> int:
@@ -108,20 +149,19 @@ def stats_forget_task(task_id: int) -> None:
     """Take a task's jobs out of the counts before the task (and its jobs) are deleted. Minimum and
     maximum durations cannot be taken back; they stay as they were."""
     rows = (
-        Job.objects.filter(task_id=task_id)
-        .order_by()
-        .annotate(bucket=TruncHour("created_at"))
+        Job.objects.filter(task_id=task_id).order_by().annotate(bucket=TruncHour("created_at"))
         .values("organization_id", "bucket", "queue", "task_type")
-        .annotate(
-            **{s: Count("id", filter=Q(status=s)) for s in STATUS_FIELDS},
-            duration_sum=Coalesce(Sum("duration"), 0.0),
-            duration_count=Count("duration"),
-        )
-    )
+        .annotate(**{s: Count("id", filter=Q(status=s)) for s in STATUS_FIELDS},
+                  duration_sum=Coalesce(Sum("duration"), 0.0), duration_count=Count("duration"))
+    )  # fmt: skip
     for row in rows:
-        JobStatsBucket.objects.filter(
-            organization_id=row["organization_id"],
-            hour=row["bucket"],
-            queue=row["queue"],
-            task_type=row["task_type"],
-        ).update(**{name: F(name) - row[name] for name in (*STATUS_FIELDS, "duration_sum", "duration_count")})
+        _upsert(
+            row["organization_id"],
+            row["bucket"],
+            row["queue"],
+            row["task_type"],
+            {s: -row[s] for s in STATUS_FIELDS},
+            duration_sum=-row["duration_sum"],
+            duration_count=-row["duration_count"],
+            shard=0,
+        )
