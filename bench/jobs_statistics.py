@@ -164,6 +164,29 @@ def fill(count: int) -> tuple[object, object]:
     from jobs.services.stats import stats_rebuild
 
     stats_rebuild()  # the rows were written below the services, so the buckets are computed once here
+    # Live use: the current and previous hour have every shard (jobs changed by 8+ worker threads); older
+    # hours were folded to one row per key by the compaction task (jobs.stats_compact, every 10 minutes).
+    from datetime import timedelta as td
+
+    from django.utils import timezone as tz
+
+    from jobs.models import JobStatsBucket
+    from jobs.services.stats import SHARDS, bucket_hour
+
+    recent = JobStatsBucket.objects.filter(hour__gte=bucket_hour(tz.now()) - td(hours=1))
+    extra = [
+        JobStatsBucket(
+            organization_id=b.organization_id,
+            hour=b.hour,
+            day=b.day,
+            queue=b.queue,
+            task_type=b.task_type,
+            shard=shard,
+        )
+        for b in recent
+        for shard in range(1, SHARDS)
+    ]
+    JobStatsBucket.objects.bulk_create(extra, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return org, other
@@ -211,12 +234,15 @@ def main() -> None:
             }
         from django.db import connection
 
+        from jobs.models import JobStatsBucket
+
         print(
             json.dumps(
                 {
                     "mode": connection.vendor,
                     "jobs": args.jobs,
                     "fill_seconds": round(filled_s, 1),
+                    "bucket_rows": JobStatsBucket.objects.count(),
                     "worst_median_ms": max(t["median_ms"] for t in timings.values()),
                     "endpoints": timings,
                 }

@@ -7,6 +7,7 @@ from celery import shared_task
 from jobs.services.execution import job_run_local
 from jobs.services.runners import jobs_sweep
 from jobs.services.schedules import tasks_dispatch_due
+from jobs.services.stats import stats_compact
 
 
 @shared_task(name="jobs.run")
@@ -26,3 +27,9 @@ def tasks_dispatch_due_task() -> int:
 def jobs_sweep_task() -> dict[str, int]:
     """Beat, every 15 seconds: fail the jobs of lost runners and workers, re-send lost messages."""
     return jobs_sweep()
+
+
+@shared_task(name="jobs.stats_compact")
+def stats_compact_task() -> int:
+    """Beat, every 10 minutes: fold the statistics shards of ended hours into one row per key."""
+    return stats_compact()

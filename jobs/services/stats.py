@@ -173,3 +173,47 @@ def stats_forget_task(task_id: int) -> None:
             duration_count=-row["duration_count"],
             shard=0,
         )
+
+
+COMPACT_BATCH = 5000
+
+
+def stats_compact(*, now: datetime | None = None) -> int:
+    """Fold the shards of hours that have ended into shard 0, so old hours cost one row per key. The
+    shard rows are locked while they are folded: a job change racing for one waits, then adds to a fresh
+    row, which the next run folds in. Returns the number of shard rows folded."""
+    before = bucket_hour(now or datetime.now(UTC))
+    folded = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                JobStatsBucket.objects.select_for_update()
+                .filter(hour__lt=before, shard__gt=0)
+                .order_by("pk")[:COMPACT_BATCH]
+            )
+            if not rows:
+                return folded
+            for row in rows:
+                _upsert(
+                    row.organization_id,
+                    row.hour,
+                    row.queue,
+                    row.task_type,
+                    {s: getattr(row, s) for s in STATUS_FIELDS},
+                    duration_sum=row.duration_sum,
+                    duration_count=row.duration_count,
+                    duration=row.duration_min,
+                    shard=0,
+                )
+                if row.duration_max is not None:
+                    _upsert(
+                        row.organization_id,
+                        row.hour,
+                        row.queue,
+                        row.task_type,
+                        {},
+                        duration=row.duration_max,
+                        shard=0,
+                    )
+            JobStatsBucket.objects.filter(pk__in=[row.pk for row in rows]).delete()
+            folded += len(rows)

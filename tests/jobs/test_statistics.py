@@ -170,3 +170,30 @@ def test_buckets_kept_by_the_services_equal_a_rebuild(acme, umbrella, settings):
         1,
         1,
     )
+
+
+def test_compaction_folds_ended_hours_and_keeps_the_figures(acme):
+    from datetime import timedelta as td
+
+    from jobs.services.stats import SHARDS, _upsert, stats_compact
+
+    hour = NOW.replace(minute=0) - td(hours=3)
+    for shard in range(SHARDS):
+        _upsert(
+            acme.pk,
+            hour,
+            "q",
+            "t",
+            {"completed": 2, "failed": 1},
+            duration_sum=3.0,
+            duration_count=3,
+            duration=float(shard + 1),
+            shard=shard,
+        )
+    _upsert(acme.pk, NOW, "q", "t", {"queued": 1}, shard=5)  # the current hour stays as it is
+    before = bucket_values()
+    assert stats_compact(now=NOW) == SHARDS - 1
+    assert bucket_values() == before
+    row = JobStatsBucket.objects.get(hour=hour)
+    assert (row.shard, row.completed, row.duration_min, row.duration_max) == (0, 16, 1.0, 8.0)
+    assert JobStatsBucket.objects.filter(hour__gte=NOW.replace(minute=0)).count() == 1
