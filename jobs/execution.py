@@ -219,3 +219,33 @@ def run_http(
         lastline=line,
         duration=round(time.monotonic() - started, 3),
     )
+
+
+def spec_run(
+    spec: dict[str, Any], *, allowed: Iterable[str], should_cancel: Callable[[], bool] | None = None
+) -> Outcome:
+    """Run a job as its claim describes it (``jobs.services.execution.job_spec``): the one code path of
+    platform workers and remote runners. ``allowed`` is this host's allow-list of executables."""
+    if spec["kind"] == "noop":
+        return Outcome(exit_code=0, log="noop\n", lastline="noop")
+    if spec["kind"] == "http":
+        http = spec["http"]
+        return run_http(
+            url=http["url"],
+            method=http["method"],
+            headers=http["headers"],
+            body=http["body"],
+            values={},
+            timeout=spec["timeout"],
+            max_output=spec["max_output_bytes"],
+        )
+    argv = list(spec["argv"])
+    resolved = executable_allowed(argv[0], allowed)
+    if resolved is None:
+        return Outcome(error=f"executable {argv[0]!r} is not on this host's allow-list")
+    return run_argv(
+        [resolved, *argv[1:]],
+        timeout=spec["timeout"],
+        max_output=spec["max_output_bytes"],
+        should_cancel=should_cancel,
+    )

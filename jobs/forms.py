@@ -8,8 +8,9 @@ from typing import Any
 
 from django import forms
 
-from jobs.choices import ArgumentType, JobTarget, ScheduleType, TaskKind
+from jobs.choices import ArgumentType, ScheduleType, TaskKind
 from jobs.models import Task
+from jobs.services.tasks import RUNNER_FORMS, runner_target, runner_text
 
 EDITABLE = (
     "name",
@@ -72,17 +73,13 @@ class TaskForm(forms.Form):
     max_runs = forms.IntegerField(min_value=1, required=False)
     enabled = forms.BooleanField(required=False, initial=True)
 
-    def __init__(self, *args: Any, task: Task | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organization: Any, task: Task | None = None, **kwargs: Any) -> None:
+        self.organization = organization
         if task is not None:
             initial = {name: getattr(task, name) for name in EDITABLE}
             initial["argv"] = "\n".join(task.argv)
             initial["arguments"] = json.dumps(task.arguments) if task.arguments else ""
-            if task.target == JobTarget.LOCAL:
-                initial["runner"] = "local"
-            elif task.runner_id:
-                initial["runner"] = f"id:{task.runner_id}"
-            else:
-                initial["runner"] = f"label:{task.runner_label}" if task.runner_label else "remote"
+            initial["runner"] = runner_text(task)
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
 
@@ -95,20 +92,10 @@ class TaskForm(forms.Form):
         return value
 
     def clean_runner(self) -> dict[str, Any]:
-        from jobs.models import Runner
-
-        value = self.cleaned_data["runner"].strip()
-        if value == "local":
-            return {"target": JobTarget.LOCAL, "runner_label": "", "runner": None}
-        if value in ("remote", "any"):
-            return {"target": JobTarget.REMOTE, "runner_label": "", "runner": None}
-        if value.startswith("label:") and value[6:]:
-            return {"target": JobTarget.REMOTE, "runner_label": value[6:], "runner": None}
-        if value.startswith("id:") and value[3:].isdigit():
-            runner = Runner.objects.filter(pk=int(value[3:])).first()
-            if runner is not None:
-                return {"target": JobTarget.REMOTE, "runner_label": "", "runner": runner}
-        raise forms.ValidationError('Use "local", "remote", "label:<label>" or "id:<runner id>".')
+        target = runner_target(self.cleaned_data["runner"], self.organization)
+        if target is None:
+            raise forms.ValidationError(f"Use {RUNNER_FORMS} (a runner of this organization).")
+        return target
 
     def task_data(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in EDITABLE}

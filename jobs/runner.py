@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from jobs.execution import Outcome, executable_allowed, run_argv, run_http
+from jobs.execution import Outcome, spec_run
 
 logger = logging.getLogger("jobs.runner")
 VERSION = "1.0"
@@ -75,29 +75,7 @@ class Runner:
         return True
 
     def execute(self, spec: dict[str, Any]) -> Outcome:
-        if spec["kind"] == "noop":
-            return Outcome(exit_code=0, log="noop\n", lastline="noop")
-        if spec["kind"] == "http":
-            http = spec["http"]
-            return run_http(
-                url=http["url"],
-                method=http["method"],
-                headers=http["headers"],
-                body=http["body"],
-                values={},
-                timeout=spec["timeout"],
-                max_output=spec["max_output_bytes"],
-            )
-        argv = list(spec["argv"])
-        resolved = executable_allowed(argv[0], self.allowed)
-        if resolved is None:
-            return Outcome(error=f"executable {argv[0]!r} is not on this runner's allow-list (--allow)")
-        return run_argv(
-            [resolved, *argv[1:]],
-            timeout=spec["timeout"],
-            max_output=spec["max_output_bytes"],
-            should_cancel=lambda: spec["id"] in self.cancelled,
-        )
+        return spec_run(spec, allowed=self.allowed, should_cancel=lambda: spec["id"] in self.cancelled)
 
     def serve(self, once: bool = False) -> None:
         threading.Thread(target=self.heartbeat_loop, daemon=True).start()

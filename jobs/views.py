@@ -119,7 +119,7 @@ def task_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
 @tenant_page(min_role=Role.MEMBER)
 def task_edit(request: HttpRequest, task_id: int | None = None, *, tenant: Tenant) -> HttpResponse:
     task = get_object_or_404(Task, organization=tenant.organization, pk=task_id) if task_id else None
-    form = TaskForm(request.POST or None, task=task)
+    form = TaskForm(request.POST or None, organization=tenant.organization, task=task)
     if request.method == "POST" and form.is_valid():
         try:
             if task is None:

@@ -6,8 +6,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from jobs.choices import JobTarget, ScheduleType, TaskKind
+from jobs.choices import ScheduleType, TaskKind
 from jobs.models import EnrollmentToken, Job, JobStatusAudit, Runner, Task
+from jobs.services.tasks import RUNNER_FORMS, runner_target, runner_text
 from monitoring_site.api.tenancy import request_tenant
 
 RUNNER_HELP = (
@@ -18,14 +19,6 @@ SCHEDULE_HELP = (
     'null (on demand), {"type": "interval", "seconds": 300} or '
     '{"type": "cron", "cron": "0 3 * * *", "timezone": "Europe/Paris"}.'
 )
-
-
-def runner_text(task: Task) -> str:
-    if task.target == JobTarget.LOCAL:
-        return "local"
-    if task.runner_id:
-        return f"id:{task.runner_id}"
-    return f"label:{task.runner_label}" if task.runner_label else "remote"
 
 
 def schedule_object(task: Task) -> dict[str, Any] | None:
@@ -87,20 +80,10 @@ class TaskSerializer(serializers.ModelSerializer):
         read_only_fields = ["next_run_at", "run_count", "secret_key_prefix", "created_at", "updated_at"]
 
     def validate_runner(self, value: str) -> dict[str, Any]:
-        if value == "local":
-            return {"target": JobTarget.LOCAL, "runner_label": "", "runner": None}
-        if value in ("remote", "any"):
-            return {"target": JobTarget.REMOTE, "runner_label": "", "runner": None}
-        if value.startswith("label:") and 0 < len(value) - 6 <= 100:
-            return {"target": JobTarget.REMOTE, "runner_label": value[6:], "runner": None}
-        if value.startswith("id:") and value[3:].isdigit():
-            runner = Runner.objects.filter(
-                organization=request_tenant(self.context["request"]).organization, pk=int(value[3:])
-            ).first()
-            if runner is None:
-                raise serializers.ValidationError("No such runner in this organization.")
-            return {"target": JobTarget.REMOTE, "runner_label": "", "runner": runner}
-        raise serializers.ValidationError(RUNNER_HELP)
+        target = runner_target(value, request_tenant(self.context["request"]).organization)
+        if target is None:
+            raise serializers.ValidationError(f"Use {RUNNER_FORMS} (a runner of this organization).")
+        return target
 
     def validate_schedule(self, value: Any) -> dict[str, Any]:
         if value is None:

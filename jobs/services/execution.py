@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.choices import JobStatus, TaskKind
-from jobs.execution import Outcome, argv_build, executable_allowed, run_argv, run_http, substitute
+from jobs.execution import Outcome, argv_build, spec_run, substitute
 from jobs.models import Job
 from jobs.services.jobs import job_cancel_requested, job_finish, job_start
 
@@ -39,34 +39,6 @@ def job_spec(job: Job) -> dict[str, Any]:
             "body": substitute(task.body, job.arguments),
         }
     return spec
-
-
-def spec_run(spec: dict[str, Any], *, allowed: list[str], should_cancel=None) -> Outcome:
-    """Run a job spec under the safety rules; the same code path for workers and runners."""
-    kind = spec["kind"]
-    if kind == TaskKind.NOOP:
-        return Outcome(exit_code=0, log="noop\n", lastline="noop")
-    if kind == TaskKind.HTTP:
-        http = spec["http"]
-        return run_http(
-            url=http["url"],
-            method=http["method"],
-            headers=http["headers"],
-            body=http["body"],
-            values={},
-            timeout=spec["timeout"],
-            max_output=spec["max_output_bytes"],
-        )
-    argv = list(spec["argv"])
-    resolved = executable_allowed(argv[0], allowed)
-    if resolved is None:
-        return Outcome(error=f"executable {argv[0]!r} is not on this host's allow-list")
-    return run_argv(
-        [resolved, *argv[1:]],
-        timeout=spec["timeout"],
-        max_output=spec["max_output_bytes"],
-        should_cancel=should_cancel,
-    )
 
 
 def job_run_local(*, job_id: int) -> str:

@@ -70,6 +70,37 @@ def next_run_missed(task: Task, due: datetime, now: datetime) -> datetime | None
     return next_run_after(task, max(due, now))
 
 
+RUNNER_FORMS = '"local", "remote", "label:<label>" or "id:<runner id>"'
+
+
+def runner_target(value: str, organization: Organization) -> dict[str, Any] | None:
+    """The task fields for a runner choice written as ``local``, ``remote``, ``label:<label>`` or
+    ``id:<runner id>`` (a runner of this organization); None when it is none of these."""
+    from jobs.models import Runner
+
+    value = value.strip()
+    if value == "local":
+        return {"target": JobTarget.LOCAL, "runner_label": "", "runner": None}
+    if value in ("remote", "any"):
+        return {"target": JobTarget.REMOTE, "runner_label": "", "runner": None}
+    if value.startswith("label:") and 0 < len(value) - 6 <= 100:
+        return {"target": JobTarget.REMOTE, "runner_label": value[6:], "runner": None}
+    if value.startswith("id:") and value[3:].isdigit():
+        runner = Runner.objects.filter(organization=organization, pk=int(value[3:])).first()
+        if runner is not None:
+            return {"target": JobTarget.REMOTE, "runner_label": "", "runner": runner}
+    return None
+
+
+def runner_text(task: Task) -> str:
+    """The inverse of ``runner_target``."""
+    if task.target == JobTarget.LOCAL:
+        return "local"
+    if task.runner_id:
+        return f"id:{task.runner_id}"
+    return f"label:{task.runner_label}" if task.runner_label else "remote"
+
+
 # --- validation --------------------------------------------------------------------------------------
 
 
