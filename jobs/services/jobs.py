@@ -29,14 +29,15 @@ EVENT_FOR_STATUS = {
 
 
 def _transition(
-    job: Job, *, to: str, allowed_from: tuple[str, ...], fields: dict[str, Any], note: str, now: datetime
+    job: Job, *, to: str, from_status: str, fields: dict[str, Any], note: str, now: datetime
 ) -> bool:
-    """Move ``job`` to ``to`` if it is still in one of ``allowed_from``; audit and announce it."""
+    """Move ``job`` from ``from_status`` to ``to`` if the row is still in ``from_status`` (whatever this
+    in-memory copy says); audit and announce it."""
     with transaction.atomic():
-        changed = Job.objects.filter(pk=job.pk, status__in=allowed_from).update(status=to, **fields)
+        changed = Job.objects.filter(pk=job.pk, status=from_status).update(status=to, **fields)
         if not changed:
             return False
-        old = job.status
+        old = from_status
         job.status = to
         for name, value in fields.items():
             setattr(job, name, value)
@@ -126,7 +127,7 @@ def job_start(*, job: Job, runner: Any = None, now: datetime | None = None) -> b
         fields["runner"] = runner
     note = f"claimed by runner {runner.name}" if runner is not None else "started on a platform worker"
     return _transition(
-        job, to=JobStatus.IN_PROGRESS, allowed_from=(JobStatus.QUEUED,), fields=fields, note=note, now=now
+        job, to=JobStatus.IN_PROGRESS, from_status=JobStatus.QUEUED, fields=fields, note=note, now=now
     )
 
 
@@ -151,9 +152,7 @@ def job_finish(*, job: Job, outcome: Outcome, now: datetime | None = None) -> bo
     }
     note = outcome.error or (f"exit code {outcome.exit_code}" if outcome.exit_code is not None else "")
     with transaction.atomic():
-        if not _transition(
-            job, to=to, allowed_from=(JobStatus.IN_PROGRESS,), fields=fields, note=note, now=now
-        ):
+        if not _transition(job, to=to, from_status=JobStatus.IN_PROGRESS, fields=fields, note=note, now=now):
             return False
         if to == JobStatus.FAILED and job.attempt <= job.task.retries:
             _retry(job, triggered_by=TriggeredBy.RETRY, by_name=f"automatic retry of job {job.pk}", now=now)
@@ -185,7 +184,7 @@ def job_cancel(*, job: Job, by_name: str = "", now: datetime | None = None) -> J
     if job.status == JobStatus.QUEUED and _transition(
         job,
         to=JobStatus.CANCELLED,
-        allowed_from=(JobStatus.QUEUED,),
+        from_status=JobStatus.QUEUED,
         fields={"completed_at": now},
         note=f"cancelled by {by_name}" if by_name else "cancelled",
         now=now,
