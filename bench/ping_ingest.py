@@ -5,7 +5,7 @@ else an open-loop asyncio client (``--rate``), which itself needs about 40 % of 
     .venv/bin/python bench/ping_ingest.py                                   # embedded SQLite + Redis
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/5 \
         .venv/bin/python bench/ping_ingest.py --tool wrk --connections 50 --seconds 60 \
-        --burst-connections 400 --burst-seconds 5
+        --burst-connections 500 --burst-rate 5000 --burst-seconds 5
 
 Requests are sent on a fixed schedule (open loop: a slow answer does not slow the sender), spread over
 ``--heartbeats`` heartbeats; latency is measured from each request's scheduled time, so queueing counts.
@@ -92,7 +92,9 @@ def main() -> None:
     parser.add_argument("--heartbeats", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=500)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--burst-rate", type=float, default=0)
+    parser.add_argument(
+        "--burst-rate", type=float, default=0, help="asyncio: the burst's rate; wrk: paces the burst at it"
+    )
     parser.add_argument("--burst-seconds", type=float, default=5)
     parser.add_argument(
         "--tool", choices=["wrk", "asyncio"], default="wrk" if ping_wrk.available() else "asyncio"
@@ -117,7 +119,7 @@ def main() -> None:
             if args.burst_connections:
                 time.sleep(2)
                 result["burst"] = ping_wrk.run(
-                    platform.url, tokens, args.burst_connections, args.burst_seconds
+                    platform.url, tokens, args.burst_connections, args.burst_seconds, args.burst_rate or None
                 )
         else:
             result["sustained"] = asyncio.run(phase(platform.url, tokens, args.rate, args.seconds))

@@ -44,7 +44,7 @@ def heartbeat_token() -> str:
 # --- schedule --------------------------------------------------------------------------------------
 
 
-def next_expected(heartbeat: Heartbeat, after: datetime) -> datetime:
+def next_expected(heartbeat: Any, after: datetime) -> datetime:
     """When the job should next ping, after a ping at ``after``: the next cron time (in the heartbeat's
     time zone, so DST moves it as it moves the job) or ``after`` plus the interval."""
     if heartbeat.cron:
@@ -53,7 +53,7 @@ def next_expected(heartbeat: Heartbeat, after: datetime) -> datetime:
     return after + timedelta(seconds=heartbeat.run_interval or 0)
 
 
-def _expect(heartbeat: Heartbeat, after: datetime) -> None:
+def _expect(heartbeat: Any, after: datetime) -> None:
     heartbeat.late_at = next_expected(heartbeat, after)
     heartbeat.down_at = heartbeat.late_at + timedelta(seconds=heartbeat.grace_period)
 
@@ -199,7 +199,7 @@ class PingIn:
     body: str = ""
 
 
-def _apply(heartbeat: Heartbeat, ping: PingIn, starts: dict[tuple[int, uuid.UUID], datetime]) -> tuple:
+def _apply(heartbeat: Any, ping: PingIn, starts: dict[tuple[int, uuid.UUID], datetime]) -> tuple:
     """Apply one ping to the heartbeat in memory; returns (duration, transition) where transition is
     ("down", error) or ("up", None) or None."""
     if ping.kind == PingKind.LOG or heartbeat.is_paused:
@@ -237,12 +237,12 @@ def heartbeat_pings_ingest(pings: list[PingIn]) -> list[bool]:
     Returns, per ping, whether its token named a heartbeat. Raises if the database fails: then nothing of
     the batch is stored and every ping is answered 503."""
     with transaction.atomic():
-        found = {h.token: h for h in heartbeats_lock({p.token for p in pings})}
+        found: dict[str, Any] = {h.token: h for h in heartbeats_lock({p.token for p in pings})}
         rids = {p.rid for p in pings if p.rid and p.kind != PingKind.START and p.token in found}
         starts: dict[tuple[int, uuid.UUID], datetime] = {}
         if rids:
             earlier = HeartbeatPing.objects.filter(
-                heartbeat__in=found.values(), rid__in=rids, kind=PingKind.START
+                heartbeat_id__in=[h.pk for h in found.values()], rid__in=rids, kind=PingKind.START
             ).values_list("heartbeat_id", "rid", "received_at")
             starts = {(pk, rid): at for pk, rid, at in earlier if rid is not None}
         rows, touched, transitions = [], {}, []
@@ -270,11 +270,12 @@ def heartbeat_pings_ingest(pings: list[PingIn]) -> list[bool]:
             )
         pings_insert(rows)
         heartbeats_write_state(list(touched.values()))
-        for heartbeat, (direction, error), at in transitions:
+        for state, (direction, error), at in transitions:  # rare: the full model is loaded for these
+            model = Heartbeat.objects.get(pk=state.pk)
             if direction == "down":
-                _went_down(heartbeat, error, at)
+                _went_down(model, error, at)
             else:
-                _went_up(heartbeat, at)
+                _went_up(model, at)
     return [p.token in found for p in pings]
 
 
