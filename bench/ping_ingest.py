@@ -102,6 +102,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50, help="wrk: concurrent connections")
     parser.add_argument("--burst-connections", type=int, default=0, help="wrk: connections of the burst")
     args = parser.parse_args()
+    args.rate_given = "--rate" in sys.argv  # wrk paces the sustained phase only when asked
     if args.tool == "wrk" and not ping_wrk.available():
         raise SystemExit("wrk is not installed: make wrk, or --tool asyncio")
     platform = Platform(Path(tempfile.mkdtemp(prefix="pingb")))
@@ -115,7 +116,8 @@ def main() -> None:
         warm = int(platform.manage("shell", "-c", COUNT).stdout.strip().splitlines()[-1])
         result: dict = {"mode": "postgres" if platform.database else "embedded", "heartbeats": len(tokens)}
         if args.tool == "wrk":
-            result["sustained"] = ping_wrk.run(platform.url, tokens, args.connections, args.seconds)
+            paced = args.rate if args.rate_given else None
+            result["sustained"] = ping_wrk.run(platform.url, tokens, args.connections, args.seconds, paced)
             if args.burst_connections:
                 time.sleep(2)
                 result["burst"] = ping_wrk.run(
