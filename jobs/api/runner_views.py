@@ -45,7 +45,6 @@ from monitoring_site.api.viewsets import (
     TenantModelViewSet,
     TenantViewSet,
 )
-from monitors.models import Monitor
 
 CLAIM_POLL_SECONDS = 0.5
 
@@ -60,17 +59,7 @@ class RunnerViewSet(TenantModelViewSet):
     http_method_names = ["get", "put", "patch", "delete", "head", "options"]
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        runner = serializer.instance
-        if "labels" in data:
-            data["labels"] = runner_services.labels_clean(data["labels"])
-        monitor_id = data.pop("host_monitor_id", runner.host_monitor_id)
-        if (
-            monitor_id is not None
-            and not Monitor.objects.filter(organization=self.tenant.organization, pk=monitor_id).exists()
-        ):
-            raise ValidationError({"host_monitor_id": ["No such monitor in this organization."]})
-        return serializer.save(**data, host_monitor_id=monitor_id)
+        return runner_services.runner_update(runner=serializer.instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         runner_services.runner_delete(runner=instance, by_name=self.tenant.actor)

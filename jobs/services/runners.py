@@ -45,6 +45,29 @@ def enrollment_token_revoke(*, token: EnrollmentToken) -> EnrollmentToken:
     return token
 
 
+def runner_update(*, runner: Runner, data: dict[str, Any]) -> Runner:
+    """Rename, relabel, enable or disable a runner, or link the host monitor its heartbeats feed (a monitor
+    of the runner's organization)."""
+    from monitors.models import Monitor
+
+    data = dict(data)
+    if "labels" in data:
+        data["labels"] = labels_clean(data["labels"])
+    monitor_id = data.pop("host_monitor_id", runner.host_monitor_id)
+    if (
+        monitor_id is not None
+        and not Monitor.objects.filter(organization_id=runner.organization_id, pk=monitor_id).exists()
+    ):
+        raise RuleViolation(
+            "The runner is invalid.", details={"host_monitor_id": ["No such monitor in this organization."]}
+        )
+    for name, value in data.items():
+        setattr(runner, name, value)
+    runner.host_monitor_id = monitor_id
+    runner.save()
+    return runner
+
+
 @transaction.atomic
 def runner_delete(*, runner: Runner, by_name: str = "") -> None:
     """Delete a runner. Work pinned to it must not drift to other hosts: its pinned tasks are disabled and
