@@ -130,8 +130,11 @@ def run_argv(
     should_cancel: Callable[[], bool] | None = None,
     poll_seconds: float = 1.0,
     env: Mapping[str, str] | None = None,
+    on_output: Callable[[str], None] | None = None,
 ) -> Outcome:
-    """Run ``argv`` in its own process group; kill the group on timeout or when ``should_cancel()``."""
+    """Run ``argv`` in its own process group; kill the group on timeout or when ``should_cancel()``.
+    ``on_output`` receives the output kept so far, at most once per ``poll_seconds`` and only when it
+    grew (the dashboard shows a running job's log from it)."""
     started = time.monotonic()
     try:
         process = subprocess.Popen(
@@ -145,12 +148,15 @@ def run_argv(
     except OSError as exc:
         return Outcome(error=f"could not start {argv[0]}: {exc.strerror or exc}", exit_code=None)
     capture = _Capture(process.stdout, max_output)
-    killed_by, cancelled = "", False
+    killed_by, cancelled, reported = "", False, 0
     while True:
         try:
             process.wait(timeout=poll_seconds)
             break
         except subprocess.TimeoutExpired:
+            if on_output is not None and len(capture.head) > reported:
+                reported = len(capture.head)
+                on_output(bytes(capture.head).decode("utf-8", errors="replace"))
             if time.monotonic() - started >= timeout:
                 killed_by = "timeout"
             elif should_cancel is not None and should_cancel():
@@ -222,7 +228,11 @@ def run_http(
 
 
 def spec_run(
-    spec: dict[str, Any], *, allowed: Iterable[str], should_cancel: Callable[[], bool] | None = None
+    spec: dict[str, Any],
+    *,
+    allowed: Iterable[str],
+    should_cancel: Callable[[], bool] | None = None,
+    on_output: Callable[[str], None] | None = None,
 ) -> Outcome:
     """Run a job as its claim describes it (``jobs.services.execution.job_spec``): the one code path of
     platform workers and remote runners. ``allowed`` is this host's allow-list of executables."""
@@ -248,4 +258,5 @@ def spec_run(
         timeout=spec["timeout"],
         max_output=spec["max_output_bytes"],
         should_cancel=should_cancel,
+        on_output=on_output,
     )

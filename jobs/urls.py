@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.jobs_overview, name="overview"),
     path("runs/", views.job_list, name="list"),
     path("runs/<int:job_id>", views.job_detail, name="job"),
+    path("runs/<int:job_id>/log", views.job_log, name="job-log"),
     path("runs/<int:job_id>/<str:action>", views.job_action, name="job-action"),
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/new", views.task_edit, name="task-new"),

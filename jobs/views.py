@@ -4,7 +4,7 @@ the task list and editor with "run now", queues, and runners with enrollment tok
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -80,6 +80,13 @@ def job_detail(request: HttpRequest, job_id: int, *, tenant: Tenant) -> HttpResp
             "can_act": role_at_least(tenant.role, Role.MEMBER),
         },
     )
+
+
+@tenant_page
+def job_log(request: HttpRequest, job_id: int, *, tenant: Tenant) -> JsonResponse:
+    """A running job's status and output so far: the job page polls it while the job runs."""
+    job = get_object_or_404(Job.objects.filter(organization=tenant.organization), pk=job_id)
+    return JsonResponse({"status": job.status, "log": job.log, "lastline": job.lastline})
 
 
 @require_POST

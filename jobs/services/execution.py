@@ -41,6 +41,11 @@ def job_spec(job: Job) -> dict[str, Any]:
     return spec
 
 
+def job_log_progress(job_id: int, text: str) -> None:
+    """The output of a running job so far, for its page (the final log replaces it at the finish)."""
+    Job.objects.filter(pk=job_id, status=JobStatus.IN_PROGRESS).update(log=text)
+
+
 def job_run_local(*, job_id: int) -> str:
     """Start the job (compare-and-swap: a redelivered message finds it started and does nothing), run it,
     record the outcome. Returns what happened, for the worker's log."""
@@ -60,6 +65,7 @@ def job_run_local(*, job_id: int) -> str:
             job_spec(job),
             allowed=settings.JOBS_ALLOWED_EXECUTABLES,
             should_cancel=lambda: job_cancel_requested(job_id),
+            on_output=lambda text: job_log_progress(job_id, text),
         )
     except Exception as exc:  # the job fails, not the worker
         logger.exception("job %s crashed", job_id)

@@ -99,3 +99,13 @@ def test_viewer_reads_but_cannot_act_and_other_org_is_404(viewer, acme, outsider
     viewer_browser.post("/jobs/runners/", {"name": "x"})
     assert not EnrollmentToken.objects.exists()
     assert browser_for(outsider).get(f"/jobs/runs/{job.pk}").status_code == 404
+
+
+def test_job_log_endpoint_for_the_running_page(owner_browser, acme, outsider):
+    job = job_create(task=make_task(acme))
+    Job.objects.filter(pk=job.pk).update(status="in_progress", log="halfway\n")
+    answer = owner_browser.get(f"/jobs/runs/{job.pk}/log").json()
+    assert answer == {"status": "in_progress", "log": "halfway\n", "lastline": ""}
+    page = owner_browser.get(f"/jobs/runs/{job.pk}").content.decode()
+    assert f'data-log-url="/jobs/runs/{job.pk}/log"' in page
+    assert browser_for(outsider).get(f"/jobs/runs/{job.pk}/log").status_code == 404

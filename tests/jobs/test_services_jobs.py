@@ -248,3 +248,39 @@ def test_runner_heartbeat_feeds_its_host_monitor(acme):
     runner.save()
     assert runner_heartbeat(runner=runner, stats={"cpu": 12.5, "mem": 40, "disk": []}) == {"cancel": []}
     assert HostStat.objects.get(monitor=monitor).cpu == 12.5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_jobs_output_is_visible_before_it_ends(acme, settings, tmp_path):
+    """The script prints, then waits for a file the test writes only once it has seen that output in the
+    job's log while the job is still in progress."""
+    import threading
+
+    from tests.e2e.platform import wait_for
+
+    go = tmp_path / "go"
+    code = (
+        "import os, time\nprint('step one', flush=True)\n"
+        f"while not os.path.exists({str(go)!r}): time.sleep(0.05)\nprint('step two')"
+    )
+    task = make_script_task(acme, settings, code, timeout=60)
+    job = job_create(task=task)
+
+    def run() -> None:  # as a worker thread does: its own connection, closed after the job
+        from django.db import connection
+
+        try:
+            job_run_local(job_id=job.pk)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        running = Job.objects.filter(pk=job.pk, status="in_progress", log__contains="step one")
+        assert wait_for(running.exists, "the first line in the running job's log", 30)
+    finally:
+        go.write_text("")
+        worker.join(30)
+    job.refresh_from_db()
+    assert job.status == JobStatus.COMPLETED and job.log == "step one\nstep two\n"
