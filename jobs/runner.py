@@ -75,7 +75,19 @@ class Runner:
         return True
 
     def execute(self, spec: dict[str, Any]) -> Outcome:
-        return spec_run(spec, allowed=self.allowed, should_cancel=lambda: spec["id"] in self.cancelled)
+        return spec_run(
+            spec,
+            allowed=self.allowed,
+            should_cancel=lambda: spec["id"] in self.cancelled,
+            on_output=lambda text: self.progress(spec["id"], text),
+        )
+
+    def progress(self, job_id: int, text: str) -> None:
+        """The output so far, for the job's page; a lost update is harmless (the result carries it all)."""
+        try:
+            self._post(f"jobs/{job_id}/log", json={"log": text}, timeout=10)
+        except httpx.HTTPError as exc:
+            logger.debug("progress of job %s not sent: %s", job_id, exc)
 
     def serve(self, once: bool = False) -> None:
         threading.Thread(target=self.heartbeat_loop, daemon=True).start()

@@ -217,3 +217,23 @@ class RunnerResultView(RunnerTokenView):
         result["log"] = result["log"][: job.task.max_output_bytes + 200]
         job = runner_services.job_report(runner=runner, job=job, result=result, now=timezone.now())
         return Response({"job": JobDetailSerializer(job).data})
+
+
+class RunnerLogView(RunnerTokenView):
+    @extend_schema(
+        tags=["runners"],
+        auth=[],
+        request=inline_serializer("JobLogProgress", {"log": serializers.CharField(allow_blank=True)}),
+        responses={204: None},
+        summary="The output so far of a job this runner is running (shown live on the job's page)",
+    )
+    def post(self, request, pk: int, job_id: int):
+        runner = self.runner(request, pk)
+        job = get_object_or_404(
+            Job.objects.select_related("task"), pk=job_id, organization_id=runner.organization_id
+        )
+        text = request.data.get("log") if isinstance(request.data, dict) else None
+        if not isinstance(text, str):
+            raise ValidationError({"log": ["The output so far, as text."]})
+        runner_services.job_progress_report(runner=runner, job=job, log=text[: job.task.max_output_bytes])
+        return Response(status=204)

@@ -4,6 +4,7 @@ from jobs.api.runner_views import (
     EnrollmentTokenViewSet,
     RunnerClaimView,
     RunnerHeartbeatView,
+    RunnerLogView,
     RunnerRegisterView,
     RunnerResultView,
     RunnerViewSet,
@@ -24,5 +25,6 @@ urlpatterns = [
     path("runners/<int:pk>/heartbeat", RunnerHeartbeatView.as_view(), name="runner-heartbeat"),
     path("runners/<int:pk>/claim", RunnerClaimView.as_view(), name="runner-claim"),
     path("runners/<int:pk>/jobs/<int:job_id>/result", RunnerResultView.as_view(), name="runner-job-result"),
+    path("runners/<int:pk>/jobs/<int:job_id>/log", RunnerLogView.as_view(), name="runner-job-log"),
     *router.urls,
 ]

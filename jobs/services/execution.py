@@ -12,7 +12,7 @@ from django.utils import timezone
 from jobs.choices import JobStatus, TaskKind
 from jobs.execution import Outcome, argv_build, spec_run, substitute
 from jobs.models import Job
-from jobs.services.jobs import job_cancel_requested, job_finish, job_start
+from jobs.services.jobs import job_cancel_requested, job_finish, job_log_progress, job_start
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +39,6 @@ def job_spec(job: Job) -> dict[str, Any]:
             "body": substitute(task.body, job.arguments),
         }
     return spec
-
-
-def job_log_progress(job_id: int, text: str) -> None:
-    """The output of a running job so far, for its page (the final log replaces it at the finish)."""
-    Job.objects.filter(pk=job_id, status=JobStatus.IN_PROGRESS).update(log=text)
 
 
 def job_run_local(*, job_id: int) -> str:

@@ -212,3 +212,8 @@ def job_retry(*, job: Job, by_name: str = "", user: Any = None, now: datetime | 
 
 def job_cancel_requested(job_id: int) -> bool:
     return Job.objects.filter(pk=job_id, cancel_requested=True).exists()
+
+
+def job_log_progress(job_id: int, text: str) -> None:
+    """The output of a running job so far, for its page (the final log replaces it at the finish)."""
+    Job.objects.filter(pk=job_id, status=JobStatus.IN_PROGRESS).update(log=text)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from jobs.choices import JobStatus, JobTarget
 from jobs.execution import Outcome
 from jobs.models import EnrollmentToken, Job, Runner
-from jobs.services.jobs import job_enqueue_on_commit, job_fail, job_finish, job_start
+from jobs.services.jobs import job_enqueue_on_commit, job_fail, job_finish, job_log_progress, job_start
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
 
@@ -202,6 +202,13 @@ def job_report(*, runner: Runner, job: Job, result: dict[str, Any], now: datetim
     job_finish(job=job, outcome=outcome, now=now)
     job.refresh_from_db()
     return job
+
+
+def job_progress_report(*, runner: Runner, job: Job, log: str) -> None:
+    """The output so far of a job this runner is running."""
+    if job.runner_id != runner.pk or job.status != JobStatus.IN_PROGRESS:
+        raise Conflict("This runner is not running this job.", code="job_not_claimed")
+    job_log_progress(job.pk, log)
 
 
 def jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:

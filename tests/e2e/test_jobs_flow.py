@@ -135,6 +135,8 @@ def test_local_and_remote_jobs(platform, tmp_path):
             ).json()["data"]["task"]
             job_id = api.post("/jobs", json={"task": sleeper["id"]}).json()["data"]["job"]["id"]
             wait_for(lambda: job_status(api, job_id)["status"] == "in_progress", "the sleeper to start", 60)
+            # the runner sends the output while the job runs
+            wait_for(lambda: "sleeping" in job_status(api, job_id)["log"], "the running job's output", 30)
             assert api.post(f"/jobs/{job_id}/cancel").status_code == 200
             cancelled = wait_for(lambda: finished(api, job_id), "the cancelled job", 60)
             assert (cancelled["status"], cancelled["killed"]) == ("cancelled", True), cancelled

@@ -151,3 +151,25 @@ def test_deleting_a_runner_keeps_its_pinned_work_from_drifting(admin_client, acm
     queued.refresh_from_db()
     pinned.refresh_from_db()
     assert queued.status == "cancelled" and not pinned.enabled and pinned.next_run_at is None
+
+
+def test_runner_reports_output_while_running(acme, member_client):
+    runner, token = make_runner(acme, "r1")
+    other, other_token = make_runner(acme, "r2")
+    job = job_create(task=make_task(acme, target="remote"))
+    own = runner_client(token)
+    assert own.post(f"{RUNNERS}/{runner.pk}/claim?wait=0").status_code == 200
+    answer = own.post(f"{RUNNERS}/{runner.pk}/jobs/{job.pk}/log", {"log": "step 1\n"}, format="json")
+    assert answer.status_code == 204
+    assert data_of(member_client.get(f"/api/v1/jobs/{job.pk}"))["job"]["log"] == "step 1\n"
+    assert_error(
+        runner_client(other_token).post(
+            f"{RUNNERS}/{other.pk}/jobs/{job.pk}/log", {"log": "x"}, format="json"
+        ),
+        409,
+        "job_not_claimed",
+    )
+    assert_error(
+        own.post(f"{RUNNERS}/{runner.pk}/jobs/{job.pk}/log", {}, format="json"), 400, "validation_error"
+    )
+    assert Job.objects.get(pk=job.pk).log == "step 1\n"
