@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("alerts.api.urls")),
     path("", include("monitors.api.urls")),
     path("", include("jobs.api.urls")),
+    path("", include("agents.api.urls")),
     path("", include("monitoring_site.metrics.api.urls")),
 ]

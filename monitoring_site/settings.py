@@ -257,6 +257,7 @@ SPECTACULAR_SETTINGS = {
         "ApiKeyScopeEnum": "monitoring_site.accounts.choices.ApiKeyScope",
         "JobStatusEnum": "jobs.choices.JobStatus",
         "TaskKindEnum": "jobs.choices.TaskKind",
+        "AgentStatusEnum": "agents.choices.AgentStatus",
     },
 }
 

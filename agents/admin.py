@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from agents.models import Agent, AgentRequestEvent, ModelPrice
+
+
+@admin.register(Agent)
+class AgentAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "type", "version", "status", "last_heartbeat_at"]
+    list_filter = ["status", "type", "organization"]
+    search_fields = ["name", "type", "location"]
+    readonly_fields = [
+        "ingest_token_hash",
+        "ingest_token_prefix",
+        "status",
+        "reported_status",
+        "started_at",
+        "last_heartbeat_at",
+        "offline_at",
+        "health_checks",
+        "dependencies",
+        "created_at",
+        "updated_at",
+    ]
+
+
+@admin.register(ModelPrice)
+class ModelPriceAdmin(admin.ModelAdmin):
+    list_display = ["model", "organization", "input_per_million_usd", "output_per_million_usd", "updated_at"]
+    list_filter = ["organization"]
+    search_fields = ["model"]
+
+
+@admin.register(AgentRequestEvent)
+class AgentRequestEventAdmin(admin.ModelAdmin):
+    list_display = ["agent", "timestamp", "model", "latency_ms", "input_tokens", "output_tokens", "success"]
+    list_filter = ["success"]
+    search_fields = ["request_id", "model", "error_type"]
+    list_select_related = ["agent"]
+    readonly_fields = [f.name for f in AgentRequestEvent._meta.fields]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from agents.models import Agent, ModelPrice
+
+
+class AgentSerializer(serializers.ModelSerializer):
+    configuration = serializers.DictField(required=False, help_text="model_primary, model_fallback, ...")
+    last_heartbeat = serializers.DateTimeField(source="last_heartbeat_at", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Agent
+        fields = [
+            "id",
+            "name",
+            "type",
+            "version",
+            "location",
+            "configuration",
+            "desired_replicas",
+            "offline_after_seconds",
+            "latency_threshold_ms",
+            "error_rate_threshold_percent",
+            "status",
+            "started_at",
+            "last_heartbeat",
+            "health_checks",
+            "dependencies",
+            "paused_until",
+            "ingest_token_prefix",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "started_at",
+            "health_checks",
+            "dependencies",
+            "paused_until",
+            "ingest_token_prefix",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"offline_after_seconds": {"min_value": 10, "max_value": 86400}}
+
+
+class AgentCreatedSerializer(AgentSerializer):
+    ingest_token = serializers.CharField(read_only=True, help_text="Shown once; the agent reports with it.")
+
+    class Meta(AgentSerializer.Meta):
+        fields = [*AgentSerializer.Meta.fields, "ingest_token"]
+
+
+class ModelPriceSerializer(serializers.ModelSerializer):
+    input_per_million_usd = serializers.FloatField()
+    output_per_million_usd = serializers.FloatField()
+
+    class Meta:
+        model = ModelPrice
+        fields = ["model", "input_per_million_usd", "output_per_million_usd", "updated_at"]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from agents.api.views import AgentEventsView, AgentHeartbeatView, AgentViewSet, ModelPriceView
+from monitoring_site.api.routers import ApiRouter
+
+router = ApiRouter()
+router.register("agents", AgentViewSet, basename="agent")
+
+urlpatterns = [
+    path("agents/<int:pk>/heartbeat", AgentHeartbeatView.as_view(), name="agent-heartbeat"),
+    path("agents/<int:pk>/events", AgentEventsView.as_view(), name="agent-events"),
+    path("model-prices", ModelPriceView.as_view(), name="model-prices"),
+    *router.urls,
+]

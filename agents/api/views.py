@@ -1,0 +1,165 @@
+"""Agents over the API: the registry (people, JWT or API key) and the agent's own reports (its ingest
+token: ``Authorization: Bearer agt_...``)."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agents.api.serializers import AgentCreatedSerializer, AgentSerializer, ModelPriceSerializer
+from agents.choices import AgentStatus
+from agents.models import Agent, ModelPrice
+from agents.services import agents as agent_services
+from agents.services.ingest import agent_events_ingest, agent_heartbeat
+from monitoring_site.accounts.authentication import bearer_token
+from monitoring_site.api.permissions import OrganizationRole
+from monitoring_site.api.tenancy import request_tenant
+from monitoring_site.api.viewsets import TenantModelViewSet
+
+
+class AgentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=AgentStatus.choices)
+    type = django_filters.CharFilter()
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Agent
+        fields = ["status", "type"]
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={201: AgentCreatedSerializer}, summary="Register an agent; its ingest token is shown once"
+    ),
+    rotate_token=extend_schema(
+        request=None,
+        responses={200: AgentCreatedSerializer},
+        summary="A new ingest token, shown once; the old one stops working",
+    ),
+)
+class AgentViewSet(TenantModelViewSet):
+    queryset = Agent.objects.all()
+    serializer_class = AgentSerializer
+    envelope_singular, envelope_plural = "agent", "agents"
+    filterset_class = AgentFilter
+    sort_fields = ["id", "name", "type", "status", "last_heartbeat_at", "created_at"]
+    default_sort = "id"
+    admin_actions = ("rotate_token",)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agent, token = agent_services.agent_create(
+            organization=self.tenant.organization, data=serializer.validated_data
+        )
+        agent.ingest_token = token  # type: ignore[attr-defined]
+        return Response({"agent": AgentCreatedSerializer(agent).data}, status=201)
+
+    def perform_update(self, serializer):
+        return agent_services.agent_update(agent=serializer.instance, data=serializer.validated_data)
+
+    @action(detail=True, methods=["post"], url_path="rotate-token")
+    def rotate_token(self, request, pk=None):
+        agent, token = agent_services.agent_rotate_token(agent=self.get_object())
+        agent.ingest_token = token  # type: ignore[attr-defined]
+        return Response({"agent": AgentCreatedSerializer(agent).data})
+
+
+class AgentTokenView(APIView):
+    """Base of the agent's own endpoints: the bearer token must be this agent's ingest token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request) -> str:
+        return 'Bearer realm="agent"'
+
+    def agent(self, request, pk: int) -> Agent:
+        agent = agent_services.agent_for_token(agent_id=pk, raw=bearer_token(request) or "")
+        if agent is None:
+            raise AuthenticationFailed("Unknown agent or wrong ingest token.")
+        return agent
+
+
+class AgentHeartbeatView(AgentTokenView):
+    @extend_schema(
+        tags=["agents"],
+        auth=[],
+        request=inline_serializer(
+            "AgentHeartbeat",
+            {
+                "status": serializers.CharField(required=False),
+                "version": serializers.CharField(required=False),
+                "checks": serializers.ListField(child=serializers.DictField(), required=False),
+                "dependencies": serializers.ListField(child=serializers.DictField(), required=False),
+            },
+        ),
+        responses={
+            200: inline_serializer(
+                "AgentHeartbeatAnswer",
+                {
+                    "status": serializers.CharField(),
+                    "commands": serializers.ListField(child=serializers.DictField()),
+                },
+            )
+        },
+        summary="The agent is alive: status hint, version, health checks, dependencies",
+    )
+    def post(self, request, pk: int):
+        data = request.data if isinstance(request.data, dict) else {}
+        return Response(agent_heartbeat(agent=self.agent(request, pk), data=data))
+
+
+class AgentEventsView(AgentTokenView):
+    @extend_schema(
+        tags=["agents"],
+        auth=[],
+        request=inline_serializer(
+            "AgentEvents", {"events": serializers.ListField(child=serializers.DictField())}
+        ),
+        responses={
+            200: inline_serializer(
+                "AgentEventsAccepted",
+                {
+                    "accepted": serializers.IntegerField(),
+                    "rejected": serializers.ListField(child=serializers.DictField()),
+                },
+            )
+        },
+        summary="Batched request telemetry; bad items are reported by index, the good ones kept",
+    )
+    def post(self, request, pk: int):
+        agent = self.agent(request, pk)
+        events = request.data.get("events") if isinstance(request.data, dict) else None
+        return Response(agent_events_ingest(agent=agent, events=events))
+
+
+class ModelPriceView(APIView):
+    """``GET /model-prices``; ``PUT /model-prices {"prices": [...]}`` (members; all or nothing)."""
+
+    permission_classes = [OrganizationRole]
+
+    @extend_schema(tags=["agents"], responses={200: ModelPriceSerializer(many=True)}, summary="Model prices")
+    def get(self, request):
+        prices = ModelPrice.objects.filter(organization=request_tenant(request).organization)
+        return Response({"prices": ModelPriceSerializer(prices, many=True).data})
+
+    @extend_schema(
+        tags=["agents"],
+        request=inline_serializer("ModelPrices", {"prices": ModelPriceSerializer(many=True)}),
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Set model prices (per million input and output tokens, USD)",
+    )
+    def put(self, request):
+        prices = request.data.get("prices") if isinstance(request.data, dict) else None
+        stored = agent_services.model_prices_put(
+            organization=request_tenant(request).organization, prices=prices
+        )
+        return Response({"prices": ModelPriceSerializer(stored, many=True).data})

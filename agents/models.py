@@ -1,1 +1,0 @@
-"""Models of the agents domain; see DESIGN.md section 1 for what this app holds."""

@@ -1,0 +1,137 @@
+"""Agents: registration with an ingest token, changes, and model prices."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from agents.models import Agent, ModelPrice
+from monitoring_site.accounts.models import Organization
+from monitoring_site.errors import RuleViolation
+
+TOKEN_PREFIX = "agt_"  # noqa: S105 - a prefix, not a secret
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _new_token() -> tuple[str, str, str]:
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return raw, _hash(raw), raw[:12]
+
+
+def agent_for_token(*, agent_id: int, raw: str) -> Agent | None:
+    """The agent this ingest token belongs to, if it is the agent named in the URL."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    return (
+        Agent.objects.select_related("organization").filter(pk=agent_id, ingest_token_hash=_hash(raw)).first()
+    )
+
+
+def _clean(organization: Organization, data: dict[str, Any], current: Agent | None) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    if "name" in data:
+        clash = Agent.objects.filter(organization=organization, name=data["name"])
+        if current is not None:
+            clash = clash.exclude(pk=current.pk)
+        if clash.exists():
+            errors["name"] = ["An agent with this name exists in this organization."]
+    if "configuration" in data and not isinstance(data["configuration"], dict):
+        errors["configuration"] = [
+            "An object (model_primary, model_fallback, max_concurrent, timeout_ms...)."
+        ]
+    if errors:
+        raise RuleViolation("The agent is invalid.", details=errors)
+    return data
+
+
+@transaction.atomic
+def agent_create(*, organization: Organization, data: dict[str, Any]) -> tuple[Agent, str]:
+    """Register an agent; returns it with its ingest token, which is never shown again."""
+    data = _clean(organization, dict(data), None)
+    raw, hashed, prefix = _new_token()
+    agent = Agent.objects.create(
+        organization=organization, ingest_token_hash=hashed, ingest_token_prefix=prefix, **data
+    )
+    return agent, raw
+
+
+@transaction.atomic
+def agent_update(*, agent: Agent, data: dict[str, Any]) -> Agent:
+    data = _clean(agent.organization, dict(data), agent)
+    for name, value in data.items():
+        setattr(agent, name, value)
+    agent.save()
+    return agent
+
+
+def agent_rotate_token(*, agent: Agent) -> tuple[Agent, str]:
+    """A new ingest token; the old one stops working at once."""
+    raw, hashed, prefix = _new_token()
+    Agent.objects.filter(pk=agent.pk).update(ingest_token_hash=hashed, ingest_token_prefix=prefix)
+    agent.ingest_token_hash, agent.ingest_token_prefix = hashed, prefix
+    return agent, raw
+
+
+# --- model prices --------------------------------------------------------------------------------------
+
+
+def _price(value: Any) -> Decimal:
+    try:
+        price = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValueError("a number of US dollars") from None
+    if not price.is_finite() or price < 0 or price > Decimal("1000000"):
+        raise ValueError("between 0 and 1,000,000")
+    return price
+
+
+@transaction.atomic
+def model_prices_put(*, organization: Organization, prices: Any) -> list[ModelPrice]:
+    """Set the prices of the models listed (others are kept). All or nothing: a bad item is reported by
+    its index and nothing changes."""
+    if not isinstance(prices, list):
+        raise RuleViolation("The prices are invalid.", details={"prices": ["A list of {model, ...}."]})
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, tuple[Decimal, Decimal]] = {}
+    for index, item in enumerate(prices):
+        where = f"prices.{index}"
+        if not isinstance(item, dict) or not isinstance(item.get("model"), str) or not item["model"].strip():
+            errors[where] = ["An object with a model name."]
+            continue
+        try:
+            clean[item["model"].strip()[:200]] = (
+                _price(item.get("input_per_million_usd")),
+                _price(item.get("output_per_million_usd")),
+            )
+        except ValueError as exc:
+            errors[where] = [f"input_per_million_usd and output_per_million_usd: {exc}."]
+    if errors:
+        raise RuleViolation("The prices are invalid.", details=errors)
+    for model, (per_input, per_output) in clean.items():
+        ModelPrice.objects.update_or_create(
+            organization=organization,
+            model=model,
+            defaults={"input_per_million_usd": per_input, "output_per_million_usd": per_output},
+        )
+    return list(ModelPrice.objects.filter(organization=organization))
+
+
+def estimated_cost_usd(
+    prices: dict[str, ModelPrice], model: str, input_tokens: int, output_tokens: int
+) -> float:
+    """What these tokens of ``model`` cost (0 for a model without a price)."""
+    price = prices.get(model)
+    if price is None:
+        return 0.0
+    cost = (
+        Decimal(input_tokens) * price.input_per_million_usd
+        + Decimal(output_tokens) * price.output_per_million_usd
+    )
+    return float(cost / Decimal(1_000_000))

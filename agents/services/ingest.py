@@ -1,0 +1,157 @@
+"""What agents report: heartbeats (status hint, version, health checks, dependencies) and batches of
+request telemetry, each item validated on its own."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from agents.choices import REPORTED_STATUSES, AgentStatus, CheckStatus
+from agents.models import Agent, AgentRequestEvent
+from agents.services.status import agent_status_refresh
+from monitoring_site.errors import RuleViolation
+
+MAX_EVENTS = 5000
+MAX_CHECKS = 50
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+def _checks(value: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_CHECKS:
+        errors["checks"] = [f"A list of at most {MAX_CHECKS} {{name, status, latency_ms?, value?}}."]
+        return []
+    checks = []
+    for index, check in enumerate(value):
+        if not isinstance(check, dict) or not isinstance(check.get("name"), str):
+            errors[f"checks.{index}"] = ["An object with a name."]
+        elif check.get("status") not in CheckStatus.values:
+            errors[f"checks.{index}"] = ["status must be pass, warn or fail."]
+        else:
+            kept = {"name": check["name"][:100], "status": check["status"]}
+            for key in ("latency_ms", "value"):
+                if key in check and isinstance(check[key], str | int | float):
+                    kept[key] = check[key]
+            checks.append(kept)
+    return checks
+
+
+def _dependencies(value: Any, errors: dict[str, list[str]]) -> list[dict[str, str]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(
+        isinstance(d, dict) and isinstance(d.get("service"), str) and isinstance(d.get("status"), str)
+        for d in value
+    ):
+        errors["dependencies"] = ["A list of {service, status}."]
+        return []
+    return [{"service": d["service"][:100], "status": d["status"][:20]} for d in value[:MAX_CHECKS]]
+
+
+def agent_heartbeat(*, agent: Agent, data: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """Record a heartbeat and re-derive the status. Returns the agent's status (and, once controls exist,
+    its pending commands)."""
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    hint = data.get("status")
+    if hint is not None and hint not in REPORTED_STATUSES:
+        errors["status"] = [f"One of {', '.join(REPORTED_STATUSES)} (paused comes from controls)."]
+    version = data.get("version")
+    if version is not None and (not isinstance(version, str) or len(version) > 50):
+        errors["version"] = ["At most 50 characters."]
+    checks = _checks(data.get("checks"), errors)
+    dependencies = _dependencies(data.get("dependencies"), errors)
+    if errors:
+        raise RuleViolation("The heartbeat is invalid.", details=errors)
+    with transaction.atomic():
+        agent = Agent.objects.select_for_update().select_related("organization").get(pk=agent.pk)
+        if agent.last_heartbeat_at is None or agent.status == AgentStatus.OFFLINE:
+            agent.started_at = now
+        agent.last_heartbeat_at = now
+        agent.offline_at = now + timedelta(seconds=agent.offline_after_seconds)
+        agent.reported_status = hint or ""
+        agent.health_checks, agent.dependencies = checks, dependencies
+        if version:
+            agent.version = version
+        agent.save(
+            update_fields=[
+                "started_at",
+                "last_heartbeat_at",
+                "offline_at",
+                "reported_status",
+                "health_checks",
+                "dependencies",
+                "version",
+            ]
+        )
+        agent_status_refresh(agent=agent, now=now)
+    return {"status": agent.status, "commands": []}
+
+
+def _event(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[str]]:
+    """One telemetry item, checked: the row's fields, or the reasons it is refused."""
+    if not isinstance(item, dict):
+        return None, ["An object."]
+    problems = []
+    stamp = parse_datetime(str(item.get("timestamp", ""))) if item.get("timestamp") is not None else None
+    if stamp is None or stamp.tzinfo is None:
+        problems.append("timestamp: an ISO-8601 date-time with a time zone.")
+    elif stamp > now + FUTURE_SLACK:
+        problems.append("timestamp: in the future.")
+    latency = item.get("latency_ms")
+    if isinstance(latency, bool) or not isinstance(latency, int | float) or not 0 <= latency <= 86_400_000:
+        problems.append("latency_ms: a number of milliseconds, 0 or more.")
+    tokens = {}
+    for key in ("input_tokens", "output_tokens"):
+        value = item.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2_000_000_000:
+            problems.append(f"{key}: a whole number, 0 or more.")
+        tokens[key] = value
+    if not isinstance(item.get("success", True), bool):
+        problems.append("success: true or false.")
+    for key, limit in (("request_id", 200), ("model", 200), ("error_type", 100), ("error_message", 2000)):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            problems.append(f"{key}: a string.")
+        elif len(item.get(key) or "") > limit and key != "error_message":
+            problems.append(f"{key}: at most {limit} characters.")
+    if problems:
+        return None, problems
+    return (
+        {
+            "timestamp": stamp,
+            "request_id": item.get("request_id") or "",
+            "model": item.get("model") or "",
+            "latency_ms": float(latency),  # type: ignore[arg-type]
+            "input_tokens": tokens["input_tokens"],
+            "output_tokens": tokens["output_tokens"],
+            "success": item.get("success", True),
+            "error_type": item.get("error_type") or "",
+            "error_message": (item.get("error_message") or "")[:2000],
+        },
+        [],
+    )
+
+
+def agent_events_ingest(*, agent: Agent, events: Any, now: datetime | None = None) -> dict[str, Any]:
+    """Store the valid items of a batch in one transaction and report each refused one by its index;
+    a batch is never half-written (the good items are stored together or not at all)."""
+    now = now or timezone.now()
+    if not isinstance(events, list) or not 0 < len(events) <= MAX_EVENTS:
+        raise RuleViolation(
+            "The events are invalid.", details={"events": [f"A list of 1 to {MAX_EVENTS} request events."]}
+        )
+    rows, rejected = [], []
+    for index, item in enumerate(events):
+        fields, problems = _event(item, now)
+        if fields is None:
+            rejected.append({"index": index, "errors": problems})
+        else:
+            rows.append(AgentRequestEvent(agent=agent, organization_id=agent.organization_id, **fields))
+    with transaction.atomic():
+        AgentRequestEvent.objects.bulk_create(rows, batch_size=1000)
+    return {"accepted": len(rows), "rejected": rejected}

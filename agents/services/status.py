@@ -1,0 +1,120 @@
+"""An agent's status: derived from its heartbeats, health checks and recent requests, changed with a
+compare-and-swap, and announced as ``monitoring.agent_status_changed``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+
+from agents.choices import AgentStatus, CheckStatus
+from agents.models import Agent, AgentRequestEvent
+from monitoring_site.events import emit
+
+RECENT = timedelta(minutes=5)  # the window of requests the latency and error-rate thresholds look at
+
+
+def recent_figures(agent: Agent, now: datetime) -> dict[str, float | int | None]:
+    """Requests of the last five minutes: count, error rate (%) and average latency (ms)."""
+    figures = AgentRequestEvent.objects.filter(
+        agent=agent, timestamp__gt=now - RECENT, timestamp__lte=now
+    ).aggregate(
+        count=Count("id"), failures=Count("id", filter=Q(success=False)), avg_latency=Avg("latency_ms")
+    )
+    count = figures["count"] or 0
+    return {
+        "count": count,
+        "error_rate": 100.0 * figures["failures"] / count if count else None,
+        "avg_latency_ms": figures["avg_latency"],
+    }
+
+
+def issues_of(agent: Agent, now: datetime) -> list[dict[str, str]]:
+    """Why the agent is not healthy: failing health checks and crossed thresholds (empty when it is)."""
+    issues = [
+        {"type": "health_check_failed", "message": f"Health check {check.get('name')} fails."}
+        for check in agent.health_checks or []
+        if check.get("status") == CheckStatus.FAIL
+    ]
+    figures = recent_figures(agent, now)
+    if figures["error_rate"] is not None and figures["error_rate"] > agent.error_rate_threshold_percent:
+        issues.append(
+            {
+                "type": "high_error_rate",
+                "message": f"{figures['error_rate']:.1f} % of requests failed in the last 5 minutes "
+                f"(threshold {agent.error_rate_threshold_percent:g} %).",
+            }
+        )
+    latency = figures["avg_latency_ms"]
+    if (
+        latency is not None
+        and agent.latency_threshold_ms is not None
+        and latency > agent.latency_threshold_ms
+    ):
+        issues.append(
+            {
+                "type": "high_latency",
+                "message": f"Average latency {latency:.0f} ms in the last 5 minutes "
+                f"(threshold {agent.latency_threshold_ms:g} ms).",
+            }
+        )
+    return issues
+
+
+def derive_status(agent: Agent, now: datetime) -> str:
+    """Paused (until ``paused_until``) wins; then offline after ``offline_after_seconds`` of silence; then
+    the agent's own starting or stopping; then degraded when it has issues or says so; else healthy."""
+    if agent.status == AgentStatus.PAUSED and (agent.paused_until is None or agent.paused_until > now):
+        return AgentStatus.PAUSED
+    if agent.last_heartbeat_at is None or now - agent.last_heartbeat_at > timedelta(
+        seconds=agent.offline_after_seconds
+    ):
+        return AgentStatus.OFFLINE
+    if agent.reported_status in (AgentStatus.STARTING, AgentStatus.STOPPING):
+        return agent.reported_status
+    if agent.reported_status == AgentStatus.DEGRADED or issues_of(agent, now):
+        return AgentStatus.DEGRADED
+    return AgentStatus.HEALTHY
+
+
+def agent_status_set(*, agent: Agent, status: str, now: datetime, reason: str = "") -> bool:
+    """Compare-and-swap from the status this copy holds; announce the change. False if someone else
+    changed it first, or if it is unchanged."""
+    old = agent.status
+    if status == old:
+        return False
+    with transaction.atomic():
+        if not Agent.objects.filter(pk=agent.pk, status=old).update(status=status):
+            return False
+        agent.status = status
+        emit(
+            agent.organization,
+            "monitoring.agent_status_changed",
+            {"agent": agent.payload(), "previous_status": old, "current_status": status, "reason": reason},
+            subject_type="agent",
+            subject_id=agent.pk,
+        )
+    return True
+
+
+def agent_status_refresh(*, agent: Agent, now: datetime | None = None) -> Agent:
+    now = now or timezone.now()
+    agent_status_set(agent=agent, status=derive_status(agent, now), now=now)
+    return agent
+
+
+def agents_evaluate_due(*, now: datetime | None = None) -> int:
+    """Beat: agents silent past ``offline_at`` go offline (an indexed query on the due time); returns how
+    many changed."""
+    now = now or timezone.now()
+    changed = 0
+    due = Agent.objects.filter(offline_at__lte=now).exclude(
+        status__in=[AgentStatus.OFFLINE, AgentStatus.PAUSED]
+    )
+    for agent in due.select_related("organization")[:1000]:
+        changed += agent_status_set(
+            agent=agent, status=AgentStatus.OFFLINE, now=now, reason="heartbeats stopped"
+        )
+    return changed

@@ -1,0 +1,13 @@
+"""Thin Celery tasks of the agents domain."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from agents.services.status import agents_evaluate_due
+
+
+@shared_task(name="agents.evaluate_due")
+def agents_evaluate_due_task() -> int:
+    """Beat, every 10 seconds: agents whose heartbeats stopped go offline."""
+    return agents_evaluate_due()

@@ -1,0 +1,191 @@
+"""Agents (foundation): registration with an ingest token shown once, heartbeats and telemetry reported
+with it (validated item by item), status derivation with a fixed ``now``, model prices and cost
+arithmetic, and the API checklist."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from rest_framework.test import APIClient
+
+from agents.models import Agent, AgentRequestEvent, ModelPrice
+from agents.services.agents import agent_create, estimated_cost_usd, model_prices_put
+from agents.services.ingest import agent_events_ingest, agent_heartbeat
+from agents.services.status import agents_evaluate_due, derive_status
+from alerts.models import Event
+from monitoring_site.errors import RuleViolation
+from tests.conftest import assert_error, data_of
+
+NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
+AGENTS = "/api/v1/agents"
+
+
+def agent_client(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def event(**fields):
+    return {
+        "timestamp": (NOW - timedelta(seconds=30)).isoformat(),
+        "request_id": "r1",
+        "model": "claude",
+        "latency_ms": 200,
+        "input_tokens": 1000,
+        "output_tokens": 500,
+        "success": True,
+        **fields,
+    }
+
+
+def test_register_heartbeat_and_report_through_the_api(member_client, acme):
+    created = data_of(
+        member_client.post(
+            AGENTS,
+            {"name": "Voice", "type": "voice_ai", "configuration": {"model_primary": "gemini"}},
+            format="json",
+        ),
+        201,
+    )
+    agent = created["agent"]
+    token = agent["ingest_token"]
+    assert token.startswith("agt_") and agent["status"] == "offline"
+    assert "ingest_token" not in data_of(member_client.get(f"{AGENTS}/{agent['id']}"))["agent"]
+    own = agent_client(token)
+    body = {
+        "status": "healthy",
+        "version": "2.5.0",
+        "checks": [{"name": "model", "status": "pass", "latency_ms": 45}],
+        "dependencies": [{"service": "gemini-api", "status": "healthy"}],
+    }
+    answer = data_of(own.post(f"{AGENTS}/{agent['id']}/heartbeat", body, format="json"))
+    assert answer == {"status": "healthy", "commands": []}
+    shown = data_of(member_client.get(f"{AGENTS}/{agent['id']}"))["agent"]
+    assert shown["version"] == "2.5.0" and shown["health_checks"][0]["name"] == "model"
+    batch = {"events": [event(), event(latency_ms=-1), "junk", event(success=False, error_type="timeout")]}
+    result = data_of(own.post(f"{AGENTS}/{agent['id']}/events", batch, format="json"))
+    assert result["accepted"] == 2 and [r["index"] for r in result["rejected"]] == [1, 2]
+    assert AgentRequestEvent.objects.count() == 2
+    # status change announced
+    assert Event.objects.filter(name="monitoring.agent_status_changed").count() == 1
+
+
+def test_the_ingest_token_reports_for_its_agent_only(member_client, acme, umbrella):
+    mine, token = agent_create(organization=acme, data={"name": "a"})
+    theirs, _ = agent_create(organization=umbrella, data={"name": "b"})
+    own = agent_client(token)
+    assert_error(own.post(f"{AGENTS}/{theirs.pk}/heartbeat", {}, format="json"), 401, "authentication_failed")
+    assert_error(
+        APIClient().post(f"{AGENTS}/{mine.pk}/heartbeat", {}, format="json"), 401, "authentication_failed"
+    )
+    assert own.get(AGENTS).status_code == 401  # not an API credential
+    assert_error(
+        own.post(f"{AGENTS}/{mine.pk}/heartbeat", {"status": "paused"}, format="json"),
+        400,
+        "validation_error",
+    )
+    assert_error(
+        own.post(f"{AGENTS}/{mine.pk}/events", {"events": []}, format="json"), 400, "validation_error"
+    )
+    mine.refresh_from_db()
+    assert mine.last_heartbeat_at is None
+
+
+def test_checklist(anon_client, outsider_client, viewer_client, member_client, admin_client, acme):
+    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    assert_error(anon_client.get(AGENTS), 401, "authentication_failed")
+    assert_error(outsider_client.get(f"{AGENTS}/{agent.pk}"), 404, "not_found")
+    assert_error(viewer_client.post(AGENTS, {"name": "v"}, format="json"), 403, "insufficient_permissions")
+    error = assert_error(member_client.post(AGENTS, {"name": "a"}, format="json"), 400, "validation_error")
+    assert "name" in error["details"]
+    assert_error(member_client.post(f"{AGENTS}/{agent.pk}/rotate-token"), 403, "insufficient_permissions")
+    token = data_of(admin_client.post(f"{AGENTS}/{agent.pk}/rotate-token"))["agent"]["ingest_token"]
+    assert token.startswith("agt_")
+    assert [a["name"] for a in data_of(member_client.get(f"{AGENTS}?status=offline"))["agents"]] == ["a"]
+    assert Agent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_status_derivation_with_a_fixed_now(acme):
+    agent, _ = agent_create(
+        organization=acme,
+        data={
+            "name": "a",
+            "latency_threshold_ms": 1000,
+            "error_rate_threshold_percent": 25,
+            "offline_after_seconds": 60,
+        },
+    )
+    assert derive_status(agent, NOW) == "offline"  # never heard from
+    agent_heartbeat(agent=agent, data={"checks": [{"name": "db", "status": "pass"}]}, now=NOW)
+    agent.refresh_from_db()
+    assert agent.status == "healthy" and agent.started_at == NOW
+    agent_events_ingest(agent=agent, events=[event(success=False)] * 2 + [event()] * 8, now=NOW)
+    assert derive_status(agent, NOW) == "healthy"  # 20 % failed, under the 25 % threshold ...
+    agent_events_ingest(agent=agent, events=[event(success=False)] * 2, now=NOW)
+    assert derive_status(agent, NOW) == "degraded"  # ... now 4 of 12 (33 %)
+    AgentRequestEvent.objects.all().delete()
+    agent_events_ingest(agent=agent, events=[event(latency_ms=3000)], now=NOW)
+    assert derive_status(agent, NOW) == "degraded"  # average latency above 1000 ms
+    AgentRequestEvent.objects.all().delete()
+    agent_heartbeat(agent=agent, data={"checks": [{"name": "db", "status": "fail"}]}, now=NOW)
+    agent.refresh_from_db()
+    assert agent.status == "degraded"
+    agent_heartbeat(agent=agent, data={"status": "stopping"}, now=NOW)
+    agent.refresh_from_db()
+    assert agent.status == "stopping"
+    assert agents_evaluate_due(now=NOW + timedelta(seconds=59)) == 0
+    assert agents_evaluate_due(now=NOW + timedelta(seconds=61)) == 1
+    agent.refresh_from_db()
+    assert agent.status == "offline"
+    agent_heartbeat(agent=agent, data={}, now=NOW + timedelta(minutes=2))
+    agent.refresh_from_db()
+    assert agent.status == "healthy" and agent.started_at == NOW + timedelta(minutes=2)
+
+
+def test_a_bad_item_is_reported_and_the_good_ones_kept(acme, db):
+    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    items = [
+        event(),
+        event(timestamp="yesterday"),
+        event(timestamp="2026-03-07T11:00:00"),
+        event(input_tokens=-5),
+        event(success="yes"),
+        event(model=7),
+        event(timestamp=(NOW + timedelta(hours=1)).isoformat()),
+        event(),
+    ]
+    result = agent_events_ingest(agent=agent, events=items, now=NOW)
+    assert result["accepted"] == 2 and [r["index"] for r in result["rejected"]] == [1, 2, 3, 4, 5, 6]
+    assert "timestamp" in result["rejected"][0]["errors"][0]
+    with pytest.raises(RuleViolation):
+        agent_events_ingest(agent=agent, events="not a list", now=NOW)
+
+
+def test_model_prices_and_cost(member_client, viewer_client, acme):
+    body = {
+        "prices": [
+            {"model": "claude", "input_per_million_usd": 3, "output_per_million_usd": 15},
+            {"model": "gemini", "input_per_million_usd": "0.10", "output_per_million_usd": 0.4},
+        ]
+    }
+    prices = data_of(member_client.put("/api/v1/model-prices", body, format="json"))["prices"]
+    assert [p["model"] for p in prices] == ["claude", "gemini"]
+    bad = {
+        "prices": [{"model": "x", "input_per_million_usd": -1, "output_per_million_usd": 1}, {"model": ""}]
+    }
+    error = assert_error(
+        member_client.put("/api/v1/model-prices", bad, format="json"), 400, "validation_error"
+    )
+    assert set(error["details"]) == {"prices.0", "prices.1"}
+    assert not ModelPrice.objects.filter(model="x").exists()
+    assert_error(
+        viewer_client.put("/api/v1/model-prices", body, format="json"), 403, "insufficient_permissions"
+    )
+    assert len(data_of(viewer_client.get("/api/v1/model-prices"))["prices"]) == 2
+    by_model = {p.model: p for p in model_prices_put(organization=acme, prices=[])}
+    # 1,000 input and 500 output tokens of claude: 1000*3/1e6 + 500*15/1e6 = 0.003 + 0.0075
+    assert estimated_cost_usd(by_model, "claude", 1000, 500) == pytest.approx(0.0105)
+    assert estimated_cost_usd(by_model, "unpriced", 1000, 500) == 0.0
