@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AgentsConfig(AppConfig):
     name = "agents"
     verbose_name = "The AI-agent fleet: heartbeats, telemetry, cost, controls and logs"
+
+    def ready(self) -> None:
+        from agents.remediation import restart
+        from alerts import remediation
+
+        remediation.register("restart", restart)

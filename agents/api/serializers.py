@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from agents.models import Agent, ModelPrice
+from agents.models import Agent, AgentControl, ModelPrice
 
 
 class AgentSerializer(serializers.ModelSerializer):
@@ -59,3 +59,21 @@ class ModelPriceSerializer(serializers.ModelSerializer):
     class Meta:
         model = ModelPrice
         fields = ["model", "input_per_million_usd", "output_per_million_usd", "updated_at"]
+
+
+class AgentControlSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgentControl
+        fields = [
+            "command_id",
+            "action",
+            "reason",
+            "params",
+            "by",
+            "previous_status",
+            "current_status",
+            "issued_at",
+            "delivered_at",
+            "acknowledged_at",
+            "result",
+        ]

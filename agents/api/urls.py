@@ -1,6 +1,12 @@
 from django.urls import path
 
-from agents.api.views import AgentEventsView, AgentHeartbeatView, AgentViewSet, ModelPriceView
+from agents.api.views import (
+    AgentCommandAckView,
+    AgentEventsView,
+    AgentHeartbeatView,
+    AgentViewSet,
+    ModelPriceView,
+)
 from monitoring_site.api.routers import ApiRouter
 
 router = ApiRouter()
@@ -9,6 +15,11 @@ router.register("agents", AgentViewSet, basename="agent")
 urlpatterns = [
     path("agents/<int:pk>/heartbeat", AgentHeartbeatView.as_view(), name="agent-heartbeat"),
     path("agents/<int:pk>/events", AgentEventsView.as_view(), name="agent-events"),
+    path(
+        "agents/<int:pk>/commands/<str:command_id>/ack",
+        AgentCommandAckView.as_view(),
+        name="agent-command-ack",
+    ),
     path("model-prices", ModelPriceView.as_view(), name="model-prices"),
     *router.urls,
 ]

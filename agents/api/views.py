@@ -13,10 +13,16 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agents.api.serializers import AgentCreatedSerializer, AgentSerializer, ModelPriceSerializer
+from agents.api.serializers import (
+    AgentControlSerializer,
+    AgentCreatedSerializer,
+    AgentSerializer,
+    ModelPriceSerializer,
+)
 from agents.choices import AgentStatus
 from agents.models import Agent, ModelPrice
 from agents.services import agents as agent_services
+from agents.services import controls as control_services
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
 from monitoring_site.accounts.authentication import bearer_token
 from monitoring_site.api.permissions import OrganizationRole
@@ -38,6 +44,39 @@ class AgentFilter(django_filters.FilterSet):
     create=extend_schema(
         responses={201: AgentCreatedSerializer}, summary="Register an agent; its ingest token is shown once"
     ),
+    pause=extend_schema(
+        request=inline_serializer(
+            "AgentPause",
+            {
+                "reason": serializers.CharField(required=False),
+                "duration_minutes": serializers.IntegerField(required=False),
+            },
+        ),
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Pause (admins); resumes by itself after duration_minutes",
+    ),
+    resume=extend_schema(
+        request=inline_serializer("AgentResume", {"reason": serializers.CharField(required=False)}),
+        summary="Resume a paused agent (admins)",
+    ),
+    restart=extend_schema(
+        request=inline_serializer(
+            "AgentRestart",
+            {
+                "reason": serializers.CharField(required=False),
+                "force": serializers.BooleanField(required=False),
+            },
+        ),
+        summary="Restart (admins): a command to the agent and monitoring.agent_restarted",
+    ),
+    scale=extend_schema(
+        request=inline_serializer(
+            "AgentScale",
+            {"replicas": serializers.IntegerField(), "reason": serializers.CharField(required=False)},
+        ),
+        summary="Set the desired replicas (admins)",
+    ),
+    controls=extend_schema(responses={200: AgentControlSerializer(many=True)}, summary="The controls audit"),
     rotate_token=extend_schema(
         request=None,
         responses={200: AgentCreatedSerializer},
@@ -51,7 +90,7 @@ class AgentViewSet(TenantModelViewSet):
     filterset_class = AgentFilter
     sort_fields = ["id", "name", "type", "status", "last_heartbeat_at", "created_at"]
     default_sort = "id"
-    admin_actions = ("rotate_token",)
+    admin_actions = ("rotate_token", "pause", "resume", "restart", "scale")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -65,11 +104,63 @@ class AgentViewSet(TenantModelViewSet):
     def perform_update(self, serializer):
         return agent_services.agent_update(agent=serializer.instance, data=serializer.validated_data)
 
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        body = _body(request)
+        answer = control_services.agent_pause(
+            agent=self.get_object(),
+            reason=str(body.get("reason") or ""),
+            duration_minutes=body.get("duration_minutes"),
+            by=self.tenant.actor,
+        )
+        return Response({"pause": answer})
+
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        body = _body(request)
+        agent = control_services.agent_resume(
+            agent=self.get_object(), reason=str(body.get("reason") or ""), by=self.tenant.actor
+        )
+        return self.envelope_one(agent)
+
+    @action(detail=True, methods=["post"])
+    def restart(self, request, pk=None):
+        body = _body(request)
+        agent = control_services.agent_restart(
+            agent=self.get_object(),
+            reason=str(body.get("reason") or ""),
+            force=bool(body.get("force")),
+            by=self.tenant.actor,
+        )
+        return self.envelope_one(agent)
+
+    @action(detail=True, methods=["post"])
+    def scale(self, request, pk=None):
+        body = _body(request)
+        agent = control_services.agent_scale(
+            agent=self.get_object(),
+            replicas=body.get("replicas"),
+            reason=str(body.get("reason") or ""),
+            by=self.tenant.actor,
+        )
+        return self.envelope_one(agent)
+
+    @action(detail=True, methods=["get"])
+    def controls(self, request, pk=None):
+        agent = self.get_object()
+        self.envelope_plural = "controls"
+        page = self.paginate_queryset(agent.controls.order_by("-issued_at", "-id"))
+        return self.get_paginated_response(AgentControlSerializer(page, many=True).data)
+
     @action(detail=True, methods=["post"], url_path="rotate-token")
     def rotate_token(self, request, pk=None):
         agent, token = agent_services.agent_rotate_token(agent=self.get_object())
         agent.ingest_token = token  # type: ignore[attr-defined]
         return Response({"agent": AgentCreatedSerializer(agent).data})
+
+
+def _body(request) -> dict:
+    return request.data if isinstance(request.data, dict) else {}
 
 
 class AgentTokenView(APIView):
@@ -139,6 +230,22 @@ class AgentEventsView(AgentTokenView):
         agent = self.agent(request, pk)
         events = request.data.get("events") if isinstance(request.data, dict) else None
         return Response(agent_events_ingest(agent=agent, events=events))
+
+
+class AgentCommandAckView(AgentTokenView):
+    @extend_schema(
+        tags=["agents"],
+        auth=[],
+        request=inline_serializer("CommandAck", {"result": serializers.CharField(required=False)}),
+        responses={200: AgentControlSerializer},
+        summary="The agent acknowledges a command it received",
+    )
+    def post(self, request, pk: int, command_id: str):
+        agent = self.agent(request, pk)
+        control = control_services.command_acknowledge(
+            agent=agent, command_id=command_id, result=str(_body(request).get("result") or "")
+        )
+        return Response({"control": AgentControlSerializer(control).data})
 
 
 class ModelPriceView(APIView):

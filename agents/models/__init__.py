@@ -1,6 +1,7 @@
-"""Models of the agents domain: agents, model prices and request telemetry."""
+"""Models of the agents domain: agents, their controls, model prices and request telemetry."""
 
 from agents.models.agents import Agent, ModelPrice
+from agents.models.controls import AgentControl
 from agents.models.telemetry import AgentRequestEvent
 
-__all__ = ["Agent", "AgentRequestEvent", "ModelPrice"]
+__all__ = ["Agent", "AgentControl", "AgentRequestEvent", "ModelPrice"]

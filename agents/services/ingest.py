@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from agents.choices import REPORTED_STATUSES, AgentStatus, CheckStatus
 from agents.models import Agent, AgentRequestEvent
+from agents.services.controls import commands_pending
 from agents.services.status import agent_status_refresh
 from monitoring_site.errors import RuleViolation
 
@@ -54,8 +55,8 @@ def _dependencies(value: Any, errors: dict[str, list[str]]) -> list[dict[str, st
 
 
 def agent_heartbeat(*, agent: Agent, data: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
-    """Record a heartbeat and re-derive the status. Returns the agent's status (and, once controls exist,
-    its pending commands)."""
+    """Record a heartbeat and re-derive the status. Returns the agent's status and the commands it has
+    not acknowledged yet."""
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     hint = data.get("status")
@@ -90,7 +91,7 @@ def agent_heartbeat(*, agent: Agent, data: dict[str, Any], now: datetime | None 
             ]
         )
         agent_status_refresh(agent=agent, now=now)
-    return {"status": agent.status, "commands": []}
+    return {"status": agent.status, "commands": commands_pending(agent=agent, now=now)}
 
 
 def _event(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[str]]:
