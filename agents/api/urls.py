@@ -1,5 +1,6 @@
 from django.urls import path
 
+from agents.api.log_views import AgentLogsView, LogsView
 from agents.api.views import (
     AgentCommandAckView,
     AgentEventsView,
@@ -20,6 +21,8 @@ urlpatterns = [
         AgentCommandAckView.as_view(),
         name="agent-command-ack",
     ),
+    path("agents/<int:pk>/logs", AgentLogsView.as_view(), name="agent-logs"),
+    path("logs", LogsView.as_view(), name="logs"),
     path("model-prices", ModelPriceView.as_view(), name="model-prices"),
     *router.urls,
 ]

@@ -2,6 +2,7 @@
 
 from agents.models.agents import Agent, ModelPrice
 from agents.models.controls import AgentControl
+from agents.models.logs import AgentLog, LogLevel
 from agents.models.telemetry import AgentRequestEvent
 
-__all__ = ["Agent", "AgentControl", "AgentRequestEvent", "ModelPrice"]
+__all__ = ["Agent", "AgentControl", "AgentLog", "AgentRequestEvent", "LogLevel", "ModelPrice"]
