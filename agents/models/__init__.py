@@ -3,6 +3,6 @@
 from agents.models.agents import Agent, ModelPrice
 from agents.models.controls import AgentControl
 from agents.models.logs import AgentLog, LogLevel
-from agents.models.telemetry import AgentRequestEvent
+from agents.models.telemetry import AgentRequestEvent, AgentRollup
 
-__all__ = ["Agent", "AgentControl", "AgentLog", "AgentRequestEvent", "LogLevel", "ModelPrice"]
+__all__ = ["Agent", "AgentControl", "AgentLog", "AgentRequestEvent", "AgentRollup", "LogLevel", "ModelPrice"]

@@ -29,3 +29,39 @@ class AgentRequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.timestamp:%Y-%m-%d %H:%M:%S} {self.model}"
+
+
+class AgentRollup(models.Model):
+    """An agent's requests of one minute or one hour for one model: counts, tokens, the latency sum and a
+    mergeable latency sketch (``monitoring_site.metrics.sketch``), so p50/p95/p99 over any period come from
+    merged rollups within 1% of the exact value. Written at ingestion, in the batch's transaction, so late
+    events land in their own minute. Cost is priced at read time (prices change)."""
+
+    class Resolution(models.TextChoices):
+        MINUTE = "minute", "Minute"
+        HOUR = "hour", "Hour"
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="rollups")
+    organization_id = models.BigIntegerField()
+    resolution = models.CharField(max_length=6, choices=Resolution.choices)
+    start = models.DateTimeField()
+    model = models.CharField(max_length=200, blank=True, default="")
+    count = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    latency_sum = models.FloatField(default=0)
+    sketch = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent", "resolution", "start", "model"], name="agentrollup_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization_id", "resolution", "start"], name="agentrollup_org_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.resolution} {self.start:%Y-%m-%d %H:%M} {self.model}"

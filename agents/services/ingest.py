@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from agents.choices import REPORTED_STATUSES, AgentStatus, CheckStatus
 from agents.models import Agent, AgentRequestEvent
 from agents.services.controls import commands_pending
+from agents.services.rollups import rollups_add
 from agents.services.status import agent_status_refresh
 from monitoring_site.errors import RuleViolation
 
@@ -139,8 +140,8 @@ def _event(item: Any, now: datetime) -> tuple[dict[str, Any] | None, list[str]]:
 
 
 def agent_events_ingest(*, agent: Agent, events: Any, now: datetime | None = None) -> dict[str, Any]:
-    """Store the valid items of a batch in one transaction and report each refused one by its index;
-    a batch is never half-written (the good items are stored together or not at all)."""
+    """Store the valid items of a batch, and add them to the agent's rollups, in one transaction; report
+    each refused item by its index. A batch is never half-written."""
     now = now or timezone.now()
     if not isinstance(events, list) or not 0 < len(events) <= MAX_EVENTS:
         raise RuleViolation(
@@ -154,5 +155,7 @@ def agent_events_ingest(*, agent: Agent, events: Any, now: datetime | None = Non
         else:
             rows.append(AgentRequestEvent(agent=agent, organization_id=agent.organization_id, **fields))
     with transaction.atomic():
+        Agent.objects.select_for_update().filter(pk=agent.pk).exists()  # one batch of an agent at a time
         AgentRequestEvent.objects.bulk_create(rows, batch_size=1000)
+        rollups_add(agent=agent, events=rows)
     return {"accepted": len(rows), "rejected": rejected}

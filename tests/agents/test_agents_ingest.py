@@ -189,3 +189,44 @@ def test_model_prices_and_cost(member_client, viewer_client, acme):
     # 1,000 input and 500 output tokens of claude: 1000*3/1e6 + 500*15/1e6 = 0.003 + 0.0075
     assert estimated_cost_usd(by_model, "claude", 1000, 500) == pytest.approx(0.0105)
     assert estimated_cost_usd(by_model, "unpriced", 1000, 500) == 0.0
+
+
+def test_percentiles_from_rollups_match_the_exact_ones(acme, db):
+    import random
+
+    from agents.services.rollups import merged, rollups_window
+
+    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    rng = random.Random(3)
+    base = NOW - timedelta(hours=3)
+    latencies = {"claude": [], "gemini": []}
+    for _batch in range(6):  # six batches, events spread over three hours, some arriving late
+        items = []
+        for _ in range(500):
+            model = rng.choice(["claude", "gemini"])
+            latency = round(rng.lognormvariate(5, 0.8), 2)
+            latencies[model].append(latency)
+            at = base + timedelta(seconds=rng.uniform(0, 3 * 3600 - 1))
+            items.append(
+                event(timestamp=at.isoformat(), model=model, latency_ms=latency, success=rng.random() > 0.02)
+            )
+        assert agent_events_ingest(agent=agent, events=items, now=NOW)["accepted"] == 500
+    # a window with ragged ends: minutes at both edges, hours inside
+    by_model = rollups_window(organization_id=acme.pk, start=base, end=NOW, agent_id=agent.pk)
+    total = merged(by_model)
+    assert total.count == 3000 and by_model["claude"].count == len(latencies["claude"])
+    everything = sorted(latencies["claude"] + latencies["gemini"])
+    for q in (0.5, 0.95, 0.99):
+        exact = everything[int(q * (len(everything) - 1))]
+        assert abs(total.sketch.quantile(q) - exact) <= 0.01 * exact + 1e-9, q
+    assert total.figures()["avg_latency_ms"] == pytest.approx(sum(everything) / 3000, rel=1e-6)
+    ragged = rollups_window(
+        organization_id=acme.pk,
+        start=base + timedelta(minutes=30),
+        end=NOW - timedelta(minutes=30),
+        agent_id=agent.pk,
+    )
+    expected = AgentRequestEvent.objects.filter(
+        timestamp__gte=base + timedelta(minutes=30), timestamp__lt=NOW - timedelta(minutes=30)
+    ).count()
+    assert merged(ragged).count == expected
