@@ -230,3 +230,37 @@ def test_percentiles_from_rollups_match_the_exact_ones(acme, db):
         timestamp__gte=base + timedelta(minutes=30), timestamp__lt=NOW - timedelta(minutes=30)
     ).count()
     assert merged(ragged).count == expected
+
+
+def test_agent_metrics_in_the_registry(member_client, acme):
+    from django.utils import timezone
+
+    from monitoring_site.metrics.registry import registered
+
+    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    model_prices_put(
+        organization=acme,
+        prices=[{"model": "claude", "input_per_million_usd": 3, "output_per_million_usd": 15}],
+    )
+    now = timezone.now().replace(second=30, microsecond=0)
+    items = [event(timestamp=now.isoformat(), latency_ms=100.0 * (i + 1)) for i in range(4)]
+    items.append(event(timestamp=now.isoformat(), success=False, latency_ms=500))
+    agent_events_ingest(agent=agent, events=items)
+    start, end = now - timedelta(minutes=5), now + timedelta(minutes=1)
+    scope = {"agent_id": agent.pk}
+
+    def values(name):
+        return [v for _, v in registered(name).points(acme.pk, start, end, scope)]
+
+    assert values("requests_per_minute") == [5.0]
+    assert values("error_rate_percent") == [20.0]
+    assert values("avg_latency_ms") == [300.0]
+    assert values("tokens") == [7500.0]
+    assert values("cost_usd") == [pytest.approx(5 * 0.0105)]
+    assert abs(values("p50_latency_ms")[0] - 300) <= 3
+    agent_heartbeat(agent=agent, data={})
+    assert 0 <= values("heartbeat_age_seconds")[0] < 60
+    answer = data_of(
+        member_client.get(f"/api/v1/metrics?metric=error_rate_percent&agent_id={agent.pk}&period=1h")
+    )
+    assert answer["summary"]["avg"] == 20.0
