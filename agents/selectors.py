@@ -1,17 +1,25 @@
-"""Reads of the agents domain: log search."""
+"""Reads of the agents domain: log search, and the fleet's figures (from rollups, status changes and
+prices)."""
 
 from __future__ import annotations
 
 import base64
 import re
-from datetime import datetime
+from collections import defaultdict
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils.dateparse import parse_datetime
 
-from agents.models import AgentLog
+from agents.choices import AgentStatus
+from agents.models import Agent, AgentLog, AgentRequestEvent, AgentRollup, AgentStatusChange, ModelPrice
+from agents.services.agents import estimated_cost_usd
+from agents.services.rollups import Totals, merged, rollups_window
+from agents.services.status import issues_of
+from alerts.choices import OPEN_ALERT_STATUSES
+from alerts.models import Alert
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -75,3 +83,203 @@ def logs_query(
     page = list(logs.order_by("-timestamp", "-id")[: limit + 1])
     following = cursor_encode(page[limit - 1]) if len(page) > limit else None
     return page[:limit], following
+
+
+# --- fleet figures ---------------------------------------------------------------------------------------
+
+PERIODS = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7)}
+
+
+def uptime_percent(agents: list[Agent], start: datetime, end: datetime) -> dict[int, float | None]:
+    """Per agent, the share of [start, end) not spent offline, from its status changes (two queries for
+    any number of agents). None for an agent created after ``start`` with no change yet."""
+    ids = [a.pk for a in agents]
+    before: dict[int, str] = {}
+    for change in AgentStatusChange.objects.filter(agent_id__in=ids, at__lt=start).order_by(
+        "agent_id", "-at", "-id"
+    ):
+        before.setdefault(change.agent_id, change.status)
+    inside: dict[int, list[AgentStatusChange]] = defaultdict(list)
+    for change in AgentStatusChange.objects.filter(agent_id__in=ids, at__gte=start, at__lt=end).order_by(
+        "at", "id"
+    ):
+        inside[change.agent_id].append(change)
+    result: dict[int, float | None] = {}
+    for agent in agents:
+        status, since, up = before.get(agent.pk), start, 0.0
+        for change in inside[agent.pk]:
+            if status is not None and status != AgentStatus.OFFLINE:
+                up += (change.at - since).total_seconds()
+            status, since = change.status, change.at
+        if status is None:
+            result[agent.pk] = None
+            continue
+        if status != AgentStatus.OFFLINE:
+            up += (end - since).total_seconds()
+        result[agent.pk] = round(100.0 * up / (end - start).total_seconds(), 3)
+    return result
+
+
+def fleet_figures(agents: list[Agent], now: datetime) -> dict[int, dict[str, Any]]:
+    """The list's per-agent metrics over 24 h: uptime, requests, average latency, error rate (hour
+    rollups, one grouped query), and the agent's current issues."""
+    start = now - PERIODS["24h"]
+    rows = (
+        AgentRollup.objects.filter(
+            agent_id__in=[a.pk for a in agents], resolution=AgentRollup.Resolution.HOUR, start__gte=start
+        )
+        .values("agent_id")
+        .annotate(count=Sum("count"), failures=Sum("failures"), latency=Sum("latency_sum"))
+    )
+    by_agent = {row["agent_id"]: row for row in rows}
+    uptimes = uptime_percent(agents, start, now)
+    figures = {}
+    for agent in agents:
+        row = by_agent.get(agent.pk) or {"count": 0, "failures": 0, "latency": 0.0}
+        count = row["count"] or 0
+        figures[agent.pk] = {
+            "uptime_percent": uptimes[agent.pk],
+            "requests_24h": count,
+            "avg_latency_ms": round(row["latency"] / count, 3) if count else None,
+            "error_rate": round(100.0 * row["failures"] / count, 3) if count else None,
+        }
+    return figures
+
+
+def _by_hour(
+    organization_id: int, agent_id: int | None, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    rows = AgentRollup.objects.filter(
+        organization_id=organization_id,
+        resolution=AgentRollup.Resolution.HOUR,
+        start__gte=start,
+        start__lt=end,
+    )
+    if agent_id is not None:
+        rows = rows.filter(agent_id=agent_id)
+    hours: dict[datetime, Totals] = defaultdict(Totals)
+    for row in rows:
+        hours[row.start].add_rollup(row)
+    return [
+        {
+            "hour": hour,
+            "requests": t.count,
+            "failed": t.failures,
+            "avg_latency_ms": round(t.latency_sum / t.count, 3) if t.count else None,
+            "p95_latency_ms": t.figures()["p95_latency_ms"],
+        }
+        for hour, t in sorted(hours.items())
+    ]
+
+
+def _costs(organization_id: int, by_model: dict[str, Totals]) -> dict[str, Any]:
+    prices = {p.model: p for p in ModelPrice.objects.filter(organization_id=organization_id)}
+    per_model = {
+        model: {
+            "input_tokens": t.input_tokens,
+            "output_tokens": t.output_tokens,
+            "requests": t.count,
+            "estimated_cost_usd": round(
+                estimated_cost_usd(prices, model, t.input_tokens, t.output_tokens), 6
+            ),
+        }
+        for model, t in sorted(by_model.items())
+    }
+    return {
+        "input_tokens": sum(m["input_tokens"] for m in per_model.values()),
+        "output_tokens": sum(m["output_tokens"] for m in per_model.values()),
+        "estimated_cost_usd": round(sum(m["estimated_cost_usd"] for m in per_model.values()), 6),
+        "by_model": per_model,
+    }
+
+
+def agent_detail(agent: Agent, now: datetime) -> dict[str, Any]:
+    """The detail's figures over 24 h: requests and latency (with by_hour), tokens and cost by model,
+    recent errors."""
+    start = now - PERIODS["24h"]
+    by_model = rollups_window(organization_id=agent.organization_id, start=start, end=now, agent_id=agent.pk)
+    total = merged(by_model).figures()
+    errors = AgentRequestEvent.objects.filter(agent=agent, success=False).order_by("-timestamp")[:10]
+    by_hour = _by_hour(agent.organization_id, agent.pk, start, now)
+    return {
+        "health": {
+            "status": agent.status,
+            "last_check": agent.last_heartbeat_at,
+            "checks": agent.health_checks,
+        },
+        "metrics_detailed": {
+            "requests": {
+                "total": total["requests"],
+                "successful": total["successful"],
+                "failed": total["failed"],
+                "by_hour": [
+                    {"hour": h["hour"], "requests": h["requests"], "failed": h["failed"]} for h in by_hour
+                ],
+            },
+            "latency": {
+                "avg_ms": total["avg_latency_ms"],
+                "p50_ms": total["p50_latency_ms"],
+                "p95_ms": total["p95_latency_ms"],
+                "p99_ms": total["p99_latency_ms"],
+                "by_hour": [
+                    {"hour": h["hour"], "avg_ms": h["avg_latency_ms"], "p95_ms": h["p95_latency_ms"]}
+                    for h in by_hour
+                ],
+            },
+            "tokens": _costs(agent.organization_id, by_model),
+        },
+        "recent_errors": [
+            {
+                "timestamp": e.timestamp,
+                "error": e.error_type,
+                "message": e.error_message,
+                "request_id": e.request_id,
+            }
+            for e in errors
+        ],
+        "dependencies": agent.dependencies,
+        "issues": issues_of(agent, now),
+    }
+
+
+def fleet_dashboard(organization_id: int, period: str, now: datetime) -> dict[str, Any]:
+    start = now - PERIODS[period]
+    agents = list(Agent.objects.filter(organization_id=organization_id))
+    counts = {status: sum(1 for a in agents if a.status == status) for status in AgentStatus.values}
+    by_model = rollups_window(organization_id=organization_id, start=start, end=now)
+    total = merged(by_model).figures()
+    scored = [a for a in agents if a.status != AgentStatus.PAUSED]
+    # healthy counts fully, degraded half, offline nothing; paused agents are left out
+    weights: dict[str, float] = {
+        AgentStatus.HEALTHY: 1.0,
+        AgentStatus.STARTING: 1.0,
+        AgentStatus.STOPPING: 1.0,
+        AgentStatus.DEGRADED: 0.5,
+    }
+    health_score = (
+        round(100 * sum(weights.get(a.status, 0.0) for a in scored) / len(scored), 1) if scored else None
+    )
+    top_issues = [
+        {"agent_id": a.pk, "agent": a.name, **issue}
+        for a in agents
+        if a.status in (AgentStatus.DEGRADED, AgentStatus.OFFLINE)
+        for issue in (issues_of(a, now) or [{"type": a.status, "message": f"The agent is {a.status}."}])
+    ][:10]
+    active_alerts = list(
+        Alert.objects.filter(organization_id=organization_id, status__in=OPEN_ALERT_STATUSES)
+        .order_by("-triggered_at")
+        .values("id", "title", "severity", "status", "triggered_at")[:10]
+    )
+    return {
+        "period": period,
+        "summary": {"total": len(agents), **counts, "health_score": health_score},
+        "metrics": {
+            **total,
+            "success_rate_percent": round(100 - total["error_rate_percent"], 3)
+            if total["error_rate_percent"] is not None
+            else None,
+        },
+        "costs": _costs(organization_id, by_model),
+        "active_alerts": active_alerts,
+        "top_issues": top_issues,
+    }

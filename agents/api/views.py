@@ -4,15 +4,18 @@ token: ``Authorization: Bearer agt_...``)."""
 from __future__ import annotations
 
 import django_filters
+from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agents import selectors
 from agents.api.serializers import (
     AgentControlSerializer,
     AgentCreatedSerializer,
@@ -24,6 +27,7 @@ from agents.models import Agent, ModelPrice
 from agents.services import agents as agent_services
 from agents.services import controls as control_services
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
+from agents.services.status import issues_of
 from monitoring_site.accounts.authentication import bearer_token
 from monitoring_site.api.permissions import OrganizationRole
 from monitoring_site.api.tenancy import request_tenant
@@ -77,6 +81,11 @@ class AgentFilter(django_filters.FilterSet):
         summary="Set the desired replicas (admins)",
     ),
     controls=extend_schema(responses={200: AgentControlSerializer(many=True)}, summary="The controls audit"),
+    dashboard=extend_schema(
+        parameters=[OpenApiParameter("period", str, enum=["1h", "24h", "7d"])],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Fleet summary, request metrics, costs by model, active alerts, top issues",
+    ),
     rotate_token=extend_schema(
         request=None,
         responses={200: AgentCreatedSerializer},
@@ -91,6 +100,39 @@ class AgentViewSet(TenantModelViewSet):
     sort_fields = ["id", "name", "type", "status", "last_heartbeat_at", "created_at"]
     default_sort = "id"
     admin_actions = ("rotate_token", "pause", "resume", "restart", "scale")
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            raise AgentNotFound() from None
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            return super().list(request, *args, **kwargs)
+        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
+        now = timezone.now()
+        figures = selectors.fleet_figures(page, now)
+        data = self.get_serializer(page, many=True).data
+        for agent, row in zip(page, data, strict=True):
+            row["metrics"] = figures[agent.pk]
+            row["issues"] = [] if agent.status == AgentStatus.HEALTHY else issues_of(agent, now)
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        agent = self.get_object()
+        return Response(
+            {"agent": {**self.get_serializer(agent).data, **selectors.agent_detail(agent, timezone.now())}}
+        )
+
+    @action(detail=False, methods=["get"])
+    def dashboard(self, request):
+        period = request.query_params.get("period", "24h")
+        if period not in selectors.PERIODS:
+            raise ValidationError({"period": [f"One of {', '.join(selectors.PERIODS)}."]})
+        return Response(
+            {"dashboard": selectors.fleet_dashboard(self.tenant.organization.pk, period, timezone.now())}
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -157,6 +199,11 @@ class AgentViewSet(TenantModelViewSet):
         agent, token = agent_services.agent_rotate_token(agent=self.get_object())
         agent.ingest_token = token  # type: ignore[attr-defined]
         return Response({"agent": AgentCreatedSerializer(agent).data})
+
+
+class AgentNotFound(NotFound):
+    default_code = "agent_not_found"
+    default_detail = "No such agent in this organization."
 
 
 def _body(request) -> dict:

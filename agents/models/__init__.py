@@ -1,8 +1,17 @@
 """Models of the agents domain: agents, their controls, model prices and request telemetry."""
 
-from agents.models.agents import Agent, ModelPrice
+from agents.models.agents import Agent, AgentStatusChange, ModelPrice
 from agents.models.controls import AgentControl
 from agents.models.logs import AgentLog, LogLevel
 from agents.models.telemetry import AgentRequestEvent, AgentRollup
 
-__all__ = ["Agent", "AgentControl", "AgentLog", "AgentRequestEvent", "AgentRollup", "LogLevel", "ModelPrice"]
+__all__ = [
+    "Agent",
+    "AgentControl",
+    "AgentLog",
+    "AgentRequestEvent",
+    "AgentRollup",
+    "AgentStatusChange",
+    "LogLevel",
+    "ModelPrice",
+]

@@ -80,3 +80,19 @@ class ModelPrice(models.Model):
 
     def __str__(self) -> str:
         return self.model
+
+
+class AgentStatusChange(models.Model):
+    """One change of an agent's status (uptime is the share of a period not spent offline)."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="status_changes")
+    at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=AgentStatus.choices)
+    previous_status = models.CharField(max_length=10, blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["agent", "at"], name="agentstatus_agent_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.previous_status} -> {self.status} at {self.at:%Y-%m-%d %H:%M}"

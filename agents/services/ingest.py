@@ -158,4 +158,6 @@ def agent_events_ingest(*, agent: Agent, events: Any, now: datetime | None = Non
         Agent.objects.select_for_update().filter(pk=agent.pk).exists()  # one batch of an agent at a time
         AgentRequestEvent.objects.bulk_create(rows, batch_size=1000)
         rollups_add(agent=agent, events=rows)
+        if rows:  # the error rate and latency thresholds may now be crossed (or no longer)
+            agent_status_refresh(agent=Agent.objects.select_related("organization").get(pk=agent.pk), now=now)
     return {"accepted": len(rows), "rejected": rejected}

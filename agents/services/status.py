@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from agents.choices import AgentStatus, CheckStatus
-from agents.models import Agent, AgentRequestEvent
+from agents.models import Agent, AgentRequestEvent, AgentStatusChange
 from monitoring_site.events import emit
 
 RECENT = timedelta(minutes=5)  # the window of requests the latency and error-rate thresholds look at
@@ -89,6 +89,7 @@ def agent_status_set(*, agent: Agent, status: str, now: datetime, reason: str = 
         if not Agent.objects.filter(pk=agent.pk, status=old).update(status=status):
             return False
         agent.status = status
+        AgentStatusChange.objects.create(agent=agent, at=now, status=status, previous_status=old)
         emit(
             agent.organization,
             "monitoring.agent_status_changed",

@@ -112,7 +112,9 @@ def test_restart_and_scale(admin_client, reporting):
 
 def test_controls_on_another_organizations_agent_are_404(outsider_client, reporting):
     agent, _ = reporting
-    assert_error(outsider_client.post(f"{AGENTS}/{agent.pk}/pause", {}, format="json"), 404, "not_found")
+    assert_error(
+        outsider_client.post(f"{AGENTS}/{agent.pk}/pause", {}, format="json"), 404, "agent_not_found"
+    )
 
 
 @pytest.mark.django_db

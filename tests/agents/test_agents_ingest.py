@@ -96,7 +96,7 @@ def test_the_ingest_token_reports_for_its_agent_only(member_client, acme, umbrel
 def test_checklist(anon_client, outsider_client, viewer_client, member_client, admin_client, acme):
     agent, _ = agent_create(organization=acme, data={"name": "a"})
     assert_error(anon_client.get(AGENTS), 401, "authentication_failed")
-    assert_error(outsider_client.get(f"{AGENTS}/{agent.pk}"), 404, "not_found")
+    assert_error(outsider_client.get(f"{AGENTS}/{agent.pk}"), 404, "agent_not_found")
     assert_error(viewer_client.post(AGENTS, {"name": "v"}, format="json"), 403, "insufficient_permissions")
     error = assert_error(member_client.post(AGENTS, {"name": "a"}, format="json"), 400, "validation_error")
     assert "name" in error["details"]
