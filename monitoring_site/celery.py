@@ -29,6 +29,7 @@ app.conf.beat_schedule = {
     "jobs-sweep": {"task": "jobs.sweep", "schedule": 15.0},
     "jobs-stats-compact": {"task": "jobs.stats_compact", "schedule": 600.0},
     "agents-evaluate-due": {"task": "agents.evaluate_due", "schedule": 10.0},
+    "agents-prune": {"task": "agents.prune", "schedule": crontab(minute="11", hour="4")},
     "metrics-prune-points": {"task": "metrics.prune_points", "schedule": crontab(minute="41", hour="4")},
     "flush-expired-tokens": {
         "task": "monitoring_site.accounts.tasks.flush_expired_tokens",

@@ -344,3 +344,12 @@ JOBS_CLAIM_WAIT_SECONDS = env_int("JOBS_CLAIM_WAIT_SECONDS", 30, minimum=1)
 # A local job queued this long without starting is handed to a worker again (its message was lost).
 JOBS_REENQUEUE_SECONDS = env_int("JOBS_REENQUEUE_SECONDS", 120, minimum=10)
 JOBS_WORKER_CONCURRENCY = env_int("JOBS_WORKER_CONCURRENCY", 4, minimum=1)
+
+# --- agents ----------------------------------------------------------------------------------------------
+# Raw request events and log lines are kept this long; rollups keep the figures (minutes 2 days, hours 400).
+AGENT_EVENT_RETENTION_DAYS = env_int("AGENT_EVENT_RETENTION_DAYS", 7, minimum=1)
+AGENT_LOG_RETENTION_DAYS = env_int("AGENT_LOG_RETENTION_DAYS", 30, minimum=1)
+AGENT_ROLLUP_RETENTION_DAYS = {
+    "minute": env_int("AGENT_MINUTE_ROLLUP_RETENTION_DAYS", 2, minimum=2),
+    "hour": env_int("AGENT_HOUR_ROLLUP_RETENTION_DAYS", 400, minimum=8),
+}

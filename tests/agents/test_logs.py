@@ -90,3 +90,25 @@ def test_logs_checklist(anon_client, viewer_client, outsider_client, acme):
     assert_error(
         APIClient().post("/api/v1/agents/1/logs", {"logs": []}, format="json"), 401, "authentication_failed"
     )
+
+
+def test_retention(acme, db, settings):
+    from agents.models import AgentRequestEvent, AgentRollup
+    from agents.services.ingest import agent_events_ingest
+    from agents.services.logs import logs_ingest
+    from agents.services.retention import agents_prune
+
+    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    now = datetime.now(UTC)
+    old, recent = now - timedelta(days=8), now - timedelta(hours=1)
+    for at in (old, recent):
+        agent_events_ingest(
+            agent=agent, events=[{"timestamp": at.isoformat(), "latency_ms": 5, "model": "m"}]
+        )
+        logs_ingest(organization_id=acme.pk, lines=[{"timestamp": at.isoformat(), "message": "x"}])
+    agents_prune(now=now)
+    assert list(AgentRequestEvent.objects.values_list("timestamp", flat=True)) == [recent]
+    assert AgentLog.objects.count() == 2  # logs are kept 30 days
+    assert set(AgentRollup.objects.values_list("resolution", flat=True)) == {"minute", "hour"}
+    assert not AgentRollup.objects.filter(resolution="minute", start__lt=now - timedelta(days=2)).exists()
+    assert AgentRollup.objects.filter(resolution="hour").count() == 2  # hours are kept 400 days

@@ -1,0 +1,26 @@
+"""Deleting agent data past its retention (settings ``AGENT_*_RETENTION_DAYS``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from agents.models import AgentLog, AgentRequestEvent, AgentRollup
+from monitoring_site.retention import delete_older_than
+
+
+def agents_prune(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    deleted = delete_older_than(
+        AgentRequestEvent, "timestamp", now - timedelta(days=settings.AGENT_EVENT_RETENTION_DAYS)
+    )
+    deleted += delete_older_than(
+        AgentLog, "timestamp", now - timedelta(days=settings.AGENT_LOG_RETENTION_DAYS)
+    )
+    for resolution, days in settings.AGENT_ROLLUP_RETENTION_DAYS.items():
+        deleted += delete_older_than(
+            AgentRollup, "start", now - timedelta(days=days), where={"resolution": resolution}
+        )
+    return deleted
