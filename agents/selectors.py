@@ -172,7 +172,7 @@ def _by_hour(
     ]
 
 
-def _costs(organization_id: int, by_model: dict[str, Totals]) -> dict[str, Any]:
+def costs_summary(organization_id: int, by_model: dict[str, Totals]) -> dict[str, Any]:
     prices = {p.model: p for p in ModelPrice.objects.filter(organization_id=organization_id)}
     per_model = {
         model: {
@@ -226,7 +226,7 @@ def agent_detail(agent: Agent, now: datetime) -> dict[str, Any]:
                     for h in by_hour
                 ],
             },
-            "tokens": _costs(agent.organization_id, by_model),
+            "tokens": costs_summary(agent.organization_id, by_model),
         },
         "recent_errors": [
             {
@@ -279,7 +279,7 @@ def fleet_dashboard(organization_id: int, period: str, now: datetime) -> dict[st
             if total["error_rate_percent"] is not None
             else None,
         },
-        "costs": _costs(organization_id, by_model),
+        "costs": costs_summary(organization_id, by_model),
         "active_alerts": active_alerts,
         "top_issues": top_issues,
     }

@@ -19,6 +19,7 @@ urlpatterns = [
     path("alerts/", include("alerts.urls")),
     path("monitors/", include("monitors.urls")),
     path("jobs/", include("jobs.urls")),
+    path("agents/", include("agents.urls")),
     path("", include("monitoring_site.dashboard.urls")),
 ]
 

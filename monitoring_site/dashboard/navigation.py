@@ -21,7 +21,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Status pages", "monitors:status-pages", "status_pages"),
     NavItem("Alerts", "alerts:list", "alerts"),
     NavItem("Jobs", "jobs:overview", "jobs"),
-    NavItem("Agents", None, "agents"),
-    NavItem("Logs", None, "logs"),
+    NavItem("Agents", "agents:fleet", "agents"),
+    NavItem("Logs", "agents:logs", "logs"),
     NavItem("Settings", "dashboard:api-keys", "settings"),
 ]

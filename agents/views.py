@@ -1,0 +1,170 @@
+"""Dashboard pages of the agent fleet: the fleet (status tiles, live), an agent's detail with its controls,
+logs with search, and costs by model."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agents import selectors
+from agents.choices import AgentStatus
+from agents.models import Agent, LogLevel
+from agents.services import agents as agent_services
+from agents.services import controls as control_services
+from agents.services.rollups import rollups_window
+from monitoring_site.accounts.choices import Role, role_at_least
+from monitoring_site.accounts.principal import Tenant
+from monitoring_site.dashboard.tenancy import tenant_page
+from monitoring_site.errors import DomainError
+
+PAGE = 200
+
+
+@tenant_page
+def fleet(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
+    agents = list(Agent.objects.filter(organization=tenant.organization).order_by("name")[:PAGE])
+    now = timezone.now()
+    figures = selectors.fleet_figures(agents, now)
+    for agent in agents:
+        agent.figures = figures[agent.pk]  # type: ignore[attr-defined]
+    tiles = [(status, sum(1 for a in agents if a.status == status)) for status in AgentStatus.values]
+    return render(
+        request,
+        "agents/fleet.html",
+        {
+            "section": "agents",
+            "agents": agents,
+            "tiles": tiles,
+            "can_act": role_at_least(tenant.role, Role.MEMBER),
+        },
+    )
+
+
+@tenant_page(min_role=Role.MEMBER)
+def agent_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            agent, token = agent_services.agent_create(
+                organization=tenant.organization,
+                data={
+                    "name": request.POST.get("name", "").strip(),
+                    "type": request.POST.get("type") or "agent",
+                },
+            )
+            messages.success(
+                request, f"Agent {agent.name} registered. Its ingest token (shown once): {token}"
+            )
+            return redirect("agents:detail", agent_id=agent.pk)
+        except DomainError as exc:
+            messages.error(request, exc.text())
+    return render(request, "agents/agent_new.html", {"section": "agents"})
+
+
+@tenant_page
+def agent_detail(request: HttpRequest, agent_id: int, *, tenant: Tenant) -> HttpResponse:
+    agent = get_object_or_404(Agent, organization=tenant.organization, pk=agent_id)
+    detail = selectors.agent_detail(agent, timezone.now())
+    by_hour = detail["metrics_detailed"]["latency"]["by_hour"]
+    tallest = max((h["p95_ms"] or 0 for h in by_hour), default=0) or 1
+    for hour in by_hour:
+        hour["height"] = round(120 * (hour["p95_ms"] or 0) / tallest)
+    return render(
+        request,
+        "agents/agent_detail.html",
+        {
+            "section": "agents",
+            "agent": agent,
+            "detail": detail,
+            "by_hour": by_hour,
+            "controls": agent.controls.order_by("-issued_at")[:20],
+            "is_admin": role_at_least(tenant.role, Role.ADMIN),
+        },
+    )
+
+
+@require_POST
+@tenant_page(min_role=Role.ADMIN)
+def agent_control(request: HttpRequest, agent_id: int, action: str, *, tenant: Tenant) -> HttpResponse:
+    agent = get_object_or_404(Agent, organization=tenant.organization, pk=agent_id)
+    reason, by = request.POST.get("reason", "").strip(), tenant.actor
+    try:
+        if action == "pause":
+            minutes = request.POST.get("duration_minutes", "").strip()
+            control_services.agent_pause(
+                agent=agent,
+                reason=reason,
+                by=by,
+                duration_minutes=int(minutes) if minutes.isdigit() else None,
+            )
+        elif action == "resume":
+            control_services.agent_resume(agent=agent, reason=reason, by=by)
+        elif action == "restart":
+            control_services.agent_restart(
+                agent=agent, reason=reason, by=by, force=bool(request.POST.get("force"))
+            )
+        elif action == "scale":
+            replicas = request.POST.get("replicas", "")
+            control_services.agent_scale(
+                agent=agent, reason=reason, by=by, replicas=int(replicas) if replicas.isdigit() else replicas
+            )
+        messages.success(request, f"{action.capitalize()} sent to {agent.name}.")
+    except DomainError as exc:
+        messages.error(request, exc.text())
+    return redirect("agents:detail", agent_id=agent.pk)
+
+
+@tenant_page
+def logs(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
+    filters: dict[str, object] = {
+        key: request.GET[key] for key in ("search", "level") if request.GET.get(key)
+    }
+    agent_id = request.GET.get("agent_id", "")
+    if agent_id.isdigit():
+        filters["agent_id"] = int(agent_id)
+    try:
+        page, following = selectors.logs_query(
+            organization_id=tenant.organization.pk,
+            filters=filters,
+            limit=100,
+            cursor=request.GET.get("cursor") or None,
+        )
+    except selectors.BadCursor:
+        messages.error(request, "That page link is broken; showing the newest lines.")
+        page, following = selectors.logs_query(
+            organization_id=tenant.organization.pk, filters=filters, limit=100
+        )
+    return render(
+        request,
+        "agents/logs.html",
+        {
+            "section": "logs",
+            "logs": page,
+            "next_cursor": following,
+            "levels": LogLevel.values,
+            "agents": Agent.objects.filter(organization=tenant.organization).order_by("name"),
+            "query": request.GET,
+        },
+    )
+
+
+@tenant_page
+def costs(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
+    period = request.GET.get("period", "24h")
+    period = period if period in selectors.PERIODS else "24h"
+    now = timezone.now()
+    by_model = rollups_window(
+        organization_id=tenant.organization.pk, start=now - selectors.PERIODS[period], end=now
+    )
+    return render(
+        request,
+        "agents/costs.html",
+        {
+            "section": "agents",
+            "period": period,
+            "periods": list(selectors.PERIODS),
+            "costs": selectors.costs_summary(tenant.organization.pk, by_model),
+        },
+    )
