@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from agents.models import Agent, AgentRequestEvent, ModelPrice
+from agents.models import (
+    Agent,
+    AgentControl,
+    AgentLog,
+    AgentRequestEvent,
+    AgentRollup,
+    AgentStatusChange,
+    ModelPrice,
+)
 
 
 @admin.register(Agent)
@@ -37,3 +45,44 @@ class AgentRequestEventAdmin(admin.ModelAdmin):
     search_fields = ["request_id", "model", "error_type"]
     list_select_related = ["agent"]
     readonly_fields = [f.name for f in AgentRequestEvent._meta.fields]
+
+
+@admin.register(AgentControl)
+class AgentControlAdmin(admin.ModelAdmin):
+    list_display = ["agent", "action", "by", "reason", "issued_at", "delivered_at", "acknowledged_at"]
+    list_filter = ["action"]
+    search_fields = ["agent__name", "reason", "by"]
+    list_select_related = ["agent"]
+    readonly_fields = [f.name for f in AgentControl._meta.fields]
+
+
+@admin.register(AgentLog)
+class AgentLogAdmin(admin.ModelAdmin):
+    list_display = ["timestamp", "level", "agent", "message", "trace_id"]
+    list_filter = ["level"]
+    search_fields = ["message", "trace_id"]
+    list_select_related = ["agent"]
+    readonly_fields = [f.name for f in AgentLog._meta.fields]
+
+
+@admin.register(AgentStatusChange)
+class AgentStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["agent", "at", "previous_status", "status"]
+    list_filter = ["status"]
+    list_select_related = ["agent"]
+
+
+@admin.register(AgentRollup)
+class AgentRollupAdmin(admin.ModelAdmin):
+    list_display = [
+        "agent",
+        "resolution",
+        "start",
+        "model",
+        "count",
+        "failures",
+        "input_tokens",
+        "output_tokens",
+    ]
+    list_filter = ["resolution"]
+    list_select_related = ["agent"]
