@@ -55,7 +55,7 @@ def test_bad_input(member_client, outsider, umbrella):
         ({**BODY, "recipients": ["not-mail"]}, "recipients"),
         ({**BODY, "scope": {"hostname": "x"}}, "scope"),
         ({**BODY, "check_interval": 1}, "check_interval"),
-        ({**BODY, "auto_remediate": {"action": "restart"}}, "auto_remediate"),
+        ({**BODY, "auto_remediate": {"action": "reboot_the_universe"}}, "auto_remediate"),
         ({**BODY, "severity": "apocalyptic"}, "severity"),
     ]
     for body, field in cases:
