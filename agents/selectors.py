@@ -242,6 +242,23 @@ def agent_detail(agent: Agent, now: datetime) -> dict[str, Any]:
     }
 
 
+def _top_issues(agents: list[Agent], now: datetime, limit: int = 10) -> list[dict[str, Any]]:
+    """Degraded agents' issues first (each costs a query, so at most ``limit`` agents are looked at),
+    then offline agents."""
+    found: list[dict[str, Any]] = []
+    for agent in [a for a in agents if a.status == AgentStatus.DEGRADED][:limit]:
+        issues = issues_of(agent, now) or [
+            {"type": "degraded", "message": "The agent reports itself degraded."}
+        ]
+        found += [{"agent_id": agent.pk, "agent": agent.name, **issue} for issue in issues]
+    found += [
+        {"agent_id": a.pk, "agent": a.name, "type": "offline", "message": "No heartbeat within its limit."}
+        for a in agents
+        if a.status == AgentStatus.OFFLINE
+    ][:limit]
+    return found[:limit]
+
+
 def fleet_dashboard(organization_id: int, period: str, now: datetime) -> dict[str, Any]:
     start = now - PERIODS[period]
     agents = list(Agent.objects.filter(organization_id=organization_id))
@@ -259,12 +276,7 @@ def fleet_dashboard(organization_id: int, period: str, now: datetime) -> dict[st
     health_score = (
         round(100 * sum(weights.get(a.status, 0.0) for a in scored) / len(scored), 1) if scored else None
     )
-    top_issues = [
-        {"agent_id": a.pk, "agent": a.name, **issue}
-        for a in agents
-        if a.status in (AgentStatus.DEGRADED, AgentStatus.OFFLINE)
-        for issue in (issues_of(a, now) or [{"type": a.status, "message": f"The agent is {a.status}."}])
-    ][:10]
+    top_issues = _top_issues(agents, now)
     active_alerts = list(
         Alert.objects.filter(organization_id=organization_id, status__in=OPEN_ALERT_STATUSES)
         .order_by("-triggered_at")

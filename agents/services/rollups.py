@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Q, Sum
 
 from agents.models import Agent, AgentRequestEvent, AgentRollup
 from monitoring_site.metrics.sketch import LatencySketch
@@ -115,26 +116,61 @@ def rollups_window(
     *, organization_id: int, start: datetime, end: datetime, agent_id: int | None = None
 ) -> dict[str, Totals]:
     """Totals per model over [start, end): whole hours from hour rollups, the ragged ends from minute
-    rollups (so a period costs at most its hours plus two hours of minutes)."""
+    rollups (so a period costs at most its hours plus two hours of minutes). The database does the
+    summing: counts with SUM, sketches by expanding each row's JSON buckets (``json_each`` on SQLite,
+    ``jsonb_each_text`` on Postgres) and summing per bucket, so no rollup row is loaded into Python."""
     rows = AgentRollup.objects.filter(organization_id=organization_id)
     if agent_id is not None:
         rows = rows.filter(agent_id=agent_id)
     first_hour = _floor(start, HOUR) + (HOUR if _floor(start, HOUR) < start else timedelta(0))
     last_hour = _floor(end, HOUR)
-    by_model: dict[str, Totals] = defaultdict(Totals)
     if first_hour < last_hour:
-        hours = rows.filter(
-            resolution=AgentRollup.Resolution.HOUR, start__gte=first_hour, start__lt=last_hour
-        )
-        minutes = rows.filter(resolution=AgentRollup.Resolution.MINUTE).filter(
-            Q(start__gte=start, start__lt=first_hour) | Q(start__gte=last_hour, start__lt=end)
+        rows = rows.filter(
+            Q(resolution=AgentRollup.Resolution.HOUR, start__gte=first_hour, start__lt=last_hour)
+            | Q(resolution=AgentRollup.Resolution.MINUTE, start__gte=start, start__lt=first_hour)
+            | Q(resolution=AgentRollup.Resolution.MINUTE, start__gte=last_hour, start__lt=end)
         )
     else:
-        hours = rows.none()
-        minutes = rows.filter(resolution=AgentRollup.Resolution.MINUTE, start__gte=start, start__lt=end)
-    for row in [*hours, *minutes]:
-        by_model[row.model].add_rollup(row)
+        rows = rows.filter(resolution=AgentRollup.Resolution.MINUTE, start__gte=start, start__lt=end)
+    by_model: dict[str, Totals] = defaultdict(Totals)
+    sums = (
+        rows.order_by()
+        .values("model")
+        .annotate(
+            n=Sum("count"),
+            failed=Sum("failures"),
+            tokens_in=Sum("input_tokens"),
+            tokens_out=Sum("output_tokens"),
+            latency=Sum("latency_sum"),
+        )
+    )
+    for row in sums:
+        totals = by_model[row["model"]]
+        totals.count, totals.failures = row["n"] or 0, row["failed"] or 0
+        totals.input_tokens, totals.output_tokens = row["tokens_in"] or 0, row["tokens_out"] or 0
+        totals.latency_sum = row["latency"] or 0.0
+    for model, key, count in _sketch_sums(rows):
+        sketch = by_model[model].sketch
+        sketch.bins[int(key)] = sketch.bins.get(int(key), 0) + int(count)
+        sketch.count += int(count)
     return dict(by_model)
+
+
+def _sketch_sums(rows) -> list[tuple[str, str, int]]:
+    """(model, bucket, count) summed over the rows' sketches, in the database."""
+    inner, params = rows.values("id").query.sql_with_params()
+    table = connection.ops.quote_name(AgentRollup._meta.db_table)
+    if connection.vendor == "postgresql":
+        expand, value = "jsonb_each_text(r.sketch) AS j", "CAST(j.value AS bigint)"
+    else:
+        expand, value = "json_each(r.sketch) AS j", "CAST(j.value AS integer)"
+    sql = (
+        f"SELECT r.model, j.key, SUM({value}) FROM {table} AS r CROSS JOIN {expand} "  # noqa: S608
+        f"WHERE r.id IN ({inner}) GROUP BY r.model, j.key"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def merged(by_model: dict[str, Totals]) -> Totals:
