@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,17 +10,9 @@ from django.db import transaction
 from agents.models import Agent, ModelPrice
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
+from monitoring_site.secret_tokens import token_digest, token_new
 
 TOKEN_PREFIX = "agt_"  # noqa: S105 - a prefix, not a secret
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _new_token() -> tuple[str, str, str]:
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    return raw, _hash(raw), raw[:12]
 
 
 def agent_for_token(*, agent_id: int, raw: str) -> Agent | None:
@@ -30,7 +20,9 @@ def agent_for_token(*, agent_id: int, raw: str) -> Agent | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     return (
-        Agent.objects.select_related("organization").filter(pk=agent_id, ingest_token_hash=_hash(raw)).first()
+        Agent.objects.select_related("organization")
+        .filter(pk=agent_id, ingest_token_hash=token_digest(raw))
+        .first()
     )
 
 
@@ -55,7 +47,7 @@ def _clean(organization: Organization, data: dict[str, Any], current: Agent | No
 def agent_create(*, organization: Organization, data: dict[str, Any]) -> tuple[Agent, str]:
     """Register an agent; returns it with its ingest token, which is never shown again."""
     data = _clean(organization, dict(data), None)
-    raw, hashed, prefix = _new_token()
+    raw, hashed, prefix = token_new(TOKEN_PREFIX)
     agent = Agent.objects.create(
         organization=organization, ingest_token_hash=hashed, ingest_token_prefix=prefix, **data
     )
@@ -73,7 +65,7 @@ def agent_update(*, agent: Agent, data: dict[str, Any]) -> Agent:
 
 def agent_rotate_token(*, agent: Agent) -> tuple[Agent, str]:
     """A new ingest token; the old one stops working at once."""
-    raw, hashed, prefix = _new_token()
+    raw, hashed, prefix = token_new(TOKEN_PREFIX)
     Agent.objects.filter(pk=agent.pk).update(ingest_token_hash=hashed, ingest_token_prefix=prefix)
     agent.ingest_token_hash, agent.ingest_token_prefix = hashed, prefix
     return agent, raw

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,22 +16,19 @@ from jobs.models import EnrollmentToken, Job, Runner
 from jobs.services.jobs import job_enqueue_on_commit, job_fail, job_finish, job_log_progress, job_start
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
+from monitoring_site.secret_tokens import token_digest, token_new
 
 MAX_LABELS = 20
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def enrollment_token_create(*, organization: Organization, name: str, created_by: Any = None):
     """A token that registers runners; returned raw once."""
-    raw = EnrollmentToken.PREFIX + secrets.token_urlsafe(32)
+    raw, digest, display = token_new(EnrollmentToken.PREFIX)
     token = EnrollmentToken.objects.create(
         organization=organization,
         name=name,
-        token_hash=_hash(raw),
-        display_prefix=raw[:12],
+        token_hash=digest,
+        display_prefix=display,
         created_by=created_by if getattr(created_by, "pk", None) else None,
     )
     return token, raw
@@ -86,7 +81,11 @@ def runner_delete(*, runner: Runner, by_name: str = "") -> None:
 def runner_for_token(raw: str) -> Runner | None:
     if not raw.startswith(Runner.PREFIX):
         return None
-    return Runner.objects.select_related("organization").filter(token_hash=_hash(raw), enabled=True).first()
+    return (
+        Runner.objects.select_related("organization")
+        .filter(token_hash=token_digest(raw), enabled=True)
+        .first()
+    )
 
 
 def labels_clean(labels: Any) -> list[str]:
@@ -113,7 +112,7 @@ def runner_register(
 ) -> tuple[Runner, str]:
     """Register a runner with an organization's enrollment token; returns it with its own token (once)."""
     enrollment = EnrollmentToken.objects.filter(
-        token_hash=_hash(enrollment_token), revoked_at__isnull=True
+        token_hash=token_digest(enrollment_token), revoked_at__isnull=True
     ).first()
     if enrollment is None:
         raise RuleViolation(
@@ -121,7 +120,7 @@ def runner_register(
             code="invalid_enrollment_token",
             details={"enrollment_token": ["Create one under Runners (POST /runners/enrollment-tokens)."]},
         )
-    raw = Runner.PREFIX + secrets.token_urlsafe(32)
+    raw, digest, display = token_new(Runner.PREFIX)
     now = now or timezone.now()
     runner = Runner.objects.create(
         organization_id=enrollment.organization_id,
@@ -129,8 +128,8 @@ def runner_register(
         labels=labels_clean(list(labels)),
         hostname=hostname[:255],
         version=version[:50],
-        token_hash=_hash(raw),
-        token_prefix=raw[:12],
+        token_hash=digest,
+        token_prefix=display,
         registered_at=now,
         last_heartbeat_at=now,
     )

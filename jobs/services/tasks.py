@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +17,7 @@ from jobs.models import Task
 from jobs.services.arguments import declarations_errors
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
+from monitoring_site.secret_tokens import token_digest, token_new
 
 SECRET_PREFIX = "tsk_"  # noqa: S105 - a prefix, not a secret
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
@@ -26,19 +25,10 @@ MIN_INTERVAL_SECONDS = 5
 MAX_RETRIES = 10
 
 
-def secret_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _new_secret() -> tuple[str, str, str]:
-    raw = SECRET_PREFIX + secrets.token_urlsafe(32)
-    return raw, secret_hash(raw), raw[:12]
-
-
 def task_for_secret(raw: str) -> Task | None:
     if not raw.startswith(SECRET_PREFIX):
         return None
-    return Task.objects.select_related("organization").filter(secret_key_hash=secret_hash(raw)).first()
+    return Task.objects.select_related("organization").filter(secret_key_hash=token_digest(raw)).first()
 
 
 # --- schedule ----------------------------------------------------------------------------------------
@@ -217,7 +207,7 @@ def _schedule_part(data: dict[str, Any]) -> dict[str, Any]:
 def task_create(*, organization: Organization, data: dict[str, Any], now: datetime | None = None):
     """Create a task; returns it with its secret key, which is never shown again."""
     data = _clean(organization, dict(data), None)
-    raw, hashed, prefix = _new_secret()
+    raw, hashed, prefix = token_new(SECRET_PREFIX)
     task = Task(organization=organization, secret_key_hash=hashed, secret_key_prefix=prefix)
     return _store(task, data, now or timezone.now()), raw
 
@@ -230,7 +220,7 @@ def task_update(*, task: Task, data: dict[str, Any], now: datetime | None = None
 
 def task_rotate_secret(*, task: Task) -> tuple[Task, str]:
     """A new secret key; the old one stops working at once."""
-    raw, hashed, prefix = _new_secret()
+    raw, hashed, prefix = token_new(SECRET_PREFIX)
     Task.objects.filter(pk=task.pk).update(secret_key_hash=hashed, secret_key_prefix=prefix)
     task.secret_key_hash, task.secret_key_prefix = hashed, prefix
     return task, raw

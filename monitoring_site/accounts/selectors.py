@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from monitoring_site.accounts.choices import ApiKeyScope, Role
 from monitoring_site.accounts.models import ApiKey, Membership, Organization
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.secret_tokens import token_digest
 
 
 def api_key_hash(raw_key: str) -> str:
-    # Keys are 256-bit random strings, so a fast unsalted hash is safe: there is nothing to brute-force.
-    return hashlib.sha256(raw_key.encode()).hexdigest()
+    return token_digest(raw_key)
 
 
 def api_key_for_raw(raw_key: str) -> ApiKey | None:
