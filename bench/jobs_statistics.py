@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from in_process import fresh_django, read_client, time_endpoints
+
 ENDPOINTS = [
     "/api/v1/jobs/dashboard/overview?range=Today",
     "/api/v1/jobs/dashboard/overview?range=Week",
@@ -35,19 +33,6 @@ ENDPOINTS = [
     "/api/v1/queues",
     "/api/v1/jobs?status=failed&queue_name=q1&sort=created_at:desc",
 ]
-
-
-def setup_database() -> str | None:
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgres"):
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        from tests.e2e.platform import _postgres_database
-
-        name = f"msp_bench_{uuid.uuid4().hex[:8]}"
-        os.environ["DATABASE_URL"] = _postgres_database(base, name, create=True)
-        return name
-    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="jobstats")
-    return None
 
 
 def fill(count: int) -> tuple[object, object]:
@@ -197,41 +182,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    database = setup_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monitoring_site.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]
-    try:
-        call_command("migrate", verbosity=0)
+    with fresh_django("jobstats"):
         started = time.perf_counter()
         org, _other = fill(args.jobs)
         filled_s = time.perf_counter() - started
-        from rest_framework.test import APIClient
-
-        from monitoring_site.accounts.choices import ApiKeyScope
-        from monitoring_site.accounts.services import api_key_create
-
-        _key, raw = api_key_create(organization=org, name="bench", scope=ApiKeyScope.READ, created_by=None)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        timings = {}
-        for url in ENDPOINTS:
-            answer = client.get(url)
-            assert answer.status_code == 200, (url, answer.content[:300])
-            runs = []
-            for _ in range(args.repeat):
-                begin = time.perf_counter()
-                client.get(url)
-                runs.append((time.perf_counter() - begin) * 1000)
-            timings[url.removeprefix("/api/v1/")] = {
-                "median_ms": round(statistics.median(runs), 1),
-                "max_ms": round(max(runs), 1),
-            }
+        client = read_client(org)
+        timings = time_endpoints(client, ENDPOINTS, args.repeat)
         from django.db import connection
 
         from jobs.models import JobStatsBucket
@@ -248,15 +204,6 @@ def main() -> None:
                 }
             )
         )
-    finally:
-        if database:
-            from django.db import connections
-
-            connections.close_all()
-            from tests.e2e.platform import _postgres_database
-
-            base = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-            _postgres_database(base, database, create=False)
 
 
 if __name__ == "__main__":
