@@ -23,6 +23,16 @@ SECRET_PREFIX = "tsk_"  # noqa: S105 - a prefix, not a secret
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 MIN_INTERVAL_SECONDS = 5
 MAX_RETRIES = 10
+# A change to any of these recomputes next_run_at.
+SCHEDULE_FIELDS = (
+    "schedule_type",
+    "interval_seconds",
+    "cron",
+    "timezone",
+    "max_runs",
+    "run_until",
+    "enabled",
+)
 
 
 def task_for_secret(raw: str) -> Task | None:
@@ -175,32 +185,13 @@ def _schedule_errors(value) -> dict[str, list[str]]:
 
 
 def _store(task: Task, data: dict[str, Any], now: datetime) -> Task:
-    schedule_changed = current_schedule(task) != {**current_schedule(task), **_schedule_part(data)}
+    schedule_changed = any(getattr(task, name) != data[name] for name in SCHEDULE_FIELDS if name in data)
     for name, value in data.items():
         setattr(task, name, value)
     if schedule_changed or task.next_run_at is None or not task.enabled:
         task.next_run_at = next_run_after(task, now)
     task.save()
     return task
-
-
-def current_schedule(task: Task) -> dict[str, Any]:
-    return {name: getattr(task, name) for name in SCHEDULE_FIELDS}
-
-
-SCHEDULE_FIELDS = (
-    "schedule_type",
-    "interval_seconds",
-    "cron",
-    "timezone",
-    "max_runs",
-    "run_until",
-    "enabled",
-)
-
-
-def _schedule_part(data: dict[str, Any]) -> dict[str, Any]:
-    return {name: data[name] for name in SCHEDULE_FIELDS if name in data}
 
 
 @transaction.atomic
