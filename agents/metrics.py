@@ -9,24 +9,25 @@ from typing import Any
 
 from django.utils import timezone
 
-from agents.models import Agent, AgentRollup, ModelPrice
+from agents.models import Agent, AgentFleetRollup, AgentRollup, ModelPrice
 from agents.services.agents import estimated_cost_usd
-from agents.services.rollups import Totals
+from agents.services.totals import Totals
 from monitoring_site.metrics.registry import MetricDefinition, register
 
 SCOPES = ("agent_id",)
 
 
 def _minutes(organization_id: int, start: datetime, end: datetime, scope: dict[str, Any]):
-    rows = AgentRollup.objects.filter(
-        organization_id=organization_id,
-        resolution=AgentRollup.Resolution.MINUTE,
-        start__gte=start,
-        start__lt=end,
-    )
+    """One agent's minute rollups, or (no ``agent_id``) the fleet's."""
+    window = {
+        "organization_id": organization_id,
+        "resolution": "minute",
+        "start__gte": start,
+        "start__lt": end,
+    }
     if scope.get("agent_id"):
-        rows = rows.filter(agent_id=scope["agent_id"])
-    return rows.order_by("start")
+        return AgentRollup.objects.filter(agent_id=scope["agent_id"], **window).order_by("start")
+    return AgentFleetRollup.objects.filter(**window).order_by("start")
 
 
 def _per_minute(organization_id, start, end, scope) -> dict[datetime, Totals]:

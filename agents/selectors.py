@@ -16,8 +16,9 @@ from django.utils.dateparse import parse_datetime
 from agents.choices import AgentStatus
 from agents.models import Agent, AgentLog, AgentRequestEvent, AgentRollup, AgentStatusChange, ModelPrice
 from agents.services.agents import estimated_cost_usd
-from agents.services.rollups import Totals, merged, rollups_window
+from agents.services.rollups import rollups_window
 from agents.services.status import issues_of
+from agents.services.totals import Totals, merged
 from alerts.choices import OPEN_ALERT_STATUSES
 from alerts.models import Alert
 

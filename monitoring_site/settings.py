@@ -346,10 +346,12 @@ JOBS_REENQUEUE_SECONDS = env_int("JOBS_REENQUEUE_SECONDS", 120, minimum=10)
 JOBS_WORKER_CONCURRENCY = env_int("JOBS_WORKER_CONCURRENCY", 4, minimum=1)
 
 # --- agents ----------------------------------------------------------------------------------------------
-# Raw request events and log lines are kept this long; rollups keep the figures (minutes 2 days, hours 400).
+# Raw request events and log lines are kept this long; rollups keep the figures (minutes 2 days,
+# hours 400, the fleet's days 800).
 AGENT_EVENT_RETENTION_DAYS = env_int("AGENT_EVENT_RETENTION_DAYS", 7, minimum=1)
 AGENT_LOG_RETENTION_DAYS = env_int("AGENT_LOG_RETENTION_DAYS", 30, minimum=1)
 AGENT_ROLLUP_RETENTION_DAYS = {
     "minute": env_int("AGENT_MINUTE_ROLLUP_RETENTION_DAYS", 2, minimum=2),
     "hour": env_int("AGENT_HOUR_ROLLUP_RETENTION_DAYS", 400, minimum=8),
+    "day": env_int("AGENT_DAY_ROLLUP_RETENTION_DAYS", 800, minimum=8),  # the fleet's daily rows
 }

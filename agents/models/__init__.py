@@ -3,11 +3,12 @@
 from agents.models.agents import Agent, AgentStatusChange, ModelPrice
 from agents.models.controls import AgentControl
 from agents.models.logs import AgentLog, LogLevel
-from agents.models.telemetry import AgentRequestEvent, AgentRollup
+from agents.models.telemetry import AgentFleetRollup, AgentRequestEvent, AgentRollup
 
 __all__ = [
     "Agent",
     "AgentControl",
+    "AgentFleetRollup",
     "AgentLog",
     "AgentRequestEvent",
     "AgentRollup",

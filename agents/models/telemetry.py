@@ -65,3 +65,39 @@ class AgentRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.resolution} {self.start:%Y-%m-%d %H:%M} {self.model}"
+
+
+class AgentFleetRollup(models.Model):
+    """An organization's requests of one minute, hour or day for one model, over all its agents: what the
+    fleet dashboard and the fleet-wide metrics read, so a week costs a few hundred rows whatever the fleet
+    size. Written at ingestion next to the agent's own rollups with one upsert whose sketch merge runs in
+    the database. Agents are spread over a few rows per key (``agents.services.fleet_rollups.SHARDS``)
+    so concurrent batches of different agents rarely wait on the same row; readers sum the shards."""
+
+    class Resolution(models.TextChoices):
+        MINUTE = "minute", "Minute"
+        HOUR = "hour", "Hour"
+        DAY = "day", "Day"
+
+    organization_id = models.BigIntegerField()
+    resolution = models.CharField(max_length=6, choices=Resolution.choices)
+    start = models.DateTimeField()
+    model = models.CharField(max_length=200, blank=True, default="")
+    shard = models.PositiveSmallIntegerField(default=0)
+    count = models.BigIntegerField(default=0)
+    failures = models.BigIntegerField(default=0)
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    latency_sum = models.FloatField(default=0)
+    sketch = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization_id", "resolution", "start", "model", "shard"],
+                name="agentfleetrollup_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"org {self.organization_id} {self.resolution} {self.start:%Y-%m-%d %H:%M} {self.model}"

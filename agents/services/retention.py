@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from agents.models import AgentLog, AgentRequestEvent, AgentRollup
+from agents.models import AgentFleetRollup, AgentLog, AgentRequestEvent, AgentRollup
 from monitoring_site.retention import delete_older_than
 
 
@@ -20,7 +20,8 @@ def agents_prune(*, now: datetime | None = None) -> int:
         AgentLog, "timestamp", now - timedelta(days=settings.AGENT_LOG_RETENTION_DAYS)
     )
     for resolution, days in settings.AGENT_ROLLUP_RETENTION_DAYS.items():
-        deleted += delete_older_than(
-            AgentRollup, "start", now - timedelta(days=days), where={"resolution": resolution}
-        )
+        for model in (AgentRollup, AgentFleetRollup):
+            deleted += delete_older_than(
+                model, "start", now - timedelta(days=days), where={"resolution": resolution}
+            )
     return deleted

@@ -194,7 +194,8 @@ def test_model_prices_and_cost(member_client, viewer_client, acme):
 def test_percentiles_from_rollups_match_the_exact_ones(acme, db):
     import random
 
-    from agents.services.rollups import merged, rollups_window
+    from agents.services.rollups import rollups_window
+    from agents.services.totals import merged
 
     agent, _ = agent_create(organization=acme, data={"name": "a"})
     rng = random.Random(3)
