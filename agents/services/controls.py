@@ -13,6 +13,7 @@ from django.utils import timezone
 from agents.choices import AgentStatus
 from agents.models import Agent, AgentControl
 from agents.services.status import agent_status_set, derive_status
+from agents.streams import command_publish
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
 
@@ -21,7 +22,8 @@ MAX_REPLICAS = 1000
 
 
 def _record(agent: Agent, action: str, *, reason: str, by: str, previous: str, params: dict, now: datetime):
-    return AgentControl.objects.create(
+    """The audit entry, which is also the command the agent gets (now, if it is connected)."""
+    control = AgentControl.objects.create(
         agent=agent,
         action=action,
         reason=reason[:500],
@@ -31,6 +33,8 @@ def _record(agent: Agent, action: str, *, reason: str, by: str, previous: str, p
         current_status=agent.status,
         issued_at=now,
     )
+    command_publish(agent, control)
+    return control
 
 
 def _locked(agent: Agent) -> Agent:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from agents.models import Agent, AgentLog, LogLevel
+from agents.streams import log_lines_publish
 from monitoring_site.errors import RuleViolation
 
 MAX_LINES = 5000
@@ -76,4 +77,5 @@ def logs_ingest(
             rows.append(AgentLog(organization_id=organization_id, **fields))
     with transaction.atomic():
         AgentLog.objects.bulk_create(rows, batch_size=1000)
+        log_lines_publish(organization_id, rows)  # sent once the lines are committed
     return {"accepted": len(rows), "rejected": rejected}

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
@@ -34,3 +38,31 @@ def tenant_for_token(token: str, organization_id=None) -> Tenant | None:
 def tenant_for_session_user(user, session) -> Tenant | None:
     wanted = session.get(SESSION_ORGANIZATION_KEY) if session is not None else None
     return tenant_for_user(user, wanted) or tenant_for_user(user, None)
+
+
+@dataclass(frozen=True)
+class DeviceSubscriber:
+    """A connection authenticated by a device's own token (an agent's ingest token) rather than a user's:
+    it may subscribe to the topics in ``groups`` only, each joining the group given there, and gets the
+    messages ``greeting(topic)`` returns right after subscribing (what it missed while disconnected)."""
+
+    organization_id: int
+    groups: dict[str, str]
+    greeting: Callable[[str], list[dict[str, Any]]] = lambda topic: []
+
+
+# token prefix -> authenticate(token, first message) -> DeviceSubscriber | None; filled by the apps
+_device_authenticators: dict[str, Callable[[str, dict[str, Any]], DeviceSubscriber | None]] = {}
+
+
+def register_device_auth(prefix: str, authenticate: Callable[[str, dict[str, Any]], DeviceSubscriber | None]):
+    _device_authenticators[prefix] = authenticate
+
+
+def device_for_token(token: str, content: dict[str, Any]) -> DeviceSubscriber | bool | None:
+    """The device a token authenticates; ``None`` when it has a device prefix but is not valid; ``False``
+    when it is no device token at all (a JWT or API key, then)."""
+    for prefix, authenticate in _device_authenticators.items():
+        if token.startswith(prefix):
+            return authenticate(token, content)
+    return False

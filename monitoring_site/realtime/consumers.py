@@ -2,7 +2,9 @@
 
 API clients send ``{"auth": "<JWT or API key>", "subscribe": [topics]}`` as their first message; dashboard
 pages are authenticated by their session cookie (only from a same-origin page) and send just
-``{"subscribe": [...]}``. Bad auth closes with 4401, an unknown topic with 4403.
+``{"subscribe": [...]}``. A device authenticates with its own token (an agent: ``{"auth": "agt_...",
+"agent_id": 7, "subscribe": ["agent.commands"]}``) and may subscribe to its own streams only. Bad auth
+closes with 4401, an unknown or forbidden topic with 4403.
 """
 
 from __future__ import annotations
@@ -14,8 +16,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from monitoring_site.accounts.principal import Tenant
-from monitoring_site.realtime.auth import tenant_for_session_user, tenant_for_token
-from monitoring_site.realtime.topics import TOPICS, group_name
+from monitoring_site.realtime.auth import (
+    DeviceSubscriber,
+    device_for_token,
+    tenant_for_session_user,
+    tenant_for_token,
+)
+from monitoring_site.realtime.topics import SUBSCRIBABLE, group_name
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -24,10 +31,11 @@ AUTH_TIMEOUT_SECONDS = 10
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
     tenant: Tenant | None = None
+    device: DeviceSubscriber | None = None
     auth_timer: asyncio.TimerHandle | None = None
 
     async def connect(self):
-        self.topics: set[str] = set()
+        self.groups: dict[str, str] = {}  # subscribed topic -> channel-layer group
         await self.accept()
         user = self.scope.get("user")
         if user is not None and user.is_authenticated and self._same_origin():
@@ -51,15 +59,10 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if content.get("type") == "ping":
             await self.send_json({"type": "pong"})
             return
-        if "auth" in content:
-            tenant = await database_sync_to_async(tenant_for_token)(
-                str(content["auth"]), content.get("organization")
-            )
-            if tenant is None:
-                await self.close(code=CLOSE_UNAUTHORIZED)
-                return
-            self.tenant = tenant
-        if self.tenant is None:
+        if "auth" in content and not await self._authenticate(str(content["auth"]), content):
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        if self.tenant is None and self.device is None:
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
         if self.auth_timer is not None:
@@ -70,37 +73,56 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if "unsubscribe" in content:
             await self._unsubscribe(content["unsubscribe"])
 
-    async def _subscribe(self, topics) -> bool:
+    async def _authenticate(self, token: str, content: dict) -> bool:
+        """A new identity: the subscriptions of the previous one end."""
+        await self._unsubscribe(list(self.groups), announce=False)
+        device = await database_sync_to_async(device_for_token)(token, content)
+        if device is not False:
+            self.device, self.tenant = device or None, None
+            return device is not None
+        self.tenant = await database_sync_to_async(tenant_for_token)(token, content.get("organization"))
+        return self.tenant is not None
+
+    def _group(self, topic: str) -> str | None:
+        """The group a subscription to ``topic`` joins; None when this connection may not have it."""
+        if self.device is not None:
+            return self.device.groups.get(topic)
         assert self.tenant is not None
-        if not isinstance(topics, list) or any(topic not in TOPICS for topic in topics):
+        return group_name(self.tenant.organization.pk, topic) if topic in SUBSCRIBABLE else None
+
+    async def _subscribe(self, topics) -> bool:
+        groups = (
+            [self._group(t) if isinstance(t, str) else None for t in topics]
+            if isinstance(topics, list)
+            else [None]
+        )
+        if None in groups:
             await self.close(code=CLOSE_FORBIDDEN)
             return False
-        for topic in topics:
-            await self.channel_layer.group_add(
-                group_name(self.tenant.organization.pk, topic), self.channel_name
-            )
-            self.topics.add(topic)
-        await self.send_json({"type": "subscribed", "topics": sorted(self.topics)})
+        added = [t for t in topics if t not in self.groups]
+        for topic, group in zip(topics, groups, strict=True):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups[topic] = group  # type: ignore[assignment]
+        await self.send_json({"type": "subscribed", "topics": sorted(self.groups)})
+        if self.device is not None:
+            for topic in added:
+                for message in await database_sync_to_async(self.device.greeting)(topic):
+                    await self.realtime_event(message)
         return True
 
-    async def _unsubscribe(self, topics) -> None:
-        assert self.tenant is not None
+    async def _unsubscribe(self, topics, announce: bool = True) -> None:
         for topic in topics if isinstance(topics, list) else []:
-            if topic in self.topics:
-                await self.channel_layer.group_discard(
-                    group_name(self.tenant.organization.pk, topic), self.channel_name
-                )
-                self.topics.discard(topic)
-        await self.send_json({"type": "subscribed", "topics": sorted(self.topics)})
+            group = self.groups.pop(topic, None) if isinstance(topic, str) else None
+            if group is not None:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        if announce:
+            await self.send_json({"type": "subscribed", "topics": sorted(self.groups)})
 
     async def disconnect(self, code):
         if self.auth_timer is not None:
             self.auth_timer.cancel()
-        if self.tenant is not None:
-            for topic in self.topics:
-                await self.channel_layer.group_discard(
-                    group_name(self.tenant.organization.pk, topic), self.channel_name
-                )
+        for group in self.groups.values():
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def realtime_event(self, message):
         await self.send_json(

@@ -37,26 +37,34 @@ def build_message(
     }
 
 
-def send_now(organization_id: int, message: dict[str, Any]) -> None:
-    """Send one built message to its organization's topic group. A failure is logged, never raised: the
-    change it reports is committed already and must not be undone by a broken WebSocket fan-out."""
+def send_now(organization_id: int, message: dict[str, Any], also_to: tuple[str, ...] = ()) -> None:
+    """Send one built message to its organization's topic group (and the groups in ``also_to``). A failure
+    is logged, never raised: the change it reports is committed already and must not be undone by a
+    broken WebSocket fan-out."""
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group_name(organization_id, message["topic"]), message)
+        for group in (group_name(organization_id, message["topic"]), *also_to):
+            async_to_sync(layer.group_send)(group, message)
     except Exception:
         logger.warning("realtime publish of %s failed", message["event"], exc_info=True)
 
 
 def publish(
-    organization: Any, topic: str, event: str, data: dict[str, Any], *, event_id: str | None = None
+    organization: Any,
+    topic: str,
+    event: str,
+    data: dict[str, Any],
+    *,
+    event_id: str | None = None,
+    also_to: tuple[str, ...] = (),
 ) -> str:
-    """Send ``event`` on ``topic`` to the organization's WebSocket subscribers once the current transaction
-    commits (at once outside a transaction). ``organization`` is an Organization or its id. Returns the
-    event id."""
+    """Send ``event`` on ``topic`` to the organization's WebSocket subscribers (and to the groups in
+    ``also_to``, such as one agent's own connections) once the current transaction commits (at once
+    outside a transaction). ``organization`` is an Organization or its id. Returns the event id."""
     organization_id = getattr(organization, "pk", organization)
     group_name(organization_id, topic)  # fails loudly on an unknown topic, before anything is queued
     message = build_message(topic=topic, event=event, data=data, event_id=event_id)
-    transaction.on_commit(lambda: send_now(organization_id, message))
+    transaction.on_commit(lambda: send_now(organization_id, message, also_to))
     return message["id"]

@@ -20,6 +20,17 @@ TOPICS: dict[str, tuple[str, ...]] = {
 
 EVENTS: tuple[str, ...] = tuple(event for events in TOPICS.values() for event in events)
 
+# Streams: topics beyond DESIGN section 6's list, for data that is not a domain event (never recorded,
+# never sent to webhooks): commands for agents (an agent subscribes with its own ingest token and gets
+# only its own) and live log lines (one message per ingested batch).
+STREAMS: dict[str, tuple[str, ...]] = {
+    "agent.commands": ("agent.command",),
+    "agent.logs": ("agent.log_lines",),
+}
+SUBSCRIBABLE: frozenset[str] = frozenset(TOPICS) | frozenset(STREAMS)
+# What a connection authenticated by an agent's ingest token may subscribe to.
+AGENT_TOPICS: frozenset[str] = frozenset({"agent.commands"})
+
 
 def topic_for_event(event: str) -> str:
     for topic, events in TOPICS.items():
@@ -29,7 +40,14 @@ def topic_for_event(event: str) -> str:
 
 
 def group_name(organization_id: int, topic: str) -> str:
-    if topic not in TOPICS:
+    if topic not in SUBSCRIBABLE:
         raise ValueError(f"unknown topic {topic!r}")
     # Group names allow ASCII letters, digits, hyphens, underscores and periods only.
     return f"org-{organization_id}.{topic}"
+
+
+def agent_group_name(agent_id: int, topic: str) -> str:
+    """The group of one agent's own connections (ingest-token authenticated)."""
+    if topic not in AGENT_TOPICS:
+        raise ValueError(f"agents cannot subscribe to {topic!r}")
+    return f"agent-{agent_id}.{topic}"
