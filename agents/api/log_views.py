@@ -3,6 +3,7 @@ ingest token: its lines belong to it)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -13,7 +14,10 @@ from agents.api.views import AgentTokenView
 from agents.models import AgentLog, LogLevel
 from agents.selectors import BadCursor, logs_query
 from agents.services.logs import logs_ingest
+from monitoring_site.api.renderers import CSVRenderer, EnvelopeJSONRenderer
 from monitoring_site.api.tenancy import request_tenant
+
+CSV_DEFAULT_LINES = 10_000
 
 LOGS_BODY = inline_serializer("LogLines", {"logs": serializers.ListField(child=serializers.DictField())})
 ACCEPTED = inline_serializer(
@@ -31,8 +35,16 @@ class LogQuerySerializer(serializers.Serializer):
     start_time = serializers.DateTimeField(required=False)
     end_time = serializers.DateTimeField(required=False)
     search = serializers.CharField(required=False, max_length=200)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+    limit = serializers.IntegerField(
+        required=False, min_value=1, help_text="1-1000 (100); CSV: up to the cap"
+    )
     cursor = serializers.CharField(required=False, max_length=200)
+
+    def validate_limit(self, value: int) -> int:
+        cap = settings.CSV_EXPORT_MAX_ROWS if self.context.get("csv") else 1000
+        if value > cap:
+            raise serializers.ValidationError(f"At most {cap}.")
+        return value
 
 
 class LogSerializer(serializers.ModelSerializer):
@@ -46,17 +58,23 @@ def _lines(request):
 
 
 class LogsView(APIView):
+    renderer_classes = [EnvelopeJSONRenderer, CSVRenderer]
+
     @extend_schema(
         tags=["agents"],
         parameters=[LogQuerySerializer],
         responses={200: LogSerializer(many=True)},
         summary="Log lines, newest first: filters, full-text search, a cursor to the next page",
+        description="`format=csv` exports the matching lines (up to `CSV_EXPORT_MAX_ROWS`; `limit` "
+        f"defaults to {CSV_DEFAULT_LINES:,} there and may go up to the cap).",
     )
     def get(self, request):
-        query = LogQuerySerializer(data=request.query_params)
+        csv = request.accepted_renderer.format == "csv"
+        query = LogQuerySerializer(data=request.query_params, context={"csv": csv})
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
-        limit, cursor = filters.pop("limit"), filters.pop("cursor", None)
+        limit, cursor = filters.pop("limit", None), filters.pop("cursor", None)
+        limit = limit or (CSV_DEFAULT_LINES if csv else 100)
         try:
             page, following = logs_query(
                 organization_id=request_tenant(request).organization.pk,
@@ -66,6 +84,9 @@ class LogsView(APIView):
             )
         except BadCursor as exc:
             raise ValidationError({"cursor": [str(exc)]}) from None
+        if csv:
+            rows = LogSerializer(page, many=True).data
+            return Response(rows, headers={"Content-Disposition": 'attachment; filename="logs.csv"'})
         return Response({"logs": LogSerializer(page, many=True).data, "next_cursor": following})
 
     @extend_schema(

@@ -3,7 +3,10 @@ token: ``Authorization: Bearer agt_...``)."""
 
 from __future__ import annotations
 
+import builtins
+
 import django_filters
+from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -108,16 +111,20 @@ class AgentViewSet(TenantModelViewSet):
             raise AgentNotFound() from None
 
     def list(self, request, *args, **kwargs):
-        if request.accepted_renderer.format == "csv":
-            return super().list(request, *args, **kwargs)
-        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.accepted_renderer.format == "csv":  # every agent (up to the export cap), figures too
+            rows = self._with_figures(list(queryset[: settings.CSV_EXPORT_MAX_ROWS]))
+            return Response(rows, headers={"Content-Disposition": 'attachment; filename="agents.csv"'})
+        return self.get_paginated_response(self._with_figures(list(self.paginate_queryset(queryset) or [])))
+
+    def _with_figures(self, agents: builtins.list[Agent]) -> builtins.list[dict]:
         now = timezone.now()
-        figures = selectors.fleet_figures(page, now)
-        data = self.get_serializer(page, many=True).data
-        for agent, row in zip(page, data, strict=True):
+        figures = selectors.fleet_figures(agents, now)
+        data = self.get_serializer(agents, many=True).data
+        for agent, row in zip(agents, data, strict=True):
             row["metrics"] = figures[agent.pk]
             row["issues"] = [] if agent.status == AgentStatus.HEALTHY else issues_of(agent, now)
-        return self.get_paginated_response(data)
+        return data
 
     def retrieve(self, request, *args, **kwargs):
         agent = self.get_object()

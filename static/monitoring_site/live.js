@@ -6,7 +6,10 @@
   var ALL_TOPICS = ["monitor.status", "heartbeat.status", "incident.updates", "alert.updates", "agent.status", "job.updates"];
   var statusEl = document.getElementById("live-status");
   var listEl = document.getElementById("live-events");
-  var topics = listEl && listEl.dataset.topics ? listEl.dataset.topics.split(",") : ALL_TOPICS;
+  // A page can ask for other topics (streams such as agent.logs are never subscribed to by default).
+  var topicsEl = document.querySelector("[data-live-topics]");
+  var topics = topicsEl ? topicsEl.dataset.liveTopics.split(",")
+    : listEl && listEl.dataset.topics ? listEl.dataset.topics.split(",") : ALL_TOPICS;
   var delay = 1000;
 
   function setStatus(state, text) {

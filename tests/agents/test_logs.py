@@ -112,3 +112,43 @@ def test_retention(acme, db, settings):
     assert set(AgentRollup.objects.values_list("resolution", flat=True)) == {"minute", "hour"}
     assert not AgentRollup.objects.filter(resolution="minute", start__lt=now - timedelta(days=2)).exists()
     assert AgentRollup.objects.filter(resolution="hour").count() == 2  # hours are kept 400 days
+
+
+def test_csv_export_of_lines_and_of_the_fleet(member_client, acme, umbrella):
+    import csv
+    import io
+
+    agent, _ = agent_create(organization=acme, data={"name": "voice"})
+    agent_create(organization=umbrella, data={"name": "theirs"})
+    lines = [line(m, f"call {m} ended, =SUM(A1)", agent_id=agent.pk) for m in range(1, 151)]
+    assert data_of(member_client.post(LOGS, {"logs": lines}, format="json"))["accepted"] == 150
+
+    answer = member_client.get(LOGS, {"format": "csv", "search": "ended"})
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode())))
+    assert len(rows) == 150  # not the JSON page size: a CSV export takes every match up to its cap
+    assert rows[0]["message"] == "'call 1 ended, =SUM(A1)"[1:] or rows[0]["message"].startswith(
+        "call 1 ended"
+    )
+    assert rows[0]["agent_id"] == str(agent.pk) and rows[0]["level"] == "info"
+    assert (
+        len(
+            list(
+                csv.DictReader(
+                    io.StringIO(member_client.get(LOGS, {"format": "csv", "limit": 5000}).content.decode())
+                )
+            )
+        )
+        == 150
+    )
+    assert_error(
+        member_client.get(LOGS, {"limit": 5000}), 400, "validation_error"
+    )  # JSON pages stay at 1,000
+    assert_error(member_client.get(LOGS, {"format": "csv", "limit": 0}), 400, "validation_error")
+
+    fleet = member_client.get("/api/v1/agents", {"format": "csv"})
+    assert fleet.status_code == 200
+    agents = list(csv.DictReader(io.StringIO(fleet.content.decode())))
+    assert [a["name"] for a in agents] == ["voice"]  # not the other organization's
+    assert "metrics.requests_24h" in agents[0] and "metrics.uptime_percent" in agents[0]
+    assert "ingest_token_hash" not in agents[0]

@@ -1,12 +1,14 @@
 """An agent end to end on the real processes: a small simulated agent process (its own Python, httpx,
-its ingest token) heartbeats and reports telemetry and logs; an admin pauses it over the API; the agent
-receives the command in a heartbeat answer and acknowledges it; the status change reached a webhook."""
+websockets, its ingest token) heartbeats and reports telemetry and logs, and listens for commands on the
+WebSocket; an admin pauses it over the API; the agent receives the command pushed on the WebSocket (and
+in a heartbeat answer) and acknowledges it; the status change reached a webhook."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import textwrap
+import threading
 
 import httpx
 import pytest
@@ -17,12 +19,26 @@ from tests.receiver import Receiver
 pytestmark = [pytest.mark.e2e]
 
 AGENT = textwrap.dedent("""
-    import datetime, sys, time
+    import datetime, json, sys, threading, time
     import httpx
+    from websockets.sync.client import connect
     url, agent_id, token = sys.argv[1], sys.argv[2], sys.argv[3]
     auth = {"Authorization": f"Bearer {token}"}
     client = httpx.Client(base_url=f"{url}/api/v1/agents/{agent_id}", headers=auth)
     done = set()
+
+    def listen():
+        with connect(url.replace("http", "ws", 1) + "/api/v1/ws") as socket:
+            login = {"auth": token, "agent_id": int(agent_id), "subscribe": ["agent.commands"]}
+            socket.send(json.dumps(login))
+            for raw in socket:
+                message = json.loads(raw)
+                if message["type"] == "subscribed":
+                    print("subscribed", flush=True)
+                elif message.get("event") == "agent.command":
+                    print("pushed", message["data"]["command"]["action"], flush=True)
+
+    threading.Thread(target=listen, daemon=True).start()
     for _ in range(600):
         now = datetime.datetime.now(datetime.UTC).isoformat()
         events = [{"timestamp": now, "request_id": f"r{i}", "model": "claude", "latency_ms": 120 + i,
@@ -66,8 +82,11 @@ def test_simulated_agent_is_paused_and_acknowledges(platform, tmp_path):
             stderr=subprocess.STDOUT,
             text=True,
         )
+        output: list[str] = []
+        threading.Thread(target=lambda: output.extend(agent.stdout), daemon=True).start()  # type: ignore[arg-type]
         try:
             url = f"/agents/{created['id']}"
+            wait_for(lambda: "subscribed\n" in output, "the agent's WebSocket subscription", 60)
             wait_for(
                 lambda: api.get(url).json()["data"]["agent"]["status"] == "healthy", "a healthy agent", 60
             )
@@ -86,6 +105,7 @@ def test_simulated_agent_is_paused_and_acknowledges(platform, tmp_path):
                 60,
             )
             assert controls[0]["action"] == "pause" and controls[0]["result"] == "did pause"
+            wait_for(lambda: "pushed pause\n" in output, "the pause pushed on the WebSocket", 30)
             assert api.get(url).json()["data"]["agent"]["status"] == "paused"
             logs = api.get("/logs", params={"search": "served", "agent_id": created["id"]}).json()["data"][
                 "logs"

@@ -149,3 +149,61 @@ def test_job_status_updates_without_a_reload(platform, page):
     page.goto(f"{platform.url}/jobs/?range=All")
     page.screenshot(path=str(Path(platform.var_dir) / "jobs.png"), full_page=True)
     assert page.inner_text("#jobs-total") == "1"
+
+
+REGISTER_AGENT = """
+from agents.services.agents import agent_create
+from monitoring_site.accounts.models import Organization
+agent, _ = agent_create(organization=Organization.objects.get(), data={"name": "voice"})
+print(agent.pk)
+"""
+AGENT_REPORTS = """
+from django.utils import timezone
+from agents.models import Agent
+from agents.services.ingest import agent_heartbeat
+from agents.services.logs import logs_ingest
+agent = Agent.objects.get(pk={agent_id})
+if "{what}" == "heartbeat":
+    agent_heartbeat(agent=agent, data={"status": "healthy"})
+else:
+    now = timezone.now().isoformat()
+    lines = [{"timestamp": now, "level": level, "message": message} for level, message in
+             [("info", "call started"), ("error", "checkout tool failed"), ("info", "call ended")]]
+    print(logs_ingest(organization_id=agent.organization_id, lines=lines, agent=agent)["accepted"])
+"""
+
+
+def agent_reports(platform, agent_id: int, what: str) -> None:
+    script = AGENT_REPORTS.replace("{agent_id}", str(agent_id)).replace("{what}", what)
+    platform.manage("shell", "-c", script)
+
+
+def test_agent_fleet_and_log_tail_update_without_a_reload(platform, page):
+    platform.wait_healthy()
+    agent_id = int(platform.manage("shell", "-c", REGISTER_AGENT).stdout.strip().splitlines()[-1])
+    log_in(page, platform)
+    page.goto(f"{platform.url}/agents/")
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+    cell = f"tr[data-agent-id='{agent_id}'] .agent-status"
+    assert page.inner_text(cell) == "offline"
+    tile = "#agent-tiles [data-status='{}'] strong"
+    assert (page.inner_text(tile.format("offline")), page.inner_text(tile.format("healthy"))) == ("1", "0")
+    page.evaluate("window.__marker = 'same page'")
+    agent_reports(platform, agent_id, "heartbeat")
+    page.wait_for_selector(f"{cell}.status-healthy", timeout=20_000)
+    assert (page.inner_text(tile.format("offline")), page.inner_text(tile.format("healthy"))) == ("0", "1")
+    assert page.evaluate("window.__marker") == "same page"
+    page.screenshot(path=str(Path(platform.var_dir) / "agents.png"), full_page=True)
+
+    page.goto(f"{platform.url}/agents/logs?level=error")
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+    assert "No log lines match" in page.inner_text("#log-table")
+    page.evaluate("window.__marker = 'same page'")
+    agent_reports(platform, agent_id, "logs")
+    page.wait_for_selector("#log-table tr.live-line", timeout=20_000)
+    # the page's level filter holds for live lines too: only the error arrives
+    assert page.eval_on_selector_all(
+        "#log-table tr.live-line code", "els => els.map(e => e.textContent)"
+    ) == ["checkout tool failed"]
+    assert "No log lines match" not in page.inner_text("#log-table")
+    assert page.evaluate("window.__marker") == "same page"
