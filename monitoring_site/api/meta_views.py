@@ -16,7 +16,7 @@ from monitoring_site.accounts.models import ApiKey
 from monitoring_site.api.envelope import now_iso
 from monitoring_site.api.tenancy import ORGANIZATION_HEADER
 from monitoring_site.health import platform_health
-from monitoring_site.realtime.topics import EVENTS, TOPICS
+from monitoring_site.realtime.topics import EVENTS, STREAMS, TOPICS
 
 ConfigSerializer = inline_serializer(
     "Config",
@@ -31,6 +31,7 @@ ConfigSerializer = inline_serializer(
         "roles": serializers.ListField(child=serializers.CharField()),
         "api_key_scopes": serializers.ListField(child=serializers.CharField()),
         "realtime_topics": serializers.DictField(),
+        "realtime_streams": serializers.DictField(),
         "events": serializers.ListField(child=serializers.CharField()),
     },
 )
@@ -79,6 +80,7 @@ class ConfigView(APIView):
                 "roles": list(Role.values),
                 "api_key_scopes": list(ApiKeyScope.values),
                 "realtime_topics": {topic: list(events) for topic, events in TOPICS.items()},
+                "realtime_streams": {topic: list(events) for topic, events in STREAMS.items()},
                 "events": list(EVENTS),
             }
         )

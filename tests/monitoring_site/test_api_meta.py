@@ -15,6 +15,8 @@ def test_config_is_public(anon_client):
     assert data["api_base"] == "/api/v1" and data["websocket_url"] == "/api/v1/ws"
     assert data["auth"]["api_key_prefix"] == "msk_"
     assert "monitor.status" in data["realtime_topics"] and "monitor.down" in data["events"]
+    assert data["realtime_streams"]["agent.logs"] == ["agent.log_lines"]
+    assert "agent.command" not in data["events"]  # streams are not events webhooks can take
     assert data["pagination"] == {"default_per_page": 25, "max_per_page": 100}
 
 
