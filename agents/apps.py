@@ -16,3 +16,7 @@ class AgentsConfig(AppConfig):
         register_agent_metrics()
         remediation.register("restart", restart)
         register_device_auth(TOKEN_PREFIX, device_auth)
+
+        from agents.configuration import register_configuration
+
+        register_configuration()

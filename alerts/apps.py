@@ -10,3 +10,7 @@ class AlertsConfig(AppConfig):
         from monitoring_site.events import register_recorder
 
         register_recorder(event_record)
+
+        from alerts.configuration import register_configuration
+
+        register_configuration()

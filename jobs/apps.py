@@ -12,3 +12,7 @@ class JobsConfig(AppConfig):
 
         register_job_metrics()
         remediation.register("run_task", run_task)
+
+        from jobs.configuration import register_configuration
+
+        register_configuration()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "monitoring_site",
     "monitoring_site.accounts",
     "monitoring_site.metrics",
+    "monitoring_site.configuration",
     "monitoring_site.dashboard",
     "monitors",
     "alerts",

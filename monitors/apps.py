@@ -9,3 +9,7 @@ class MonitorsConfig(AppConfig):
         from monitors.metrics import register_monitor_metrics
 
         register_monitor_metrics()
+
+        from monitors.configuration import register_configuration
+
+        register_configuration()
