@@ -1,0 +1,256 @@
+"""The synchronous client."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+from monitoring_api import _http
+from monitoring_api.errors import AuthenticationError
+from monitoring_api.events import Events
+from monitoring_api.resources import Resource
+from monitoring_api.specs import SPECS
+
+
+class Client:
+    """``Client(api_key="msk_...", base_url=...)`` or ``Client(username=..., password=..., base_url=...)``
+    (a JWT, refreshed when it expires), or ``Client(refresh_token=...)`` (a saved session: read
+    ``client.refresh_token`` afterwards, the server rotates it). ``organization`` picks one of a user's
+    organizations (``X-Organization``). Calls that are safe to repeat are retried ``max_retries`` times
+    on 429, 502-504 and connection failures, with backoff (``Retry-After`` on 429)."""
+
+    monitors: Resource
+    heartbeats: Resource
+    incidents: Resource
+    status_pages: Resource
+    channels: Resource
+    alert_rules: Resource
+    alerts: Resource
+    webhooks: Resource
+    maintenance_windows: Resource
+    tasks: Resource
+    jobs: Resource
+    queues: Resource
+    runners: Resource
+    agents: Resource
+    api_keys: Resource
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        refresh_token: str | None = None,
+        base_url: str = "http://127.0.0.1:8000",
+        timeout: float = 30.0,
+        organization: int | None = None,
+        max_retries: int = 3,
+    ) -> None:
+        if not api_key and not (username and password) and not refresh_token:
+            raise ValueError("Give an api_key, a username and password, or a refresh_token.")
+        self.base_url = base_url.rstrip("/")
+        self.api_key, self.username, self._password = api_key, username, password
+        self.max_retries = max_retries
+        self._access: str | None = None
+        self._refresh: str | None = refresh_token
+        headers = {"User-Agent": _http.USER_AGENT}
+        if organization is not None:
+            headers["X-Organization"] = str(organization)
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers)
+        for name, spec in SPECS.items():
+            setattr(self, name, Resource(self, spec))
+        self.logs = Logs(self)
+        self.metrics = Metrics(self)
+        self.events = Events(self)
+
+    # --- plumbing ----------------------------------------------------------------------------------------
+
+    @property
+    def refresh_token(self) -> str | None:
+        return self._refresh
+
+    def token(self) -> str:
+        """The bearer token: the API key, or a JWT access token (logging in the first time)."""
+        if self.api_key:
+            return self.api_key
+        if self._access is None:
+            if self._refresh:
+                self._renew()
+            else:
+                self._login()
+        assert self._access is not None
+        return self._access
+
+    def _login(self) -> None:
+        data = self.request(
+            "POST", "/auth/login", json={"username": self.username, "password": self._password}, auth=False
+        )
+        self._access, self._refresh = data["token"], data["refresh"]
+
+    def _renew(self) -> None:
+        """A new access token: from the refresh token, or by logging in again when that has expired."""
+        if self._refresh:
+            try:
+                data = self.request("POST", "/auth/refresh", json={"refresh": self._refresh}, auth=False)
+                self._access, self._refresh = data["token"], data.get("refresh") or self._refresh
+                return
+            except AuthenticationError:
+                if not self._password:
+                    raise
+        self._login()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+        auth: bool = True,
+        api: bool = True,
+        content: bytes | str | None = None,
+    ) -> Any:
+        """One call to ``/api/v1{path}`` (``api=False``: ``{path}`` on the site); returns the envelope's
+        data."""
+        url = f"/api/v1{path}" if api else path
+        renewed = False
+        attempt = 0
+        while True:
+            headers = {"Authorization": f"Bearer {self.token()}"} if auth else {}
+            response: httpx.Response | None = None
+            try:
+                response = self._http.request(
+                    method, url, params=params, json=json, content=content, headers=headers
+                )
+            except httpx.TransportError as error:
+                if attempt >= self.max_retries or not _http.retryable(method, idempotent, None):
+                    raise _http.unreachable(error) from error
+            else:
+                if response.status_code == 401 and auth and not self.api_key and not renewed:
+                    renewed = True
+                    self._renew()
+                    continue
+                if response.is_success or attempt >= self.max_retries:
+                    return _http.unwrap(response)
+                if not _http.retryable(method, idempotent, response):
+                    return _http.unwrap(response)
+            time.sleep(_http.backoff(attempt, response))
+            attempt += 1
+
+    def paginate(self, path: str, plural: str, query: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        page = int(query.pop("page", 1))
+        while True:
+            data = self.request("GET", path, params={**query, "page": page})
+            yield from data.get(plural, [])
+            pagination = data.get("pagination") or {}
+            if not pagination.get("has_next"):
+                return
+            page += 1
+
+    # --- heartbeats ----------------------------------------------------------------------------------------
+
+    def ping(
+        self,
+        token: str,
+        signal: str | int | None = None,
+        *,
+        body: str | bytes | None = None,
+        rid: str | None = None,
+    ) -> bool:
+        """Ping a heartbeat: ``signal`` is ``"start"``, ``"success"`` (the default), ``"fail"``, ``"log"``
+        or an exit status (0 is success). ``body`` (a log, an error) is kept with the ping. Raises
+        ``NotFound`` for an unknown token. Pings are retried on connection failures and 5xx: the server
+        stores a ping once per request, and a repeat is harmless for a heartbeat."""
+        self.request(
+            "POST",
+            _http.ping_path(token, signal),
+            params={"rid": rid} if rid else None,
+            content=body if body is not None else b"",
+            idempotent=True,
+            auth=False,
+            api=False,
+        )
+        return True
+
+    @contextmanager
+    def heartbeat(self, token: str) -> Iterator[str]:
+        """``with client.heartbeat(token):`` sends ``start``, then ``success``, or ``fail`` with the
+        exception's text (the exception still propagates). Start and end share a run id, so the platform
+        measures the run's duration."""
+        rid = str(uuid.uuid4())
+        self.ping(token, "start", rid=rid)
+        try:
+            yield rid
+        except BaseException as error:
+            self.ping(token, "fail", body=f"{type(error).__name__}: {error}"[:10_000], rid=rid)
+            raise
+        self.ping(token, "success", rid=rid)
+
+    # --- lifecycle ---------------------------------------------------------------------------------------
+
+    def me(self) -> dict[str, Any]:
+        return self.request("GET", "/auth/me")
+
+    def health(self) -> dict[str, Any]:
+        return self.request("GET", "/health", auth=False)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Logs:
+    """``client.logs.list(search="timeout", level="error")`` follows the cursor through every line;
+    ``client.logs.create([...])`` sends a batch."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def list(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        query = {k: v for k, v in filters.items() if v is not None}
+        while True:
+            data = self._client.request("GET", "/logs", params=query)
+            yield from data["logs"]
+            if not data.get("next_cursor"):
+                return
+            query["cursor"] = data["next_cursor"]
+
+    def create(self, lines: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        return self._client.request("POST", "/logs", json={"logs": list(lines)})
+
+
+class Metrics:
+    """``get(metric=..., period=..., granularity=..., agent_id=...)``, ``push(points)``, ``export(...)``
+    (CSV text) and ``catalog()``."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def get(self, **query: Any) -> dict[str, Any]:
+        return self._client.request(
+            "GET", "/metrics", params={k: v for k, v in query.items() if v is not None}
+        )
+
+    def push(self, points: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        return self._client.request("POST", "/metrics", json={"points": list(points)})
+
+    def export(self, **body: Any) -> str:
+        return self._client.request("POST", "/metrics/export", json={"format": "csv", **body})
+
+    def catalog(self) -> Any:
+        return self._client.request("GET", "/metrics/catalog")
+
+
+__all__ = ["Client", "Logs", "Metrics"]
