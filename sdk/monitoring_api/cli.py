@@ -151,7 +151,7 @@ def cmd_resource(args: argparse.Namespace, client: Client) -> int:
         show(args, api.get(args.id), COLUMNS[resource])
     elif action == "create":
         fields = pairs(args.fields)
-        for key in ("name", "type", "url"):
+        for key in ("name", "type", "target"):
             if getattr(args, key, None):
                 fields[key] = getattr(args, key)
         show(args, api.create(**fields), COLUMNS[resource])
@@ -253,11 +253,11 @@ def cmd_ping(args: argparse.Namespace) -> int:
     config = load_config()
     url = args.url or os.environ.get("MONITORING_URL") or config.get("url") or "http://127.0.0.1:8000"
     client = Client(api_key="unused-for-pings", base_url=url)
-    if not args.command:
+    if not args.wrapped:
         signal: str | int | None = "start" if args.start else "fail" if args.fail else args.exit
         client.ping(args.token, signal, body=args.body)
         return 0
-    command = args.command[1:] if args.command[0] == "--" else args.command
+    command = args.wrapped
     import uuid
 
     rid = str(uuid.uuid4())
@@ -340,7 +340,7 @@ def parser() -> argparse.ArgumentParser:
                 sub.add_argument("--name", required=True)
                 if resource == "monitors":
                     sub.add_argument("--type", default="http")
-                    sub.add_argument("--url")
+                    sub.add_argument("--target", help="the URL, host or host:port to check")
                 sub.add_argument("fields", nargs="*", metavar="key=value", help="any other field")
             else:
                 sub.add_argument("id", type=int)
@@ -361,14 +361,17 @@ def parser() -> argparse.ArgumentParser:
     tail = commands.add_parser("tail", help="print live events until interrupted")
     tail.add_argument("topics", nargs="*")
 
-    ping = commands.add_parser("ping", help="ping a heartbeat, or wrap a command: ping TOKEN -- cmd args")
+    ping = commands.add_parser(
+        "ping",
+        help="ping a heartbeat, or wrap a command: ping TOKEN -- cmd args",
+        usage="%(prog)s TOKEN [options] [-- command ...]",
+    )
     ping.add_argument("token")
     kind = ping.add_mutually_exclusive_group()
     kind.add_argument("--start", action="store_true")
     kind.add_argument("--fail", action="store_true")
     kind.add_argument("--exit", type=int, metavar="N", help="an exit status 0-255")
     ping.add_argument("--body", help="text kept with the ping")
-    ping.add_argument("command", nargs=argparse.REMAINDER, help="-- a command to run and report")
 
     export = commands.add_parser("export", help="the organization's configuration as JSON")
     export.add_argument("--output", "-o")
@@ -380,7 +383,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Everything after the first "--" is the command ``ping`` wraps, or more key=value for ``jobs run``.
+    wrapped = argv[argv.index("--") + 1 :] if "--" in argv else []
+    argv = argv[: argv.index("--")] if "--" in argv else argv
     args = parser().parse_args(argv)
+    args.wrapped = wrapped
+    if args.command == "jobs" and args.action == "run":
+        args.arguments = [*args.arguments, *wrapped]
     try:
         if args.command == "login":
             return cmd_login(args)

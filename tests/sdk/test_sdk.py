@@ -146,6 +146,7 @@ def test_retries_only_what_is_safe_to_repeat():
     with pytest.raises(ServerError):
         client.request("GET", "/monitors")  # gives up after max_retries
     flaky.server.shutdown()
+    flaky.server.server_close()  # nothing listens there any more
     with pytest.raises(ServerError) as unreachable:
         Client(api_key="msk_x", base_url=flaky.url, max_retries=1).request("GET", "/monitors")
     assert unreachable.value.code == "unreachable"
@@ -226,7 +227,7 @@ def test_jobs_agents_logs_and_metrics(client, admin):
         lambda: (j := client.jobs.get(job["id"]))["status"] in ("completed", "failed") and j, "job", 60
     )
     assert finished["status"] == "completed"
-    assert [j["id"] for j in client.jobs.list(task=task["id"])] == [job["id"]]
+    assert [j["id"] for j in client.jobs.list(task_id=task["id"])] == [job["id"]]
     assert client.jobs.status_audit(job["id"])
     assert any(q["name"] for q in client.queues.list())
     assert list(client.runners.list()) == []
