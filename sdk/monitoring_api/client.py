@@ -144,15 +144,8 @@ class Client:
             time.sleep(_http.backoff(attempt, response))
             attempt += 1
 
-    def paginate(self, path: str, plural: str, query: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        page = int(query.pop("page", 1))
-        while True:
-            data = self.request("GET", path, params={**query, "page": page})
-            yield from data.get(plural, [])
-            pagination = data.get("pagination") or {}
-            if not pagination.get("has_next"):
-                return
-            page += 1
+    def paginate(self, path: str, plural: str, query: dict[str, Any]) -> Pages:
+        return Pages(self, path, plural, query)
 
     # --- heartbeats ----------------------------------------------------------------------------------------
 
@@ -209,6 +202,45 @@ class Client:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Pages:
+    """Every object of a list, fetched a page at a time as it is iterated. ``len()`` is the server's
+    ``total_items`` (one request for the first page, kept for the iteration)."""
+
+    def __init__(self, client: Client, path: str, plural: str, query: dict[str, Any]) -> None:
+        self._client, self._path, self._plural = client, path, plural
+        self._query = dict(query)
+        self._page = int(self._query.pop("page", 1))
+        self._first: dict[str, Any] | None = None
+        self._items: Iterator[dict[str, Any]] | None = None
+
+    def _fetch(self, page: int) -> dict[str, Any]:
+        return self._client.request("GET", self._path, params={**self._query, "page": page})
+
+    def _walk(self) -> Iterator[dict[str, Any]]:
+        page = self._page
+        data = self._first if self._first is not None else self._fetch(page)
+        while True:
+            yield from data.get(self._plural, [])
+            if not (data.get("pagination") or {}).get("has_next"):
+                return
+            page += 1
+            data = self._fetch(page)
+
+    def __iter__(self) -> Pages:
+        return self
+
+    def __next__(self) -> dict[str, Any]:
+        if self._items is None:
+            self._items = self._walk()
+        return next(self._items)
+
+    def __len__(self) -> int:
+        if self._first is None:
+            self._first = self._fetch(self._page)
+        pagination = self._first.get("pagination") or {}
+        return int(pagination.get("total_items", len(self._first.get(self._plural, []))))
 
 
 class Logs:

@@ -5,14 +5,14 @@ arguments are the body of a POST or PUT and the query of a GET)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from monitoring_api.specs import Spec
 
 if TYPE_CHECKING:
     from monitoring_api.aio import AsyncClient
-    from monitoring_api.client import Client
+    from monitoring_api.client import Client, Pages
 
 
 def _query(filters: dict[str, Any]) -> dict[str, Any]:
@@ -58,10 +58,16 @@ class Resource(_Base):
         super().__init__(spec)
         self._client = client
 
-    def list(self, **filters: Any) -> Iterator[dict[str, Any]]:
-        """Every object matching the filters, page after page (``per_page`` sets the page size)."""
+    def list(self, **filters: Any) -> Pages:
+        """Every object matching the filters, page after page (``per_page`` sets the page size);
+        ``len()`` of it is the number of matches."""
         self._check("list")
         return self._client.paginate(self.spec.path, self.spec.plural, _query(filters))
+
+    def csv(self, **filters: Any) -> str:
+        """The list as CSV (``format=csv``: every match up to the server's export cap)."""
+        self._check("list")
+        return self._client.request("GET", self.spec.path, params={**_query(filters), "format": "csv"})
 
     def get(self, object_id: Any) -> dict[str, Any]:
         self._check("get")
@@ -105,6 +111,10 @@ class AsyncResource(_Base):
     def list(self, **filters: Any) -> AsyncIterator[dict[str, Any]]:
         self._check("list")
         return self._client.paginate(self.spec.path, self.spec.plural, _query(filters))
+
+    async def csv(self, **filters: Any) -> str:
+        self._check("list")
+        return await self._client.request("GET", self.spec.path, params={**_query(filters), "format": "csv"})
 
     async def get(self, object_id: Any) -> dict[str, Any]:
         self._check("get")

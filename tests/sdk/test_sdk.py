@@ -38,6 +38,7 @@ def test_monitors_every_operation_and_pages(client):
         for i in range(12)
     ]
     assert created[0]["name"] == "sdk-00" and created[0]["id"]
+    assert len(client.monitors.list(search="sdk-")) == 12  # the reference's len(client.monitors.list())
     listed = list(client.monitors.list(per_page=5, sort="name:asc", search="sdk-"))
     assert [m["name"] for m in listed] == [f"sdk-{i:02}" for i in range(12)]  # three pages, in order
     newest = next(client.monitors.list(per_page=5, sort=[("name", "desc")], search="sdk-"))
@@ -50,6 +51,10 @@ def test_monitors_every_operation_and_pages(client):
     client.monitors.resume(first)
     assert client.monitors.get(first)["status"] != "paused"
     assert client.monitors.uptime(first, period="24h")["uptime"]["monitor_id"] == first
+    exported = client.monitors.csv(search="sdk-", sort="name:asc").splitlines()
+    assert (
+        exported[0].startswith("id,") and len(exported) == 13 and ",sdk-01," in exported[1]
+    )  # sdk-00 was renamed
     for monitor in created:
         client.monitors.delete(monitor["id"])
     with pytest.raises(NotFound) as missing:
