@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rest_framework.test import APIClient
 
-from agents.models import Agent, AgentRequestEvent, ModelPrice
+from agents.models import Agent, AgentRequestEvent, AgentRollup, ModelPrice
 from agents.services.agents import agent_create, estimated_cost_usd, model_prices_put
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
 from agents.services.status import agents_evaluate_due, derive_status
@@ -126,10 +126,14 @@ def test_status_derivation_with_a_fixed_now(acme):
     assert derive_status(agent, NOW) == "healthy"  # 20 % failed, under the 25 % threshold ...
     agent_events_ingest(agent=agent, events=[event(success=False)] * 2, now=NOW)
     assert derive_status(agent, NOW) == "degraded"  # ... now 4 of 12 (33 %)
-    AgentRequestEvent.objects.all().delete()
+    AgentRollup.objects.all().delete()  # the thresholds read the last minutes' rollups
     agent_events_ingest(agent=agent, events=[event(latency_ms=3000)], now=NOW)
     assert derive_status(agent, NOW) == "degraded"  # average latency above 1000 ms
-    AgentRequestEvent.objects.all().delete()
+    later = NOW + timedelta(minutes=6)
+    agent.refresh_from_db()
+    agent.last_heartbeat_at = later  # still reporting six minutes on: the slow minute has left the window
+    assert derive_status(agent, later) == "healthy"
+    AgentRollup.objects.all().delete()
     agent_heartbeat(agent=agent, data={"checks": [{"name": "db", "status": "fail"}]}, now=NOW)
     agent.refresh_from_db()
     assert agent.status == "degraded"
