@@ -1,87 +1,33 @@
-"""The organization-wide rollups (``AgentFleetRollup``): added to at ingestion with one upsert per batch,
-and rebuilt from the agents' own rollups (on upgrade, or by ``manage.py agents_rollups_rebuild``).
-
-The upsert merges sketches in the database (``jsonb_each_text``/``jsonb_object_agg`` on Postgres,
-``json_each``/``json_group_object`` on SQLite), so concurrent batches of agents in the same shard never
-read-modify-write a row in Python. Rows go in sorted key order so two batches lock shared rows in the
-same order and cannot deadlock.
+"""The organization-wide rollups (``AgentFleetRollup``): added to at ingestion with one upsert per batch
+(``rollup_sql.upsert``: concurrent batches of agents in the same shard never lose each other's requests),
+and rebuilt from the agents' own rollups (on upgrade, or by
+``agents.services.fleet_rollups.fleet_rollups_rebuild``).
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
-from django.db import connection, models
+from django.db import models
 
+from agents.services import rollup_sql
+from agents.services.rollup_sql import SUMMED
 from agents.services.totals import DAY, HOUR, MINUTE, Totals, floor_to
 from monitoring_site.metrics.sketch import LatencySketch
 
-COLUMNS = (
-    "organization_id",
-    "shard",
-    "resolution",
-    "start",
-    "model",
-    "count",
-    "failures",
-    "input_tokens",
-    "output_tokens",
-    "latency_sum",
-    "sketch",
-)
-SUMMED = ("count", "failures", "input_tokens", "output_tokens", "latency_sum")
 SIZES = {"minute": MINUTE, "hour": HOUR, "day": DAY}
 # Fleet rows per key: an agent writes to shard ``agent_id % SHARDS``.
 SHARDS = 8
 Key = tuple[int, int, str, datetime, str]  # organization, shard, resolution, start, model
 
 
-def _merge_sql(table: str) -> str:
-    if connection.vendor == "postgresql":
-        return (
-            "(SELECT COALESCE(jsonb_object_agg(k, n), '{}'::jsonb) FROM (SELECT k, SUM(v) AS n FROM ("  # noqa: S608
-            f"SELECT key AS k, value::bigint AS v FROM jsonb_each_text({table}.sketch) UNION ALL "
-            "SELECT key, value::bigint FROM jsonb_each_text(EXCLUDED.sketch)) AS e GROUP BY k) AS s)"
-        )
-    return (
-        "(SELECT json_group_object(k, n) FROM (SELECT k, SUM(v) AS n FROM ("  # noqa: S608
-        f"SELECT key AS k, value AS v FROM json_each({table}.sketch) UNION ALL "
-        "SELECT key, value FROM json_each(excluded.sketch)) GROUP BY k))"
-    )
+FLEET_KEY = ("organization_id", "shard", "resolution", "start", "model")
+FLEET_CONFLICT = ("organization_id", "resolution", "start", "model", "shard")
 
 
-def upsert(fleet_model: type[models.Model], grouped: dict[Key, Totals], chunk: int = 500) -> None:
-    """Add each key's totals to its row, creating the rows that do not exist yet."""
-    if not grouped:
-        return
-    table = connection.ops.quote_name(fleet_model._meta.db_table)
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    row_marks = "(" + ", ".join(["%s"] * (len(COLUMNS) - 1)) + f", %s{cast})"
-    updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in SUMMED)
-    keys = sorted(grouped)
-    for at in range(0, len(keys), chunk):
-        part = keys[at : at + chunk]
-        params: list[Any] = []
-        for key in part:
-            totals = grouped[key]
-            organization_id, shard, resolution, start, model = key
-            params += [organization_id, shard, resolution, connection.ops.adapt_datetimefield_value(start)]
-            params += [model, totals.count, totals.failures, totals.input_tokens, totals.output_tokens]
-            params += [totals.latency_sum, _json(totals.sketch.to_json())]
-        sql = (
-            f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES {', '.join([row_marks] * len(part))} "  # noqa: S608
-            "ON CONFLICT (organization_id, resolution, start, model, shard) DO UPDATE SET "
-            f"{updates}, sketch = {_merge_sql(table)}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-
-def _json(value: dict[str, int]) -> str:
-    return json.dumps(value, separators=(",", ":"))
+def upsert(fleet_model: type[models.Model], grouped: dict[Key, Totals]) -> None:
+    rollup_sql.upsert(fleet_model, FLEET_KEY, FLEET_CONFLICT, grouped)
 
 
 def fleet_rollups_add(

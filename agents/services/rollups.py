@@ -4,12 +4,15 @@ ingestion; and reading them back over any period."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
-from agents.models import Agent, AgentFleetRollup, AgentRequestEvent, AgentRollup
+from agents.models import Agent, AgentFleetRollup, AgentRollup
+from agents.services import rollup_sql
 from agents.services.fleet_rollups import fleet_rollups_add
 from agents.services.totals import DAY, HOUR, MINUTE, Totals, ceil_to, floor_to
 
@@ -17,39 +20,21 @@ AGENT_LEVELS = (("minute", MINUTE), ("hour", HOUR))
 FLEET_LEVELS = (("minute", MINUTE), ("hour", HOUR), ("day", DAY))
 
 
-def rollups_add(*, agent: Agent, events: list[AgentRequestEvent]) -> None:
-    """Add a batch's events to the agent's minute and hour rollups and to the fleet's. Call inside the
-    batch's transaction with the agent's row locked, so concurrent batches of one agent take turns (the
-    agent rows' sketch merge is a read-modify-write)."""
+AGENT_KEY = ("agent_id", "organization_id", "resolution", "start", "model")
+AGENT_CONFLICT = ("agent_id", "resolution", "start", "model")
+
+
+def rollups_add(*, agent: Agent, events: Iterable[Any]) -> None:
+    """Add a batch's requests (``ReportedRequest`` rows, or anything with their attributes) to the agent's
+    minute and hour rollups and to the fleet's, in the caller's transaction, each with one upsert."""
     grouped: dict[tuple[str, datetime, str], Totals] = defaultdict(Totals)
     for event in events:
         for resolution, size in AGENT_LEVELS:
             grouped[(resolution, floor_to(event.timestamp, size), event.model)].add_event(event)
     if not grouped:
         return
-    keys = Q()
-    for level, start, model in grouped:
-        keys |= Q(resolution=level, start=start, model=model)
-    existing = {(r.resolution, r.start, r.model): r for r in AgentRollup.objects.filter(keys, agent=agent)}
-    created: list[AgentRollup] = []
-    changed: list[AgentRollup] = []
-    for key, totals in grouped.items():
-        row = existing.get(key) or AgentRollup(
-            agent=agent, organization_id=agent.organization_id, resolution=key[0], start=key[1], model=key[2]
-        )
-        current = Totals()
-        current.add_rollup(row)
-        current.add_totals(totals)
-        row.count, row.failures = current.count, current.failures
-        row.input_tokens, row.output_tokens = current.input_tokens, current.output_tokens
-        row.latency_sum, row.sketch = current.latency_sum, current.sketch.to_json()
-        (changed if row.pk else created).append(row)
-    AgentRollup.objects.bulk_create(created, batch_size=1000)
-    AgentRollup.objects.bulk_update(
-        changed,
-        ["count", "failures", "input_tokens", "output_tokens", "latency_sum", "sketch"],
-        batch_size=500,
-    )
+    rows = {(agent.pk, agent.organization_id, *key): totals for key, totals in grouped.items()}
+    rollup_sql.upsert(AgentRollup, AGENT_KEY, AGENT_CONFLICT, rows)
     # Last in the transaction: the fleet rows are shared with other agents, so their locks are held
     # for as short a time as possible.
     fleet_rollups_add(organization_id=agent.organization_id, agent_id=agent.pk, grouped=grouped)
