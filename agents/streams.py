@@ -5,9 +5,10 @@ acknowledged), and ingested log lines on ``agent.logs`` for the logs page's live
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from agents.models import Agent, AgentControl, AgentLog
+from agents.models import Agent, AgentControl
 from monitoring_site.realtime.auth import DeviceSubscriber
 from monitoring_site.realtime.events import build_message, publish
 from monitoring_site.realtime.topics import agent_group_name
@@ -28,8 +29,9 @@ def command_publish(agent: Agent, control: AgentControl) -> None:
     )
 
 
-def log_lines_publish(organization_id: int, rows: list[AgentLog]) -> None:
-    """One message per ingested batch (not per line: a batch of 500 costs one channel-layer send)."""
+def log_lines_publish(organization_id: int, rows: Sequence[Any]) -> None:
+    """One message per ingested batch (not per line: a batch of 500 costs one channel-layer send); rows
+    are ``LogLine``s or anything with their attributes."""
     if not rows:
         return
     lines = [

@@ -150,6 +150,27 @@ def write_key_client(write_key) -> APIClient:
     return client_for(token=write_key[1])
 
 
+@pytest.fixture
+def fresh_channel_layer():
+    """A channel layer per test (each async test has its own event loop): ``usefixtures`` it in
+    WebSocket tests."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture
+def owner_token(owner):
+    return token_pair_for(owner)["token"]
+
+
+@pytest.fixture
+def outsider_token(outsider):
+    return token_pair_for(outsider)["token"]
+
+
 def assert_error(response, status: int, code: str) -> dict:
     """The response is the error envelope with this status and code; returns ``error``."""
     assert response.status_code == status, response.content

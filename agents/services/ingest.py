@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from agents.choices import REPORTED_STATUSES, AgentStatus, CheckStatus
 from agents.models import Agent, AgentRequestEvent
+from agents.services.bulk_copy import copy_rows
 from agents.services.controls import commands_pending
 from agents.services.rollups import rollups_add
 from agents.services.status import agent_status_refresh
@@ -181,12 +182,8 @@ def events_insert(agent: Agent, rows: list[ReportedRequest]) -> None:
             batch_size=1000,
         )
         return
-    table = connection.ops.quote_name(AgentRequestEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in EVENT_COLUMNS)
     head = (agent.pk, agent.organization_id)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-        for row in rows:
-            copy.write_row((*head, *row))
+    copy_rows(AgentRequestEvent, EVENT_COLUMNS, ((*head, *row) for row in rows))
 
 
 def agent_events_ingest(*, agent: Agent, events: Any, now: datetime | None = None) -> dict[str, Any]:

@@ -80,6 +80,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if device is not False:
             self.device, self.tenant = device or None, None
             return device is not None
+        self.device = None
         self.tenant = await database_sync_to_async(tenant_for_token)(token, content.get("organization"))
         return self.tenant is not None
 

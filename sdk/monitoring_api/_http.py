@@ -81,3 +81,35 @@ def ping_path(token: str, signal: str | int | None) -> str:
     if signal in ("start", "fail", "log"):
         return f"/ping/{token}/{signal}"
     raise ValueError("signal: 'start', 'success', 'fail', 'log' or an exit status 0-255")
+
+
+class Credentials:
+    """What both clients hold: the address, the credentials and the JWT pair, and the headers of every
+    request."""
+
+    def _credentials(
+        self,
+        *,
+        api_key: str | None,
+        username: str | None,
+        password: str | None,
+        refresh_token: str | None,
+        base_url: str,
+        organization: int | None,
+        max_retries: int,
+    ) -> dict[str, str]:
+        if not api_key and not (username and password) and not refresh_token:
+            raise ValueError("Give an api_key, a username and password, or a refresh_token.")
+        self.base_url = base_url.rstrip("/")
+        self.api_key, self.username, self._password = api_key, username, password
+        self.max_retries = max_retries
+        self._access: str | None = None
+        self._refresh: str | None = refresh_token
+        headers = {"User-Agent": USER_AGENT}
+        if organization is not None:
+            headers["X-Organization"] = str(organization)
+        return headers
+
+    @property
+    def refresh_token(self) -> str | None:
+        return self._refresh

@@ -18,7 +18,7 @@ from monitoring_api.resources import AsyncResource
 from monitoring_api.specs import SPECS
 
 
-class AsyncClient:
+class AsyncClient(_http.Credentials):
     monitors: AsyncResource
     heartbeats: AsyncResource
     incidents: AsyncResource
@@ -47,16 +47,15 @@ class AsyncClient:
         organization: int | None = None,
         max_retries: int = 3,
     ) -> None:
-        if not api_key and not (username and password) and not refresh_token:
-            raise ValueError("Give an api_key, a username and password, or a refresh_token.")
-        self.base_url = base_url.rstrip("/")
-        self.api_key, self.username, self._password = api_key, username, password
-        self.max_retries = max_retries
-        self._access: str | None = None
-        self._refresh: str | None = refresh_token
-        headers = {"User-Agent": _http.USER_AGENT}
-        if organization is not None:
-            headers["X-Organization"] = str(organization)
+        headers = self._credentials(
+            api_key=api_key,
+            username=username,
+            password=password,
+            refresh_token=refresh_token,
+            base_url=base_url,
+            organization=organization,
+            max_retries=max_retries,
+        )
         self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, headers=headers)
         for name, spec in SPECS.items():
             setattr(self, name, AsyncResource(self, spec))

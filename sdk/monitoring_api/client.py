@@ -17,7 +17,7 @@ from monitoring_api.resources import Resource
 from monitoring_api.specs import SPECS
 
 
-class Client:
+class Client(_http.Credentials):
     """``Client(api_key="msk_...", base_url=...)`` or ``Client(username=..., password=..., base_url=...)``
     (a JWT, refreshed when it expires), or ``Client(refresh_token=...)`` (a saved session: read
     ``client.refresh_token`` afterwards, the server rotates it). ``organization`` picks one of a user's
@@ -52,16 +52,15 @@ class Client:
         organization: int | None = None,
         max_retries: int = 3,
     ) -> None:
-        if not api_key and not (username and password) and not refresh_token:
-            raise ValueError("Give an api_key, a username and password, or a refresh_token.")
-        self.base_url = base_url.rstrip("/")
-        self.api_key, self.username, self._password = api_key, username, password
-        self.max_retries = max_retries
-        self._access: str | None = None
-        self._refresh: str | None = refresh_token
-        headers = {"User-Agent": _http.USER_AGENT}
-        if organization is not None:
-            headers["X-Organization"] = str(organization)
+        headers = self._credentials(
+            api_key=api_key,
+            username=username,
+            password=password,
+            refresh_token=refresh_token,
+            base_url=base_url,
+            organization=organization,
+            max_retries=max_retries,
+        )
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers)
         for name, spec in SPECS.items():
             setattr(self, name, Resource(self, spec))
@@ -70,10 +69,6 @@ class Client:
         self.events = Events(self)
 
     # --- plumbing ----------------------------------------------------------------------------------------
-
-    @property
-    def refresh_token(self) -> str | None:
-        return self._refresh
 
     def token(self) -> str:
         """The bearer token: the API key, or a JWT access token (logging in the first time)."""

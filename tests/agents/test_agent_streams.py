@@ -8,35 +8,16 @@ from datetime import UTC, datetime
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 
 from agents.services.agents import agent_create
 from agents.services.controls import agent_pause, agent_scale
 from agents.services.logs import logs_ingest
 from agents.streams import MAX_TAIL_LINES
-from monitoring_site.accounts.tokens import token_pair_for
 from monitoring_site.asgi import application
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
 WS = "/api/v1/ws"
-
-
-@pytest.fixture(autouse=True)
-def fresh_channel_layer():
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
-@pytest.fixture
-def owner_token(owner):
-    return token_pair_for(owner)["token"]
-
-
-@pytest.fixture
-def outsider_token(outsider):
-    return token_pair_for(outsider)["token"]
 
 
 async def connect() -> WebsocketCommunicator:

@@ -2,34 +2,15 @@
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from monitoring_site.accounts.tokens import token_pair_for
 from monitoring_site.asgi import application
 from monitoring_site.realtime.events import publish
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
 WS = "/api/v1/ws"
-
-
-@pytest.fixture(autouse=True)
-def fresh_channel_layer():
-    channel_layers.backends.clear()  # a layer per test: each async test has its own event loop
-    yield
-    channel_layers.backends.clear()
-
-
-@pytest.fixture
-def owner_token(owner):
-    return token_pair_for(owner)["token"]
-
-
-@pytest.fixture
-def outsider_token(outsider):
-    return token_pair_for(outsider)["token"]
 
 
 async def connect(headers=None):
