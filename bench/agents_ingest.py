@@ -2,8 +2,10 @@
 500 request events (``POST /agents/{id}/events``) and of 500 log lines (``POST /agents/{id}/logs``) sent
 by ``--concurrency`` clients for ``--seconds`` each, from ``--agents`` agents with their ingest tokens
 (each heartbeats first, so every batch re-derives a live agent's status as in production);
-then full-text search over the lines stored plus ``--log-lines`` more written directly (a term with a time
-range, and a term alone: p50/p95 of ``--searches`` calls through the API). Prints one JSON line.
+then full-text search over ``--log-lines`` lines written directly over a week into an organization of
+their own (a term with a time range, and a term alone: p50/p95 of ``--searches`` calls through the API),
+and the same searches in the organization that took the ingest burst (``search_after_burst``: its
+newest lines, hundreds of thousands written in seconds, match neither query). Prints one JSON line.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python bench/agents_ingest.py
@@ -46,9 +48,15 @@ import random
 from datetime import datetime, timedelta, UTC
 from django.db import connection
 from agents.models import AgentLog, Agent
+from agents.services.agents import agent_create
+from monitoring_site.accounts.choices import ApiKeyScope
 from monitoring_site.accounts.models import Organization
-org = Organization.objects.get()
-agent_ids = list(Agent.objects.values_list("pk", flat=True))
+from monitoring_site.accounts.services import api_key_create
+# a corpus of its own: the lines the ingest phase just wrote (all "now", matching neither query) are
+# measured separately, as a burst
+org = Organization.objects.create(name="Search corpus", slug="search-corpus")
+agent_ids = [agent_create(organization=org, data={{"name": f"corpus-{{i}}"}})[0].pk for i in range(8)]
+_key, raw = api_key_create(organization=org, name="search", scope=ApiKeyScope.READ, created_by=None)
 words = ["timeout", "served", "request", "model", "cache", "retry", "upstream", "token", "queue", "latency",
          "gemini", "claude", "voice", "order", "menu", "payment", "drive", "thru", "error", "warning"]
 rng = random.Random(5)
@@ -78,7 +86,7 @@ with connection.cursor() as cursor:
                 batch = []
         if batch:
             cursor.executemany(insert, batch)
-print(AgentLog.objects.count())
+print(raw, AgentLog.objects.filter(organization_id=org.pk).count())
 """
 
 
@@ -195,13 +203,16 @@ def main() -> None:
         result: dict = {"mode": "postgres" if platform.database else "embedded", "batch": 500}
         result["events"] = asyncio.run(ingest(platform.url, agents, "events", args.seconds, args.concurrency))
         result["logs"] = asyncio.run(ingest(platform.url, agents, "logs", args.seconds, args.concurrency))
-        total = int(
+        corpus_key, total = (
             platform.manage("shell", "-c", FILL_LOGS.format(count=args.log_lines))
             .stdout.strip()
             .splitlines()[-1]
+            .split()
         )
-        result["log_lines_searched"] = total
-        result["search"] = asyncio.run(searches(platform.url, key, args.searches))
+        result["log_lines_searched"] = int(total)
+        result["search"] = asyncio.run(searches(platform.url, corpus_key, args.searches))
+        # the organization that just took the ingest burst: its newest lines match neither query
+        result["search_after_burst"] = asyncio.run(searches(platform.url, key, args.searches))
         print(json.dumps(result))
     finally:
         platform.stop()

@@ -196,11 +196,17 @@ class _Apply:
 
     def section(self, kind: ConfigKind, items: list[dict[str, Any]]) -> None:
         current = {obj.pk: obj for obj in kind.queryset(self.organization)}
+        settable = set(_writable(kind, self.request))
         for index, item in _dependency_order(kind, items, self.errors):
             where = f"{kind.name}.{index}"
             object_id = self.book.by_key.get(kind.name, {}).get(item["key"])
             obj = current.get(object_id) if object_id is not None else None
             body = {k: v for k, v in item.items() if k != "key"}
+            unknown = sorted(set(body) - settable)
+            if unknown:  # a typo must not pass for "unchanged"
+                for field in unknown:
+                    self.errors[f"{where}.{field}"] = ["Not a field a configuration file can set here."]
+                continue
             if obj is not None:
                 now = export_item(kind, obj, self.book, self.request)
                 changed = sorted(k for k, v in body.items() if now.get(k) != v)

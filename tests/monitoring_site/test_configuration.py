@@ -172,8 +172,10 @@ def test_an_invalid_file_changes_nothing(owner_client, platform_config):
     document["monitors"].append({"key": "broken", "name": "Broken", "type": "teleport", "target": "x"})
     document["heartbeats"][0]["depends_on"] = ["no-such-monitor"]
     document["channels"][0]["name"] = "renamed"
+    document["agents"][0]["colour"] = "blue"
     error = assert_error(owner_client.post(APPLY, document, format="json"), 400, "validation_error")
     assert "monitors.3.type" in error["details"] and "heartbeats.0" in error["details"]
+    assert error["details"]["agents.0.colour"] == ["Not a field a configuration file can set here."]
     assert not Monitor.objects.filter(name__in=["New", "Broken"]).exists()
     assert NotificationChannel.objects.get().name == "ops"
     for bad, field in (
