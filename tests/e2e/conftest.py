@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 
 from tests.e2e.platform import Platform
@@ -17,4 +19,6 @@ def platform(tmp_path_factory, platform_env):
     try:
         yield running
     finally:
+        with contextlib.suppress(Exception):  # a clean stop also ends the embedded Redis it started
+            running.stop(timeout=30)
         running.cleanup()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from tests.e2e.platform import ADMIN_PASSWORD, Platform
@@ -15,6 +17,8 @@ def sdk_platform(tmp_path_factory):
         running.wait_healthy()
         yield running
     finally:
+        with contextlib.suppress(Exception):  # a clean stop also ends the embedded Redis it started
+            running.stop(timeout=30)
         running.cleanup()
 
 
