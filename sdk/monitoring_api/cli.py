@@ -25,12 +25,13 @@ from monitoring_api.client import Client
 EXIT_ERROR, EXIT_USAGE, EXIT_AUTH, EXIT_NOT_FOUND, EXIT_REFUSED, EXIT_JOB_FAILED = 1, 2, 3, 4, 5, 6
 OUTPUT_CAP = 10_000  # bytes of a wrapped command's output sent as the ping body (the end of it)
 COLUMNS = {
-    "monitors": ("id", "name", "type", "status", "url"),
+    "monitors": ("id", "name", "type", "status", "target"),
     "heartbeats": ("id", "name", "status", "last_ping_at", "ping_url"),
     "alerts": ("id", "severity", "status", "title", "triggered_at"),
     "jobs": ("id", "task_name", "status", "created_at", "finished_at"),
 }
 FINISHED = {"completed", "failed", "cancelled"}
+PING_OPTIONS = {"--start", "--fail", "--exit", "--body", "--token", "-h", "--help"}
 
 
 def config_path() -> Path:
@@ -102,7 +103,7 @@ def pairs(items: list[str]) -> dict[str, Any]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise SystemExit(f"monitoring: expected key=value, got {item!r}")
+            raise ValueError(f"expected key=value, got {item!r}")
         try:
             fields[key] = json.loads(value)
         except ValueError:
@@ -115,14 +116,14 @@ def pairs(items: list[str]) -> dict[str, Any]:
 
 def cmd_login(args: argparse.Namespace) -> int:
     url = (args.url or os.environ.get("MONITORING_URL") or "http://127.0.0.1:8000").rstrip("/")
-    if args.api_key:
-        client = Client(api_key=args.api_key, base_url=url)
-        me = client.request("GET", "/organizations")  # any authenticated read proves the key
-        save_config({"url": url, "api_key": args.api_key})
-        print(f"Logged in to {url} with an API key ({len(me.get('organizations', []))} organization).")
+    api_key = args.login_key or args.api_key
+    if api_key:
+        Client(api_key=api_key, base_url=url).request("GET", "/monitors", params={"per_page": 1})  # proves it
+        save_config({"url": url, "api_key": api_key})
+        print(f"Logged in to {url} with an API key.")
         return 0
     if not args.username:
-        raise SystemExit("monitoring login: give --api-key, or --username (the password is asked for)")
+        raise ValueError("login: give --api-key, or --username (the password is asked for)")
     import getpass
 
     password = args.password or os.environ.get("MONITORING_PASSWORD") or getpass.getpass("Password: ")
@@ -250,18 +251,21 @@ def cmd_tail(args: argparse.Namespace, client: Client) -> int:
 def cmd_ping(args: argparse.Namespace) -> int:
     """Ping a heartbeat; with ``-- command``, wrap it like runitor: start, run, exit-status ping with the
     end of its output as the body, and exit with its status."""
+    token = args.token_option or args.token
+    if not token:
+        raise ValueError("ping: give the heartbeat's token")
     config = load_config()
     url = args.url or os.environ.get("MONITORING_URL") or config.get("url") or "http://127.0.0.1:8000"
     client = Client(api_key="unused-for-pings", base_url=url)
     if not args.wrapped:
         signal: str | int | None = "start" if args.start else "fail" if args.fail else args.exit
-        client.ping(args.token, signal, body=args.body)
+        client.ping(token, signal, body=args.body)
         return 0
     command = args.wrapped
     import uuid
 
     rid = str(uuid.uuid4())
-    client.ping(args.token, "start", rid=rid)
+    client.ping(token, "start", rid=rid)
     try:
         finished = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
         output, status = finished.stdout, finished.returncode
@@ -269,9 +273,7 @@ def cmd_ping(args: argparse.Namespace) -> int:
         output, status = f"{error}\n".encode(), 127
     sys.stdout.buffer.write(output)
     sys.stdout.flush()
-    client.ping(
-        args.token, min(max(status, 0), 255) if status >= 0 else 1, body=output[-OUTPUT_CAP:], rid=rid
-    )
+    client.ping(token, min(max(status, 0), 255) if status >= 0 else 1, body=output[-OUTPUT_CAP:], rid=rid)
     return status if status >= 0 else 128 - status
 
 
@@ -318,6 +320,7 @@ def parser() -> argparse.ArgumentParser:
 
     login = commands.add_parser("login", help="save credentials for the next commands")
     login.add_argument("--username")
+    login.add_argument("--api-key", dest="login_key", help="save an API key (msk_...) instead")
     login.add_argument("--password", help="asked for when not given (or MONITORING_PASSWORD)")
 
     for resource, actions in (
@@ -366,7 +369,10 @@ def parser() -> argparse.ArgumentParser:
         help="ping a heartbeat, or wrap a command: ping TOKEN -- cmd args",
         usage="%(prog)s TOKEN [options] [-- command ...]",
     )
-    ping.add_argument("token")
+    ping.add_argument(
+        "token", nargs="?", help="the heartbeat's token (a token starting with '-': --token=...)"
+    )
+    ping.add_argument("--token", dest="token_option", metavar="TOKEN", help=argparse.SUPPRESS)
     kind = ping.add_mutually_exclusive_group()
     kind.add_argument("--start", action="store_true")
     kind.add_argument("--fail", action="store_true")
@@ -387,6 +393,12 @@ def main(argv: list[str] | None = None) -> int:
     # Everything after the first "--" is the command ``ping`` wraps, or more key=value for ``jobs run``.
     wrapped = argv[argv.index("--") + 1 :] if "--" in argv else []
     argv = argv[: argv.index("--")] if "--" in argv else argv
+    if (
+        "ping" in argv
+    ):  # ping tokens are URL-safe base64: one may start with "-", which argparse reads as an option
+        at = argv.index("ping") + 1
+        if at < len(argv) and argv[at].startswith("-") and argv[at].split("=")[0] not in PING_OPTIONS:
+            argv[at] = f"--token={argv[at]}"
     args = parser().parse_args(argv)
     args.wrapped = wrapped
     if args.command == "jobs" and args.action == "run":

@@ -82,6 +82,15 @@ def test_login_and_monitors(cli):
     assert cli("--api-key", "msk_wrong", "monitors", "list", check_exit=3).returncode == 3
     assert cli("alerts", "list").stdout.split()[:3] == ["ID", "SEVERITY", "STATUS"]
     assert cli("monitors", check_exit=2).returncode == 2  # usage
+    assert "key=value" in cli("monitors", "create", "--name", "x", "oops", check_exit=2).stderr
+
+
+def test_login_with_an_api_key(cli, write_key):
+    assert "authentication_failed" in cli("login", "--api-key", "msk_wrong", check_exit=3).stderr
+    assert not cli.config.exists()  # a refused key is not saved
+    cli("login", "--api-key", write_key)
+    assert json.loads(cli.config.read_text())["api_key"] == write_key
+    assert cli("monitors", "list").stdout.startswith("ID")
 
 
 def test_ping_wraps_a_command(cli, admin):
@@ -106,6 +115,8 @@ def test_ping_wraps_a_command(cli, admin):
     assert [p["kind"] for p in ordered[:2]] == ["start", "start"]
     assert ordered[2]["exit_status"] == 3 and "copied 12 files" in ordered[2]["body"]
     assert ordered[1]["rid"] == ordered[2]["rid"]
+    dashed = "-" + token[1:]  # tokens are URL-safe base64: one can start with "-" (argparse's option mark)
+    assert "(404)" in cli("ping", dashed, "--fail", check_exit=4).stderr
 
 
 def test_jobs_run_and_wait(cli, admin):
