@@ -16,6 +16,7 @@ from jobs.execution import PLACEHOLDER, executable_allowed
 from jobs.models import Task
 from jobs.services.arguments import declarations_errors
 from monitoring_site.accounts.models import Organization
+from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import RuleViolation
 from monitoring_site.secret_tokens import token_digest, token_new
 
@@ -223,4 +224,4 @@ def task_delete(*, task: Task) -> None:
     from jobs.services.stats import stats_forget_task
 
     stats_forget_task(task.pk)
-    task.delete()
+    delete_cascading(task)  # a schedule may be adding a job to it right now

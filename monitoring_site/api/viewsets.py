@@ -19,6 +19,7 @@ from rest_framework.viewsets import GenericViewSet
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.api.renderers import CSVRenderer, EnvelopeJSONRenderer
 from monitoring_site.api.tenancy import request_tenant
+from monitoring_site.deletion import delete_cascading
 
 
 class TenantViewSet(GenericViewSet):
@@ -95,7 +96,7 @@ class DestroyMixin(_ViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_destroy(self, instance: Any) -> None:
-        instance.delete()
+        delete_cascading(instance)  # workers may be adding rows that point at it right now
 
 
 class TenantModelViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, TenantViewSet):

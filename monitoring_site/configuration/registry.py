@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from monitoring_site.deletion import delete_cascading
+
 REDACTED = "<redacted>"  # a secret left out of an export; applying it keeps the current value
 
 
@@ -59,7 +61,7 @@ class ConfigKind:
     # (tenant, validated data) -> the object, or (object, its one-time secret)
     create: Callable[[Any, dict[str, Any]], Any]
     update: Callable[[Any, Any, dict[str, Any]], Any]  # (tenant, object, validated data) -> object
-    delete: Callable[[Any], Any] = lambda obj: obj.delete()
+    delete: Callable[[Any], Any] = delete_cascading
     to_file: Callable[[dict[str, Any], KeyBook], dict[str, Any]] = lambda data, book: data
     from_file: Callable[[dict[str, Any], KeyBook, Any], dict[str, Any]] = lambda item, book, current: item
     left_out: frozenset[str] = frozenset()  # writable fields an export does not carry (project_id...)
