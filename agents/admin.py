@@ -3,6 +3,7 @@ from django.contrib import admin
 from agents.models import (
     Agent,
     AgentControl,
+    AgentFleetRollup,
     AgentLog,
     AgentRequestEvent,
     AgentRollup,
@@ -86,3 +87,12 @@ class AgentRollupAdmin(admin.ModelAdmin):
     ]
     list_filter = ["resolution"]
     list_select_related = ["agent"]
+
+
+@admin.register(AgentFleetRollup)
+class AgentFleetRollupAdmin(admin.ModelAdmin):
+    """The organization-wide rollups the fleet dashboard reads (written at ingestion)."""
+
+    list_display = ["organization_id", "resolution", "start", "model", "shard", "count", "failures"]
+    list_filter = ["resolution"]
+    date_hierarchy = "start"

@@ -111,16 +111,25 @@ class ReportedRequest(NamedTuple):
     error_message: str
 
 
+def reported_at(item: dict[str, Any], now: datetime, problems: list[str]) -> datetime | None:
+    """An item's ``timestamp`` (telemetry or a log line): an aware ISO-8601 date-time, not in the future
+    (a few minutes of clock skew allowed); otherwise None, with the reason added to ``problems``."""
+    stamp = parse_datetime(str(item.get("timestamp", ""))) if item.get("timestamp") is not None else None
+    if stamp is None or stamp.tzinfo is None:
+        problems.append("timestamp: an ISO-8601 date-time with a time zone.")
+        return None
+    if stamp > now + FUTURE_SLACK:
+        problems.append("timestamp: in the future.")
+        return None
+    return stamp
+
+
 def _event(item: Any, now: datetime) -> tuple[ReportedRequest | None, list[str]]:
     """One telemetry item, checked: the row, or the reasons it is refused."""
     if not isinstance(item, dict):
         return None, ["An object."]
-    problems = []
-    stamp = parse_datetime(str(item.get("timestamp", ""))) if item.get("timestamp") is not None else None
-    if stamp is None or stamp.tzinfo is None:
-        problems.append("timestamp: an ISO-8601 date-time with a time zone.")
-    elif stamp > now + FUTURE_SLACK:
-        problems.append("timestamp: in the future.")
+    problems: list[str] = []
+    stamp = reported_at(item, now, problems)
     latency = item.get("latency_ms")
     if isinstance(latency, bool) or not isinstance(latency, int | float) or not 0 <= latency <= 86_400_000:
         problems.append("latency_ms: a number of milliseconds, 0 or more.")

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from agents.models import Agent, AgentLog, LogLevel
 from agents.services.bulk_copy import copy_rows
+from agents.services.ingest import reported_at
 from agents.streams import log_lines_publish
 from monitoring_site.errors import RuleViolation
 
 MAX_LINES = 5000
 MAX_MESSAGE = 10_000
-FUTURE_SLACK = timedelta(minutes=5)
 
 
 class LogLine(NamedTuple):
@@ -37,12 +36,8 @@ LOG_COLUMNS = ("organization_id", "agent_id", "timestamp", "level", "message", "
 def _line(item: Any, agents: set[int], now: datetime) -> tuple[LogLine | None, list[str]]:
     if not isinstance(item, dict):
         return None, ["An object."]
-    problems = []
-    stamp = parse_datetime(str(item.get("timestamp", ""))) if item.get("timestamp") is not None else None
-    if stamp is None or stamp.tzinfo is None:
-        problems.append("timestamp: an ISO-8601 date-time with a time zone.")
-    elif stamp > now + FUTURE_SLACK:
-        problems.append("timestamp: in the future.")
+    problems: list[str] = []
+    stamp = reported_at(item, now, problems)
     level = str(item.get("level", "info")).lower()
     if level not in LogLevel.values:
         problems.append(f"level: one of {', '.join(LogLevel.values)}.")

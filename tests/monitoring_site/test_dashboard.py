@@ -103,3 +103,23 @@ def test_admin_lists_accounts_models(acme, owner, read_key):
     client.force_login(owner)
     for path in ["organization", "membership", "project", "apikey"]:
         assert client.get(f"/admin/accounts/{path}/").status_code == 200
+
+
+def test_admin_lists_fleet_rollups_and_config_keys(acme, owner, owner_client):
+    from django.utils import timezone
+
+    from agents.services.agents import agent_create
+    from agents.services.ingest import agent_events_ingest
+
+    agent, _ = agent_create(organization=acme, data={"name": "voice"})
+    now = timezone.now().isoformat()
+    agent_events_ingest(agent=agent, events=[{"timestamp": now, "model": "claude", "latency_ms": 100}])
+    owner_client.get("/api/v1/config/export")  # gives the agent its key
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    client = Client()
+    client.force_login(owner)
+    for path in ["agents/agentfleetrollup", "configuration/configkey"]:
+        assert client.get(f"/admin/{path}/").status_code == 200
+    assert "voice" in client.get("/admin/configuration/configkey/").content.decode()
+    assert "claude" in client.get("/admin/agents/agentfleetrollup/").content.decode()
