@@ -1,4 +1,5 @@
-"""The one way the platform sends HTTP to addresses users give it (webhooks, Slack, channel URLs).
+"""The one way the platform sends HTTP to addresses users give it (webhooks, Slack, channel URLs, and HTTP
+jobs run by the platform's own workers).
 
 - Timeouts on connect and on the whole request, no redirects followed, the response read up to a cap.
 - A private-address policy enforced when the connection is made: the connector resolves the host through
@@ -15,6 +16,7 @@ Monitors, whose purpose is to reach internal services, do not use the policy.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import ipaddress
 import socket
@@ -101,6 +103,7 @@ class OutboundResult:
     body: str
     duration_ms: float
     error: str | None = None
+    reason: str = ""
 
     @property
     def ok(self) -> bool:
@@ -125,20 +128,66 @@ async def apost(
     http: aiohttp.ClientSession, url: str, *, content: bytes, headers: dict[str, str]
 ) -> OutboundResult:
     """POST and read at most ``OUTBOUND_RESPONSE_MAX_BYTES`` of the answer; errors become a result."""
+    return await arequest(http, "POST", url, content=content, headers=headers)
+
+
+async def arequest(
+    http: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    *,
+    content: bytes | None,
+    headers: dict[str, str],
+    max_bytes: int | None = None,
+    timeout: float | None = None,
+) -> OutboundResult:
+    """One request, no redirects followed, at most ``max_bytes`` (default ``OUTBOUND_RESPONSE_MAX_BYTES``)
+    of the answer read; ``timeout`` replaces the session's total timeout. Errors become a result."""
     started = time.perf_counter()
+    limit = settings.OUTBOUND_RESPONSE_MAX_BYTES if max_bytes is None else max_bytes
+    per_request: dict[str, Any] = {}
+    if timeout is not None:
+        connect = min(settings.OUTBOUND_CONNECT_TIMEOUT_SECONDS, timeout)
+        per_request["timeout"] = aiohttp.ClientTimeout(total=timeout, connect=connect)
     try:
         _literal_address_check(url, getattr(http, "allow_private", False))
-        async with http.post(url, data=content, headers=headers, allow_redirects=False) as response:
-            body = await response.content.read(settings.OUTBOUND_RESPONSE_MAX_BYTES)
-            return OutboundResult(response.status, body.decode(errors="replace"), _ms(started))
+        async with http.request(
+            method, url, data=content, headers=headers, allow_redirects=False, **per_request
+        ) as response:
+            body = await response.content.read(limit)
+            return OutboundResult(
+                response.status, body.decode(errors="replace"), _ms(started), reason=response.reason or ""
+            )
     except BlockedAddress as exc:
         return OutboundResult(None, "", _ms(started), error=str(exc.strerror))
     except aiohttp.ClientConnectorError as exc:
         cause = exc.os_error
         message = str(cause.strerror) if isinstance(cause, BlockedAddress) else f"{type(exc).__name__}: {exc}"
         return OutboundResult(None, "", _ms(started), error=message[:500])
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
         return OutboundResult(None, "", _ms(started), error=f"{type(exc).__name__}: {exc}"[:500] or "timeout")
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    content: bytes | None,
+    headers: dict[str, str],
+    max_bytes: int | None = None,
+    timeout: float | None = None,
+    allow_private: bool | None = None,
+) -> OutboundResult:
+    """``arequest`` for synchronous callers (an HTTP job on a jobs worker thread): its own session and
+    event loop, under the same policy."""
+
+    async def send() -> OutboundResult:
+        async with async_client(allow_private) as http:
+            return await arequest(
+                http, method, url, content=content, headers=headers, max_bytes=max_bytes, timeout=timeout
+            )
+
+    return asyncio.run(send())
 
 
 def _ms(started: float) -> float:

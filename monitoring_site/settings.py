@@ -334,7 +334,7 @@ WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 200, 
 # --- jobs ------------------------------------------------------------------------------------------------
 # Executables that script tasks may run on the platform's own workers (absolute paths). Empty by default:
 # running scripts on the server is something a self-hosted admin opts into. Remote runners keep their own
-# list (``python -m jobs.runner --allow``).
+# list (``monitoring-runner --allow``).
 JOBS_ALLOWED_EXECUTABLES = env_list("JOBS_ALLOWED_EXECUTABLES", [])
 JOBS_MAX_TIMEOUT_SECONDS = env_int("JOBS_MAX_TIMEOUT_SECONDS", 86_400, minimum=1)
 JOBS_MAX_OUTPUT_BYTES = env_int("JOBS_MAX_OUTPUT_BYTES", 10 * 1024 * 1024, minimum=1024)

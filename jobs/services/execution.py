@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.choices import JobStatus, TaskKind
-from jobs.execution import Outcome, argv_build, spec_run, substitute
 from jobs.models import Job
 from jobs.services.jobs import job_cancel_requested, job_finish, job_log_progress, job_start
+from monitoring_runner.execution import Outcome, argv_build, http_outcome, spec_run, substitute
+from monitoring_site import outbound_http
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,29 @@ def job_spec(job: Job) -> dict[str, Any]:
     return spec
 
 
+def http_call_policed(
+    *, url: str, method: str, headers: dict[str, str], body: str, timeout: float, max_output: int
+) -> Outcome:
+    """An HTTP job's request from a platform worker: through ``monitoring_site.outbound_http``, so the
+    private-address policy holds when the socket connects (a runner on a user's host uses its own network
+    instead)."""
+    result = outbound_http.request(
+        method,
+        url,
+        content=body.encode() if body else None,
+        headers=headers,
+        max_bytes=max_output,
+        timeout=timeout,
+    )
+    return http_outcome(
+        status=result.status_code,
+        reason=result.reason,
+        body=result.body,
+        duration=result.duration_ms / 1000,
+        error=result.error or "",
+    )
+
+
 def job_run_local(*, job_id: int) -> str:
     """Start the job (compare-and-swap: a redelivered message finds it started and does nothing), run it,
     record the outcome. Returns what happened, for the worker's log."""
@@ -61,6 +85,7 @@ def job_run_local(*, job_id: int) -> str:
             allowed=settings.JOBS_ALLOWED_EXECUTABLES,
             should_cancel=lambda: job_cancel_requested(job_id),
             on_output=lambda text: job_log_progress(job_id, text),
+            http=http_call_policed,
         )
     except Exception as exc:  # the job fails, not the worker
         logger.exception("job %s crashed", job_id)

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.choices import FINISHED_STATUSES, JobStatus, JobTarget, TriggeredBy
-from jobs.execution import Outcome
 from jobs.models import Job, JobStatusAudit, Task
 from jobs.services.arguments import arguments_validate
 from jobs.services.stats import stats_job_created, stats_job_moved
+from monitoring_runner.execution import Outcome
 from monitoring_site.errors import Conflict
 from monitoring_site.events import emit
 

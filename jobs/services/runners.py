@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jobs.choices import JobStatus, JobTarget
-from jobs.execution import Outcome
 from jobs.models import EnrollmentToken, Job, Runner
 from jobs.services.jobs import job_enqueue_on_commit, job_fail, job_finish, job_log_progress, job_start
+from monitoring_runner.execution import Outcome
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.secret_tokens import token_digest, token_new

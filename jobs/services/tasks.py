@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
@@ -12,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.choices import JobTarget, ScheduleType, TaskKind
-from jobs.execution import PLACEHOLDER, executable_allowed
 from jobs.models import Task
 from jobs.services.arguments import declarations_errors
+from monitoring_runner.execution import PLACEHOLDER, executable_allowed
 from monitoring_site.accounts.models import Organization
 from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import RuleViolation
@@ -125,8 +126,12 @@ def _clean(organization: Organization, data: dict[str, Any], current: Task | Non
     if kind == TaskKind.SCRIPT:
         errors.update(_script_errors(value("executable", ""), value("argv", []), target, declared_names))
     if kind == TaskKind.HTTP:
-        if not value("url", ""):
+        url = str(value("url", "") or "")
+        parts = urlsplit(url)
+        if not url:
             errors["url"] = ["An HTTP task needs a url."]
+        elif parts.scheme not in ("http", "https") or not parts.netloc:
+            errors["url"] = ["An http:// or https:// URL with a host."]
         if str(value("method", "GET")).upper() not in HTTP_METHODS:
             errors["method"] = [f"One of {', '.join(HTTP_METHODS)}."]
         headers = value("headers", {})

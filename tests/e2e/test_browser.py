@@ -125,7 +125,7 @@ task, _ = task_create(organization=Organization.objects.get(), data={"name": "Ex
 print(job_create(task=task).pk)
 """
 FINISH_JOB = """
-from jobs.execution import Outcome
+from monitoring_runner.execution import Outcome
 from jobs.models import Job
 from jobs.services.jobs import job_finish, job_start
 job = Job.objects.select_related("task", "organization").get(pk={job_id})

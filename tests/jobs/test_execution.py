@@ -8,7 +8,7 @@ import sys
 import textwrap
 import time
 
-from jobs.execution import argv_build, executable_allowed, run_argv
+from monitoring_runner.execution import argv_build, executable_allowed, run_argv
 
 PYTHON = sys.executable
 
@@ -69,7 +69,7 @@ def test_timeout_kills_the_process_group(tmp_path):
 
 
 def test_sigterm_ignored_gets_sigkill(tmp_path, monkeypatch):
-    monkeypatch.setattr("jobs.execution.KILL_GRACE_SECONDS", 0.5)
+    monkeypatch.setattr("monitoring_runner.execution.KILL_GRACE_SECONDS", 0.5)
     code = script(
         tmp_path,
         """
@@ -117,3 +117,30 @@ def test_allow_list(tmp_path):
     assert executable_allowed("/bin/sh", [PYTHON]) is None
     assert executable_allowed("sh", []) is None
     assert executable_allowed(str(tmp_path / "missing"), []) is None
+
+
+def test_a_runners_http_call_uses_the_standard_library_and_follows_no_redirect():
+    """What a standalone runner does for an HTTP job (no third-party client there)."""
+    from monitoring_runner.execution import run_http
+    from tests.monitors.targets import HttpTarget
+
+    with HttpTarget() as target:
+        base = f"http://127.0.0.1:{target.server.server_address[1]}"
+
+        def call(path: str, **extra):
+            options = {"method": "GET", "headers": {}, "body": "", "timeout": 5, "max_output": 5, **extra}
+            return run_http(url=base + path, **options)
+
+        ok = call("/text/hello+world")
+        assert (ok.exit_code, ok.lastline, ok.log) == (0, "HTTP 200 OK", "HTTP 200 OK\n\nhello")  # capped
+        moved = call("/redirect")
+        assert (moved.exit_code, moved.lastline) == (0, "HTTP 302 Found")  # not followed
+        assert target.served == 2
+        broken = call("/status/503")
+        assert (broken.exit_code, broken.lastline) == (1, "HTTP 503 Service Unavailable")
+    refused = run_http(url=base, method="GET", headers={}, body="", timeout=5, max_output=100)
+    assert refused.exit_code is None and "Connection refused" in refused.error and not refused.succeeded
+    local_file = run_http(
+        url="file:///etc/passwd", method="GET", headers={}, body="", timeout=5, max_output=100
+    )
+    assert local_file.error.startswith("not an HTTP URL") and "root" not in local_file.log

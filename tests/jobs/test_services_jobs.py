@@ -237,6 +237,25 @@ def test_http_task_runs_against_a_real_server(acme):
         assert failed.lastline.startswith("HTTP 503")
 
 
+def test_http_task_on_a_platform_worker_is_held_to_the_private_address_policy(acme, settings):
+    """A member must not read internal services through an HTTP job run by the platform's own workers: the
+    request goes through monitoring_site.outbound_http, refused when connecting (a name that resolves to
+    loopback as well as a literal address)."""
+    from tests.monitors.targets import HttpTarget
+
+    settings.ALLOW_PRIVATE_WEBHOOK_TARGETS = False
+    with HttpTarget() as target:
+        port = target.server.server_address[1]
+        for url in (f"http://127.0.0.1:{port}/text/secret", f"http://localhost:{port}/text/secret"):
+            task = make_task(acme, f"internal {url}", kind="http", url=url)
+            job = job_create(task=task)
+            job_run_local(job_id=job.pk)
+            job.refresh_from_db()
+            assert job.status == JobStatus.FAILED
+            assert "private-address policy" in job.error and "secret" not in job.log, job.error
+        assert target.served == 0
+
+
 def test_runner_heartbeat_feeds_its_host_monitor(acme):
     from jobs.services.runners import runner_heartbeat
     from monitors.models import HostStat

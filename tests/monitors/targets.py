@@ -15,17 +15,20 @@ import dns.rrset
 
 class HttpTarget:
     """GET /status/<code>, /text/<words>, /json (a fixed document), /slow/<seconds>[/<code>], /redirect.
-    ``in_flight`` counts requests being answered (a slow one holds its count while it sleeps)."""
+    ``in_flight`` counts requests being answered (a slow one holds its count while it sleeps), ``served``
+    every request received."""
 
     def __init__(self, port: int = 0):
         target = self
         self.in_flight = 0
+        self.served = 0
         self.lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 with target.lock:
                     target.in_flight += 1
+                    target.served += 1
                 try:
                     self.answer()
                 finally:

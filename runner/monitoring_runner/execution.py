@@ -1,5 +1,6 @@
 """Running one job's process or request, with the same safety rules on a platform worker and on a remote
-runner (``jobs.runner``); nothing here imports Django, so the runner can ship this file alone.
+runner (``monitoring_runner.cli``). Standard library only: the runner installs on a host without Django or
+any other package, and the platform's workers import this same module.
 
 - A script runs as an argv list (``subprocess`` without a shell); declared arguments are substituted inside
   argv items and never split or interpreted, so ``; rm -rf /`` arrives as one literal argument.
@@ -13,6 +14,7 @@ runner (``jobs.runner``); nothing here imports Django, so the runner can ship th
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import re
 import shutil
@@ -20,6 +22,8 @@ import signal as signals
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -187,44 +191,70 @@ def _terminate(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def run_http(
-    *,
-    url: str,
-    method: str,
-    headers: Mapping[str, str],
-    body: str,
-    values: Mapping[str, Any],
-    timeout: float,
-    max_output: int,
-) -> Outcome:
-    """One request; success is a status below 400. The response body is the log (capped)."""
-    import httpx
+HttpCall = Callable[..., Outcome]
+"""How an HTTP job's request is made: ``run_http`` on a runner (the host's own network), the platform's
+policed outbound client on a platform worker (``jobs.services.execution``). Keyword arguments: ``url``,
+``method``, ``headers``, ``body``, ``timeout``, ``max_output``."""
 
-    started = time.monotonic()
-    try:
-        with (
-            httpx.Client(timeout=timeout, follow_redirects=False) as client,
-            client.stream(
-                method,
-                substitute(url, values, url=True),
-                headers={k: substitute(str(v), values) for k, v in headers.items()},
-                content=substitute(body, values).encode() if body else None,
-            ) as response,
-        ):
-            kept = bytearray()
-            for chunk in response.iter_bytes():
-                kept += chunk[: max(0, max_output - len(kept))]
-                if len(kept) >= max_output:
-                    break
-    except httpx.HTTPError as exc:
-        return Outcome(error=f"{type(exc).__name__}: {exc}", duration=round(time.monotonic() - started, 3))
-    line = f"HTTP {response.status_code} {response.reason_phrase}"
+
+def http_outcome(*, status: int | None, reason: str, body: str, duration: float, error: str = "") -> Outcome:
+    """An HTTP job's result, the same whoever made the request: success is a status below 400, the log is
+    the status line and the (capped) response body."""
+    if error or status is None:
+        return Outcome(error=error or "no answer", duration=round(duration, 3))
+    line = f"HTTP {status} {reason}".rstrip()
     return Outcome(
-        exit_code=0 if response.status_code < 400 else 1,
-        log=f"{line}\n\n{kept.decode('utf-8', errors='replace')}",
+        exit_code=0 if status < 400 else 1,
+        log=f"{line}\n\n{body}",
         lastline=line,
-        duration=round(time.monotonic() - started, 3),
+        duration=round(duration, 3),
     )
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # a 3xx is the answer
+        return None
+
+
+# HTTP and HTTPS only: no file:, ftp: or data: handler, whatever URL a task names.
+_OPENER = urllib.request.OpenerDirector()
+for _handler in (
+    urllib.request.HTTPHandler,
+    urllib.request.HTTPSHandler,
+    urllib.request.HTTPDefaultErrorHandler,
+    urllib.request.HTTPErrorProcessor,
+    _NoRedirects,
+):
+    _OPENER.add_handler(_handler())
+
+
+def run_http(
+    *, url: str, method: str, headers: Mapping[str, str], body: str, timeout: float, max_output: int
+) -> Outcome:
+    """One request with the standard library (a runner needs no third-party package); redirects are not
+    followed, the body is read up to ``max_output`` bytes."""
+    started = time.monotonic()
+    if not url.lower().startswith(("http://", "https://")):
+        return http_outcome(
+            status=None, reason="", body="", duration=0, error=f"not an HTTP URL: {url[:200]}"
+        )
+    request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
+        url, data=body.encode() if body else None, headers=dict(headers), method=method.upper()
+    )
+    try:
+        try:
+            response = _OPENER.open(request, timeout=timeout)
+        except urllib.error.HTTPError as answer:  # 3xx, 4xx and 5xx: still an answer
+            response = answer
+        with response:
+            kept = response.read(max_output)
+            status, reason = response.status, response.reason or ""
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        reason = getattr(exc, "reason", None)
+        error = f"{type(exc).__name__}: {reason if reason is not None else exc}"
+        return http_outcome(status=None, reason="", body="", duration=time.monotonic() - started, error=error)
+    text = kept.decode("utf-8", errors="replace")
+    return http_outcome(status=status, reason=str(reason), body=text, duration=time.monotonic() - started)
 
 
 def spec_run(
@@ -233,19 +263,20 @@ def spec_run(
     allowed: Iterable[str],
     should_cancel: Callable[[], bool] | None = None,
     on_output: Callable[[str], None] | None = None,
+    http: HttpCall = run_http,
 ) -> Outcome:
     """Run a job as its claim describes it (``jobs.services.execution.job_spec``): the one code path of
-    platform workers and remote runners. ``allowed`` is this host's allow-list of executables."""
+    platform workers and remote runners. ``allowed`` is this host's allow-list of executables; ``http``
+    makes an HTTP job's request."""
     if spec["kind"] == "noop":
         return Outcome(exit_code=0, log="noop\n", lastline="noop")
     if spec["kind"] == "http":
-        http = spec["http"]
-        return run_http(
-            url=http["url"],
-            method=http["method"],
-            headers=http["headers"],
-            body=http["body"],
-            values={},
+        call = spec["http"]
+        return http(
+            url=call["url"],
+            method=call["method"],
+            headers=call["headers"],
+            body=call["body"],
             timeout=spec["timeout"],
             max_output=spec["max_output_bytes"],
         )
