@@ -1,23 +1,42 @@
 # Two commands on a fresh machine: `make run` starts the platform, `make test` runs every check.
 # Both create .venv and install what they need.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-CHROMIUM ?= /usr/bin/chromium
+# Chromium for the browser tests; the tests read the same variable (CHROMIUM_PATH).
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
+# The Pythons the platform supports (pyproject's requires-python).
+SUPPORTED := import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 14)))
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c '$(SUPPORTED)' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run test lint typecheck pytest pytest-fast chromium wrk install install-dev clean
+# A .venv made by an unsupported Python, or whose interpreter is gone, is rebuilt rather than failing forever.
+ifneq ($(wildcard $(VENV)),)
+ifneq ($(shell $(BIN)/python -c '$(SUPPORTED)' 2>/dev/null && echo ok),ok)
+$(info $(VENV) was made by an unsupported or missing Python: rebuilding it)
+$(shell rm -rf $(VENV))
+endif
+endif
+
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+.PHONY: run test lint typecheck pytest pytest-fast system-packages chromium wrk install install-dev \
+	runtime-check clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python 3.11, 3.12 or 3.13 is needed (Debian: apt-get install python3 python3-venv)"; exit 1; fi
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "Could not create $(VENV): install the venv module (Debian: apt-get install python3-venv)"; exit 1; }
+	$(PIP) --upgrade pip setuptools wheel
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP) -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml sdk/pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./sdk
+$(VENV)/.installed-dev: pyproject.toml sdk/pyproject.toml runner/pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[dev]' -e ./sdk
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -28,11 +47,15 @@ run: install
 	$(BIN)/python manage.py up
 
 ## test: lint, type-check and the whole test suite (browser tests included)
-test: install-dev chromium lint typecheck pytest
+test: install-dev system-packages lint typecheck pytest
 
+## lint: ruff, ruff format, and deptry (every import of the platform, the runner and the SDK is declared)
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/deptry .
+	cd runner && ../$(BIN)/deptry .
+	cd sdk && ../$(BIN)/deptry .
 
 typecheck: install-dev
 	$(BIN)/mypy .
@@ -44,14 +67,24 @@ pytest: install-dev
 pytest-fast: install-dev
 	$(BIN)/pytest -m "not e2e"
 
-## chromium: Debian's Chromium for the browser tests (Playwright drives it; no browser download)
-chromium:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-		echo "Installing Chromium for the browser tests..."; \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-		elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
-		else echo "Cannot install Chromium (need root or sudo); set CHROMIUM=/path/to/chromium"; exit 1; fi; \
+## runtime-check: a runtime-only install (no dev extras) in a fresh venv starts, serves and stops cleanly
+runtime-check:
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.11, 3.12 or 3.13 is needed"; exit 1; fi
+	$(PYTHON) .ci/runtime_check.py
+
+## system-packages: what the tests need from Debian: Chromium (Playwright drives it; no browser download)
+## and jq (the compatibility tests run the reference documents' jq pipelines)
+system-packages:
+	@missing=""; \
+	[ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium"; \
+	command -v jq >/dev/null || missing="$$missing jq"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing for the tests..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "Cannot install$$missing (need root or sudo); install it, or set CHROMIUM_PATH"; exit 1; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+chromium: system-packages
 
 ## wrk: Debian's wrk, the load generator of bench/ping_ingest.py (not needed by the tests)
 wrk:
