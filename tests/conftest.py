@@ -17,8 +17,26 @@ from monitoring_site.accounts.models import Membership, Organization
 from monitoring_site.accounts.tokens import token_pair_for
 from monitoring_site.embedded_redis import EmbeddedRedis, answers
 from monitoring_site.redis_client import get_redis
+from tests import leftovers
 
 PASSWORD = "correct-horse-battery"
+
+
+def pytest_sessionstart(session):
+    leftovers.become_subreaper()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run when a process it started is still alive (after killing it)."""
+    left = leftovers.live_children()
+    leftovers.kill_and_reap(list(left))
+    if left:
+        shown = "\n".join(f"  {pid}: {cmdline}" for pid, cmdline in sorted(left.items()))
+        session.config.get_terminal_writer().line(
+            f"\nProcesses started by the test run were still running at its end (now killed):\n{shown}",
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session", autouse=True)

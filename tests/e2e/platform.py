@@ -54,14 +54,20 @@ def wait_for(predicate, what: str, seconds: float = 90):
 
 
 def processes_with_env(marker: str) -> list[int]:
-    """PIDs of live processes whose environment holds ``marker`` (a unique VAR_DIR=...)."""
+    """PIDs of live processes of one platform: its environment holds ``marker`` (a unique VAR_DIR=...), or,
+    for the embedded redis-server, which overwrites its environment with its process title, its command
+    line names a path under that VAR_DIR (its socket)."""
     found = []
     needle = marker.encode()
+    path = marker.split("=", 1)[-1].encode() + b"/"
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
-            if needle in (entry / "environ").read_bytes().split(b"\0"):
+            if (
+                needle in (entry / "environ").read_bytes().split(b"\0")
+                or path in (entry / "cmdline").read_bytes()
+            ):
                 status = (entry / "status").read_text()
                 if "\nState:\tZ" not in status:
                     found.append(int(entry.name))
