@@ -6,8 +6,9 @@ jobs run by the platform's own workers).
   ``GuardedResolver``, which drops every refused address, and connects only to what it returned, so a DNS
   answer that changes between a check and the connect (DNS rebinding) cannot reach a refused address.
   A literal IP in the URL is checked the same way before the request (there is nothing to re-resolve).
-  Loopback, private, link-local (cloud metadata at 169.254.169.254), multicast, reserved and unspecified
-  addresses are refused unless ``ALLOW_PRIVATE_WEBHOOK_TARGETS`` is true.
+  Every address that is not globally reachable unicast (``address_is_public``: loopback, private, link-local
+  with cloud metadata, CGNAT, benchmarking, documentation, multicast, reserved, and the IPv6 forms of such
+  IPv4 addresses) is refused unless ``ALLOW_PRIVATE_WEBHOOK_TARGETS`` is true.
 
 It is built on aiohttp: measured on this project's 2-core machine, httpx's async client managed ~300
 requests/s against a local receiver where aiohttp managed ~6,000 (see docs/performance.md).
@@ -20,6 +21,7 @@ import asyncio
 import errno
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -40,17 +42,44 @@ class BlockedAddress(OSError):
         super().__init__(errno.EACCES, message)
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the last 32 bits are an IPv4 address
+# Special-purpose blocks that ``ipaddress`` counts as global but no webhook receiver lives in.
+NOT_RECEIVERS = [
+    ipaddress.ip_network(block)
+    for block in (
+        "192.0.0.0/24",  # IETF protocol assignments (RFC 6890)
+        "192.88.99.0/24",  # 6to4 relay anycast (RFC 7526)
+        "64:ff9b:1::/48",  # local-use NAT64 (RFC 8215)
+    )
+]
+
+
 def address_is_public(address: str) -> bool:
+    """Whether the platform's own requests may reach ``address``: only globally reachable unicast
+    addresses of the IANA special-purpose registries pass. Loopback, private (RFC 1918, ULA), link-local
+    (cloud metadata at 169.254.169.254), CGNAT shared space (100.64.0.0/10, with 100.100.100.200),
+    benchmarking (198.18.0.0/15, 2001:2::/48), documentation, multicast, reserved, 0.0.0.0/8 and the
+    unspecified addresses are refused; an IPv6 form that carries an IPv4 address (IPv4-mapped, NAT64,
+    6to4, Teredo) is judged by that IPv4 address."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in NAT64:
+            return address_is_public(str(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)))
+        embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+        if any(inner is not None and not address_is_public(str(inner)) for inner in embedded):
+            return False
+        if ip.ipv4_mapped is not None:
+            return True
     return not (
-        ip.is_private
+        not ip.is_global
+        or ip.is_private
         or ip.is_loopback
         or ip.is_link_local
         or ip.is_multicast
         or ip.is_reserved
         or ip.is_unspecified
+        or (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
+        or any(ip in block for block in NOT_RECEIVERS if block.version == ip.version)
     )
 
 
@@ -188,6 +217,52 @@ def request(
             )
 
     return asyncio.run(send())
+
+
+_refusals = threading.local()
+
+
+def _policed_create_connection(original):
+    """urllib3's ``create_connection`` under the policy: the host is resolved here, refused addresses are
+    dropped, and only an allowed address is connected to (so DNS rebinding and redirects to a private
+    address, each a new connection, are refused too). The refusal is kept per thread for the caller."""
+
+    def create_connection(address, *args, **kwargs):
+        if settings.ALLOW_PRIVATE_WEBHOOK_TARGETS:
+            return original(address, *args, **kwargs)
+        host, port = address
+        found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        allowed = [info[4][0] for info in found if address_is_public(str(info[4][0]))]
+        if not allowed:
+            _refusals.last = _refused(host, [str(info[4][0]) for info in found])
+            raise _refusals.last
+        last_error: OSError | None = None
+        for ip in dict.fromkeys(allowed):
+            try:
+                return original((ip, port), *args, **kwargs)
+            except OSError as exc:
+                last_error = exc
+        raise last_error or OSError(f"could not connect to {host}")
+
+    create_connection.policed = True  # type: ignore[attr-defined]
+    return create_connection
+
+
+def police_urllib3() -> None:
+    """Hold every connection made with requests/urllib3 in this process to the policy: for libraries that
+    make their own requests (Apprise's HTTP plugins). The platform's own code uses aiohttp (above); monitors,
+    which are meant to reach internal services, use neither."""
+    from urllib3.util import connection
+
+    if not getattr(connection.create_connection, "policed", False):
+        connection.create_connection = _policed_create_connection(connection.create_connection)
+
+
+def last_refusal() -> BlockedAddress | None:
+    """The policy's last refusal in this thread (by ``police_urllib3``), cleared by reading it."""
+    refusal = getattr(_refusals, "last", None)
+    _refusals.last = None
+    return refusal
 
 
 def _ms(started: float) -> float:

@@ -208,25 +208,78 @@ def test_private_addresses_are_refused_at_connect_time(acme, receiver):
         assert not hook.is_active and "private-address policy" in hook.disabled_reason
 
 
-def test_address_policy():
+REFUSED_ADDRESSES = [
+    # IPv4 special-purpose registry (RFC 6890 and updates)
+    ("0.0.0.0", "this network"),  # noqa: S104
+    ("0.1.2.3", "this network, 0.0.0.0/8"),
+    ("10.1.2.3", "private"),
+    ("100.64.0.1", "CGNAT shared address space"),
+    ("100.100.100.200", "a cloud metadata address inside CGNAT"),
+    ("127.0.0.1", "loopback"),
+    ("127.8.9.10", "loopback, 127.0.0.0/8"),
+    ("169.254.169.254", "link-local: cloud metadata"),
+    ("172.16.0.1", "private"),
+    ("172.31.255.255", "private"),
+    ("192.0.0.8", "IETF protocol assignments"),
+    ("192.0.2.1", "documentation TEST-NET-1"),
+    ("192.88.99.1", "6to4 relay anycast"),
+    ("192.168.0.1", "private"),
+    ("198.18.0.1", "benchmarking"),
+    ("198.19.255.254", "benchmarking"),
+    ("198.51.100.7", "documentation TEST-NET-2"),
+    ("203.0.113.9", "documentation TEST-NET-3"),
+    ("224.0.0.1", "multicast"),
+    ("239.255.255.250", "multicast"),
+    ("240.0.0.1", "reserved"),
+    ("255.255.255.255", "limited broadcast"),
+    # IPv6 special-purpose registry (RFC 6890 and updates)
+    ("::", "unspecified"),
+    ("::1", "loopback"),
+    ("::ffff:127.0.0.1", "IPv4-mapped loopback"),
+    ("::ffff:169.254.169.254", "IPv4-mapped metadata"),
+    ("::127.0.0.1", "IPv4-compatible (deprecated)"),
+    ("64:ff9b::7f00:1", "NAT64 of 127.0.0.1"),
+    ("64:ff9b::a9fe:a9fe", "NAT64 of 169.254.169.254"),
+    ("64:ff9b:1::1", "local-use NAT64"),
+    ("100::1", "discard-only"),
+    ("2001::1", "Teredo"),
+    ("2001:2::1", "benchmarking"),
+    ("2001:db8::1", "documentation"),
+    ("2002:7f00:1::1", "6to4 of 127.0.0.1"),
+    ("2002:a9fe:a9fe::1", "6to4 of 169.254.169.254"),
+    ("fc00::1", "unique local"),
+    ("fd00::1", "unique local"),
+    ("fe80::1", "link-local"),
+    ("fe80::1%eth0", "link-local with a zone"),
+    ("fec0::1", "site-local (deprecated)"),
+    ("ff02::1", "multicast"),
+    ("ff0e::1", "global-scope multicast"),
+]
+ALLOWED_ADDRESSES = [
+    ("8.8.8.8", "public"),
+    ("93.184.216.34", "public"),
+    ("100.63.255.255", "just below CGNAT"),
+    ("100.128.0.0", "just above CGNAT"),
+    ("198.17.255.255", "just below benchmarking"),
+    ("2606:2800:220:1:248:1893:25c8:1946", "public IPv6"),
+    ("::ffff:8.8.8.8", "IPv4-mapped public"),
+    ("64:ff9b::808:808", "NAT64 of 8.8.8.8"),
+    ("2002:808:808::1", "6to4 of 8.8.8.8"),
+]
+
+
+@pytest.mark.parametrize(("address", "why"), REFUSED_ADDRESSES)
+def test_the_policy_refuses_every_special_purpose_address(address, why):
     from monitoring_site.outbound_http import address_is_public
 
-    for address in [
-        "127.0.0.1",
-        "10.1.2.3",
-        "192.168.0.1",
-        "172.16.0.1",
-        "169.254.169.254",
-        "::1",
-        "fe80::1",
-        "::ffff:127.0.0.1",
-        "0.0.0.0",  # noqa: S104
-        "224.0.0.1",
-        "fd00::1",
-    ]:
-        assert not address_is_public(address), address
-    for address in ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"]:
-        assert address_is_public(address), address
+    assert not address_is_public(address), why
+
+
+@pytest.mark.parametrize(("address", "why"), ALLOWED_ADDRESSES)
+def test_the_policy_allows_globally_reachable_addresses(address, why):
+    from monitoring_site.outbound_http import address_is_public
+
+    assert address_is_public(address), why
 
 
 def test_disabled_channel_is_skipped_and_reenabling_clears_the_reason(acme, receiver):
