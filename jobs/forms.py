@@ -47,6 +47,12 @@ class TaskForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Script: one argv item per line; {name} substitutes an argument.",
     )
+    environment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Script: NAME=value, one per line (beside PATH, LANG, HOME and TMPDIR; nothing else is "
+        "inherited).",
+    )
     url = forms.URLField(
         max_length=2000, required=False, assume_scheme="https", help_text="HTTP: the request's URL."
     )
@@ -78,6 +84,7 @@ class TaskForm(forms.Form):
         if task is not None:
             initial = {name: getattr(task, name) for name in EDITABLE}
             initial["argv"] = "\n".join(task.argv)
+            initial["environment"] = "\n".join(f"{k}={v}" for k, v in task.environment.items())
             initial["arguments"] = json.dumps(task.arguments) if task.arguments else ""
             initial["runner"] = runner_text(task)
             kwargs["initial"] = initial
@@ -91,6 +98,17 @@ class TaskForm(forms.Form):
             raise forms.ValidationError(f"Not JSON: {exc}") from exc
         return value
 
+    def clean_environment(self) -> dict[str, str]:
+        environment = {}
+        for line in self.cleaned_data["environment"].splitlines():
+            if not line.strip():
+                continue
+            name, equals, text = line.partition("=")
+            if not equals:
+                raise forms.ValidationError(f"{line!r}: write NAME=value.")
+            environment[name.strip()] = text
+        return environment
+
     def clean_runner(self) -> dict[str, Any]:
         target = runner_target(self.cleaned_data["runner"], self.organization)
         if target is None:
@@ -101,6 +119,7 @@ class TaskForm(forms.Form):
         data = {name: self.cleaned_data[name] for name in EDITABLE}
         data["argv"] = [line for line in self.cleaned_data["argv"].splitlines() if line.strip()]
         data["arguments"] = self.cleaned_data["arguments"]
+        data["environment"] = self.cleaned_data["environment"]
         data.update(self.cleaned_data["runner"])
         data["cron"] = data["cron"] or ""
         return data

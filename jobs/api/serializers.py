@@ -56,6 +56,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "kind",
             "executable",
             "argv",
+            "environment",
             "url",
             "method",
             "headers",

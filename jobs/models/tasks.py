@@ -25,6 +25,9 @@ class Task(models.Model):
     # script
     executable = models.CharField(max_length=500, blank=True, default="")
     argv = models.JSONField(default=list, blank=True, help_text="Argument items; {name} substitutes.")
+    environment = models.JSONField(
+        default=dict, blank=True, help_text="Variables a script gets beside PATH, LANG, HOME and TMPDIR."
+    )
     # http
     url = models.URLField(max_length=2000, blank=True, default="")
     method = models.CharField(max_length=8, blank=True, default="GET")

@@ -1,8 +1,8 @@
 """Declared task arguments: checking a task's declarations, and checking the values a job is started with.
 
 A declaration is ``{"name", "type": string|integer|number|boolean|choice, "required"?, "default"?,
-"choices"?, "description"?}``. A job's ``task_arguments`` may be positional values in declaration order
-(``["a", 3]``), ``{"name": ..., "value": ...}`` items, or an object by name.
+"choices"?, "description"?, "allow_leading_dash"?}``. A job's ``task_arguments`` may be positional values in
+declaration order (``["a", 3]``), ``{"name": ..., "value": ...}`` items, or an object by name.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from jobs.choices import ArgumentType
 from monitoring_site.errors import RuleViolation
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+PLACEHOLDER_AT_START = re.compile(r"^\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_VALUE_LENGTH = 4096
 
 
@@ -41,6 +42,8 @@ def declarations_errors(declared: Any) -> list[str]:
         if kind not in ArgumentType.values:
             errors.append(f"{where}: type must be one of {', '.join(ArgumentType.values)}.")
             continue
+        if not isinstance(item.get("allow_leading_dash", False), bool):
+            errors.append(f"{where}: allow_leading_dash must be true or false.")
         choices = item.get("choices")
         if kind == ArgumentType.CHOICE and (not isinstance(choices, list) or not choices):
             errors.append(f"{where}: a choice argument needs a non-empty 'choices' list.")
@@ -128,3 +131,24 @@ def arguments_validate(declared: list[dict[str, Any]], given: Any) -> dict[str, 
         details = {f"task_arguments.{name}": problems for name, problems in errors.items()}
         raise RuleViolation("The task arguments are invalid.", details=details)
     return result
+
+
+def leading_dash_errors(argv: list[str], declared: list[dict[str, Any]], values: dict[str, Any]) -> None:
+    """Refuse a value starting with ``-`` where it would begin an argv item before a literal ``--``: there
+    the allow-listed executable would read it as an option (``--output=/etc/passwd``, ``-c code``). Items
+    after ``--`` and arguments declared with ``allow_leading_dash`` take any value."""
+    allowed = {spec["name"] for spec in declared if spec.get("allow_leading_dash")}
+    end = argv.index("--") if "--" in argv else len(argv)
+    errors: dict[str, list[str]] = {}
+    for item in argv[:end]:
+        found = PLACEHOLDER_AT_START.match(str(item))
+        if not found or found.group(1) in allowed:
+            continue
+        name = found.group(1)
+        if str(values.get(name, "")).startswith("-"):
+            errors[f"task_arguments.{name}"] = [
+                "Starts with '-', which the program would read as an option; the task must place it after "
+                "'--' or declare the argument with allow_leading_dash."
+            ]
+    if errors:
+        raise RuleViolation("The task arguments are invalid.", details=errors)

@@ -32,6 +32,7 @@ def job_spec(job: Job) -> dict[str, Any]:
     }
     if task.kind == TaskKind.SCRIPT:
         spec["argv"] = argv_build(task.executable, task.argv, job.arguments)
+        spec["environment"] = task.environment
     elif task.kind == TaskKind.HTTP:
         spec["http"] = {
             "url": substitute(task.url, job.arguments, url=True),

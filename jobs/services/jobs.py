@@ -13,9 +13,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from jobs.choices import FINISHED_STATUSES, JobStatus, JobTarget, TriggeredBy
+from jobs.choices import FINISHED_STATUSES, JobStatus, JobTarget, TaskKind, TriggeredBy
 from jobs.models import Job, JobStatusAudit, Task
-from jobs.services.arguments import arguments_validate
+from jobs.services.arguments import arguments_validate, leading_dash_errors
 from jobs.services.stats import stats_job_created, stats_job_moved
 from monitoring_runner.execution import Outcome
 from monitoring_site.errors import Conflict
@@ -79,6 +79,8 @@ def job_create(
     if not task.enabled and triggered_by not in (TriggeredBy.RETRY,):
         raise Conflict("The task is disabled.", code="task_disabled")
     values = arguments_validate(task.arguments, task_arguments)
+    if task.kind == TaskKind.SCRIPT:
+        leading_dash_errors(task.argv, task.arguments, values)
     now = now or timezone.now()
     with transaction.atomic():
         job = Job.objects.create(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from django.utils import timezone
 from jobs.choices import JobTarget, ScheduleType, TaskKind
 from jobs.models import Task
 from jobs.services.arguments import declarations_errors
-from monitoring_runner.execution import PLACEHOLDER, executable_allowed
+from monitoring_runner.execution import PLACEHOLDER, executable_allowed, variable_refused
 from monitoring_site.accounts.models import Organization
 from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import RuleViolation
@@ -26,6 +27,7 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 MIN_INTERVAL_SECONDS = 5
 MAX_RETRIES = 10
 # A change to any of these recomputes next_run_at.
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 SCHEDULE_FIELDS = (
     "schedule_type",
     "interval_seconds",
@@ -125,6 +127,9 @@ def _clean(organization: Organization, data: dict[str, Any], current: Task | Non
     kind, target = value("kind", TaskKind.NOOP), value("target", JobTarget.LOCAL)
     if kind == TaskKind.SCRIPT:
         errors.update(_script_errors(value("executable", ""), value("argv", []), target, declared_names))
+        problems = environment_errors(value("environment", {}))
+        if problems:
+            errors["environment"] = problems
     if kind == TaskKind.HTTP:
         url = str(value("url", "") or "")
         parts = urlsplit(url)
@@ -171,6 +176,23 @@ def _script_errors(executable: str, argv: Any, target: str, declared: set) -> di
         if unknown:
             errors["argv"] = [f"Placeholders name undeclared arguments: {', '.join(unknown)}."]
     return errors
+
+
+def environment_errors(environment: Any) -> list[str]:
+    """What is wrong with a script task's ``environment`` (names to string values)."""
+    if not isinstance(environment, dict):
+        return ["An object of variable names to string values."]
+    problems = []
+    for name, text in environment.items():
+        if not ENV_NAME.match(str(name)):
+            problems.append(f"{name!r}: letters, digits and underscores, not starting with a digit.")
+        elif variable_refused(name):
+            problems.append(f"{name}: set by the platform or able to change what runs; not allowed.")
+        elif not isinstance(text, str) or len(text) > 4096 or "\x00" in text:
+            problems.append(f"{name}: a string of at most 4096 characters without NUL.")
+    if len(environment) > 50:
+        problems.append("At most 50 variables.")
+    return problems
 
 
 def _schedule_errors(value) -> dict[str, list[str]]:

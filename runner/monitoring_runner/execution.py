@@ -9,6 +9,10 @@ any other package, and the platform's workers import this same module.
   ``signal`` say so.
 - Output (stdout and stderr together) is kept up to a byte cap; the rest is read and dropped so the
   process never blocks on a full pipe, and the last line is taken from the true end of the output.
+- The process gets a minimal environment, never the worker's or runner's own (which may hold the
+  platform's SECRET_KEY, DATABASE_URL or ADMIN_PASSWORD): PATH, LANG, HOME and TMPDIR of a scratch
+  directory that is also its working directory and is removed afterwards, plus the task's declared
+  ``environment``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import re
 import shutil
 import signal as signals
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -30,6 +35,25 @@ from typing import Any
 from urllib.parse import quote
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# What a task may not set: the variables given here, and the hooks through which a variable makes a
+# loader or an interpreter run other code than the allow-listed executable.
+RESERVED_VARIABLES = frozenset(
+    {"PATH", "HOME", "TMPDIR", "LANG", "BASH_ENV", "ENV", "SHELLOPTS", "PS4", "IFS"}
+)
+RESERVED_PREFIXES = (
+    "LD_",
+    "DYLD_",
+    "PYTHON",
+    "PERL",
+    "RUBY",
+    "NODE_",
+    "JAVA_",
+    "_JAVA",
+    "GCONV",
+    "GIT_",
+    "LC_",
+)
 KILL_GRACE_SECONDS = 5.0
 TAIL_BYTES = 4096
 
@@ -126,6 +150,17 @@ def _killpg(process: subprocess.Popen, sig: int) -> None:
         os.killpg(process.pid, sig)
 
 
+def variable_refused(name: str) -> bool:
+    """Whether a task's environment may not set ``name``."""
+    return name in RESERVED_VARIABLES or name.startswith(RESERVED_PREFIXES)
+
+
+def job_environment(scratch: str, declared: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The whole environment of a job's process (nothing is inherited)."""
+    base = {"PATH": SAFE_PATH, "LANG": "C.UTF-8", "HOME": scratch, "TMPDIR": scratch}
+    return {**{k: str(v) for k, v in (declared or {}).items() if not variable_refused(k)}, **base}
+
+
 def run_argv(
     argv: list[str],
     *,
@@ -136,9 +171,15 @@ def run_argv(
     env: Mapping[str, str] | None = None,
     on_output: Callable[[str], None] | None = None,
 ) -> Outcome:
-    """Run ``argv`` in its own process group; kill the group on timeout or when ``should_cancel()``.
-    ``on_output`` receives the output kept so far, at most once per ``poll_seconds`` and only when it
-    grew (the dashboard shows a running job's log from it)."""
+    """Run ``argv`` in its own process group, in a scratch directory with the minimal environment plus
+    ``env`` (``job_environment``); kill the group on timeout or when ``should_cancel()``. ``on_output``
+    receives the output kept so far, at most once per ``poll_seconds`` and only when it grew (the
+    dashboard shows a running job's log from it)."""
+    with tempfile.TemporaryDirectory(prefix="job-") as scratch:
+        return _run_in(argv, scratch, timeout, max_output, should_cancel, poll_seconds, env, on_output)
+
+
+def _run_in(argv, scratch, timeout, max_output, should_cancel, poll_seconds, env, on_output) -> Outcome:
     started = time.monotonic()
     try:
         process = subprocess.Popen(
@@ -147,7 +188,8 @@ def run_argv(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env=dict(env) if env is not None else None,
+            cwd=scratch,
+            env=job_environment(scratch, env),
         )
     except OSError as exc:
         return Outcome(error=f"could not start {argv[0]}: {exc.strerror or exc}", exit_code=None)
@@ -289,5 +331,6 @@ def spec_run(
         timeout=spec["timeout"],
         max_output=spec["max_output_bytes"],
         should_cancel=should_cancel,
+        env=spec.get("environment") or {},
         on_output=on_output,
     )

@@ -7,6 +7,7 @@ import json
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 from monitoring_runner.execution import argv_build, executable_allowed, run_argv
 
@@ -144,3 +145,28 @@ def test_a_runners_http_call_uses_the_standard_library_and_follows_no_redirect()
         url="file:///etc/passwd", method="GET", headers={}, body="", timeout=5, max_output=100
     )
     assert local_file.error.startswith("not an HTTP URL") and "root" not in local_file.log
+
+
+def test_a_script_gets_a_minimal_environment_in_a_scratch_directory(tmp_path, monkeypatch):
+    """Never the worker's own variables (SECRET_KEY, DATABASE_URL, ADMIN_PASSWORD), only what is given."""
+    monkeypatch.setenv("ADMIN_PASSWORD", "hunter2")
+    monkeypatch.setenv("SECRET_KEY", "signing")
+    code = "import json, os; print(json.dumps({'env': dict(os.environ), 'cwd': os.getcwd()}))"
+    outcome = run_argv([PYTHON, "-c", code], timeout=10, max_output=10_000, env={"REPORT_TO": "ops"})
+    seen = json.loads(outcome.lastline)
+    assert set(seen["env"]) - {"LC_CTYPE"} == {"PATH", "LANG", "HOME", "TMPDIR", "REPORT_TO"}, seen
+    assert seen["env"]["HOME"] == seen["cwd"] == seen["env"]["TMPDIR"] and "job-" in seen["cwd"]
+    assert not Path(seen["cwd"]).exists()  # removed afterwards
+
+
+def test_a_task_cannot_set_variables_that_change_what_runs(tmp_path):
+    from monitoring_runner.execution import job_environment
+
+    given = {"LD_PRELOAD": "/tmp/evil.so", "PYTHONPATH": "/tmp", "PATH": "/tmp", "HOME": "/", "OK": "1"}
+    assert job_environment("/scratch", given) == {
+        "OK": "1",
+        "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": "/scratch",
+        "TMPDIR": "/scratch",
+    }

@@ -16,7 +16,7 @@ from jobs.services.runners import job_claim, job_report, jobs_sweep
 from jobs.services.schedules import tasks_dispatch_due
 from jobs.services.tasks import task_update
 from monitoring_site.errors import Conflict, RuleViolation
-from tests.jobs.factories import make_runner, make_script_task, make_task
+from tests.jobs.factories import PYTHON, make_runner, make_script_task, make_task
 
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db
@@ -303,3 +303,41 @@ def test_a_running_jobs_output_is_visible_before_it_ends(acme, settings, tmp_pat
         worker.join(30)
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED and job.log == "step one\nstep two\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "declaration", "value", "refused"),
+    [
+        (["{arg}"], {}, "-c import os", True),
+        (["{arg}"], {}, "--output=/etc/passwd", True),
+        (["-m", "x", "{arg}", "--", "y"], {}, "-v", True),
+        (["--", "{arg}"], {}, "-c import os", False),
+        (["--name={arg}"], {}, "-x", False),
+        (["{arg}"], {"allow_leading_dash": True}, "-v", False),
+        (["{arg}"], {}, "plain", False),
+    ],
+)
+def test_a_value_starting_with_a_dash_cannot_become_an_option(
+    acme, settings, argv, declaration, value, refused
+):
+    settings.JOBS_ALLOWED_EXECUTABLES = [PYTHON]
+    task = make_task(
+        acme, kind="script", executable=PYTHON, argv=argv, arguments=[{"name": "arg", **declaration}]
+    )
+    if refused:
+        with pytest.raises(RuleViolation) as raised:
+            job_create(task=task, task_arguments=[value])
+        assert "task_arguments.arg" in raised.value.details
+        assert not Job.objects.exists()
+    else:
+        assert job_create(task=task, task_arguments=[value]).arguments == {"arg": value}
+
+
+def test_a_tasks_environment_is_validated(acme, settings):
+    settings.JOBS_ALLOWED_EXECUTABLES = [PYTHON]
+    for bad in ({"LD_PRELOAD": "/tmp/x.so"}, {"PYTHONPATH": "/tmp"}, {"1X": "a"}, {"A": 3}, ["A=1"]):
+        with pytest.raises(RuleViolation) as raised:
+            make_task(acme, kind="script", executable=PYTHON, argv=["-V"], environment=bad)
+        assert "environment" in raised.value.details, bad
+    task = make_task(acme, kind="script", executable=PYTHON, argv=["-V"], environment={"REGION": "eu"})
+    assert task.environment == {"REGION": "eu"}
