@@ -7,6 +7,7 @@ With nothing set, the platform runs embedded: SQLite in WAL mode under ``var/`` 
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -18,8 +19,20 @@ from monitoring_site.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var"))).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# var/ holds the SQLite database (webhook secrets, channel credentials, refresh tokens), the signing key
+# and the embedded Redis: readable by this user only, and so is each file created in it.
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.getuid():
+    VAR_DIR.chmod(0o700)
 VERSION = "0.1.0"
+
+
+def _private_file(path: Path) -> Path:
+    """``path`` created (or kept) readable and writable by this user only."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o600)
+    return path
 
 
 def _secret_key() -> str:
@@ -27,10 +40,9 @@ def _secret_key() -> str:
     given = env_str("SECRET_KEY")
     if given:
         return given
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
+    path = _private_file(VAR_DIR / "secret_key")
+    if not path.read_text().strip():
         path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -112,7 +124,8 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(VAR_DIR / "db.sqlite3"),
+            # SQLite gives its -wal and -shm files the database file's mode: 0600 for all three.
+            "NAME": str(_private_file(VAR_DIR / "db.sqlite3")),
             "OPTIONS": {
                 # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so two
                 # processes never deadlock upgrading a read lock; the timeout waits for that lock instead of

@@ -3,9 +3,13 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from monitoring_site.api.errors import api_not_found
+from monitoring_site.dashboard.forms import RateLimitedAdminAuthenticationForm
 from monitors.badges import badge
 from monitors.prometheus import prometheus_metrics
 from monitors.status_views import status_page_public
+
+# The admin's login is held to the API login's limits (per address, and the username lockout).
+admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns = [
     path("api/v1/", include("monitoring_site.api_urls")),

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from rest_framework.exceptions import Throttled
 
@@ -22,8 +25,11 @@ class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
-class RateLimitedAuthenticationForm(AuthenticationForm):
-    """The dashboard login, under the same Redis rate limits as ``POST /api/v1/auth/login``."""
+class RateLimitedLoginMixin:
+    """A login form under the same Redis rate limits as ``POST /api/v1/auth/login``: per address, and the
+    lockout of a username after repeated failures."""
+
+    request: Any
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -33,9 +39,17 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
             wait = int(getattr(exc, "wait", None) or 60)
             raise forms.ValidationError(f"{exc.detail} Try again in {wait} seconds.") from exc
         try:
-            cleaned = super().clean()
+            cleaned = super().clean()  # type: ignore[misc]
         except forms.ValidationError:
             ratelimit.login_failure_record(username=username)
             raise
         ratelimit.login_failures_clear(username=username)
         return cleaned
+
+
+class RateLimitedAuthenticationForm(RateLimitedLoginMixin, AuthenticationForm):
+    """The dashboard login."""
+
+
+class RateLimitedAdminAuthenticationForm(RateLimitedLoginMixin, AdminAuthenticationForm):
+    """The Django admin's login (``admin.site.login_form``)."""

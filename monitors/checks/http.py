@@ -89,8 +89,20 @@ def _content_verdict(monitor: Monitor, text: str) -> str:
             return f"JSON path {monitor.json_path} not found: {exc}"
         shown = json.dumps(value) if not isinstance(value, str) else value
         if monitor.json_expected and not expectation_met(shown, monitor.json_expected):
-            return f"{monitor.json_path} is {shown}, expected {monitor.json_expected}"
+            return f"{monitor.json_path} is {_glimpse(value, shown)}, expected {monitor.json_expected}"
     return ""
+
+
+def _glimpse(value: Any, shown: str) -> str:
+    """What an error may say of a value found in a response: numbers, booleans and null in full (up to 20
+    characters), a string or a structure by its first characters only, so that a monitor's errors are no
+    way to read an internal service's documents."""
+    if value is None or isinstance(value, bool | int | float):
+        return shown if len(shown) <= 20 else f"{shown[:20]}…"
+    kind = "a string" if isinstance(value, str) else "an array" if isinstance(value, list) else "an object"
+    if isinstance(value, str) and len(value) <= 4:
+        return f'"{value}"'
+    return f'{kind} of {len(shown)} characters starting "{shown[:4]}…"'
 
 
 async def check_http(monitor: Monitor, session: aiohttp.ClientSession) -> Outcome:

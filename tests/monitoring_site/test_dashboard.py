@@ -37,6 +37,33 @@ def test_dashboard_login_is_rate_limited(client, owner):
     assert "Too many failed logins" in page
 
 
+@override_settings(LOGIN_FAILURES_PER_USERNAME=2)
+def test_admin_login_shares_the_username_lockout(client, owner):
+    """Failures at the API login lock the username out of /admin/login/ too, and the other way round."""
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    client.post(
+        "/api/v1/auth/login", {"username": "alice", "password": "wrong"}, content_type="application/json"
+    )
+    client.post("/admin/login/", {"username": "alice", "password": "wrong"})
+    page = client.post("/admin/login/", {"username": "alice", "password": PASSWORD})
+    assert page.status_code == 200 and "Too many failed logins" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(LOGIN_RATE_PER_IP=3)
+def test_admin_login_is_limited_per_address(client, owner, monkeypatch):
+    from types import SimpleNamespace
+
+    from monitoring_site.accounts import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    for i in range(3):
+        client.post("/admin/login/", {"username": f"user{i}", "password": "x"})
+    page = client.post("/admin/login/", {"username": "other", "password": "x"}).content.decode()
+    assert "Too many" in page
+
+
 def test_overview_shows_navigation_health_and_live_list(browser):
     page = browser.get("/").content.decode()
     for label in [

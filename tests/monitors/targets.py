@@ -43,7 +43,9 @@ class HttpTarget:
                 elif parts[0] == "text":
                     body = parts[1].replace("+", " ").encode()
                 elif parts[0] == "json":
-                    body = json.dumps({"data": {"items": [{"state": "ok", "count": 3}]}}).encode()
+                    body = json.dumps(
+                        {"data": {"items": [{"state": "ok", "count": 3}], "secret": "SECRET-TOKEN-1234"}}
+                    ).encode()
                     headers = {"Content-Type": "application/json"}
                 elif parts[0] == "slow":
                     time.sleep(float(parts[1]))

@@ -69,6 +69,16 @@ def test_json_value(http):
     assert not_down.ok and not text_order.ok
 
 
+def test_a_json_monitors_error_does_not_echo_what_it_found(http):
+    """Monitors may reach internal services; their errors must not become a way to read them."""
+    secret, item = run(
+        website(f"{http.url}/json", type="json", json_path="data.secret", json_expected="nope"),
+        website(f"{http.url}/json", type="json", json_path="data.items.0", json_expected="nope"),
+    )
+    assert secret.error == 'data.secret is a string of 17 characters starting "SECR…", expected nope'
+    assert item.error.startswith("data.items.0 is an object of ") and "count" not in item.error
+
+
 def test_json_expectation_validation(member_client):
     from tests.conftest import assert_error
 

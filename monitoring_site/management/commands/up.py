@@ -33,6 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=env_int("WEB_CONCURRENCY", 2, minimum=1))
 
     def handle(self, *args, **options):
+        os.umask(0o077)  # what the platform's processes write under var/ (Redis's files, logs) is private
         supervisor = Supervisor(say=lambda text: self.stdout.write(text))
         signal.signal(signal.SIGTERM, supervisor.request_stop)
         signal.signal(signal.SIGINT, supervisor.request_stop)
@@ -86,6 +87,9 @@ class Command(BaseCommand):
                 "5",
                 "--log-level",
                 "warning",
+                # The client address is the socket's peer: X-Forwarded-For counts only where the platform's
+                # own TRUST_X_FORWARDED_FOR says so (uvicorn would otherwise trust it from 127.0.0.1).
+                "--no-proxy-headers",
                 # Django runs sync views on one thread per process, so web concurrency comes from processes.
                 "--workers",
                 str(options["web_workers"]),
