@@ -30,6 +30,7 @@ class RateLimitedLoginMixin:
     lockout of a username after repeated failures."""
 
     request: Any
+    cleaned_data: dict[str, Any]
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
