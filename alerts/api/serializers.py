@@ -5,6 +5,7 @@ from rest_framework import serializers
 from alerts.choices import ChannelKind
 from alerts.models import Delivery, DeliveryAttempt, NotificationChannel, Webhook
 from alerts.transports import TRANSPORTS
+from alerts.transports.base import mask_secret
 
 
 class ChannelSerializer(serializers.ModelSerializer):
@@ -29,17 +30,11 @@ class ChannelSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         secret_fields = {f.name for f in TRANSPORTS[instance.kind].fields if f.secret}
-        # Secrets (Slack URLs carry a token) are shown masked after creation.
+        # Secrets (webhook, Slack and Apprise URLs carry tokens) are shown masked after creation.
         data["config"] = {
-            k: (_mask(v) if k in secret_fields and not self.context.get("reveal") else v)
-            for k, v in (instance.config or {}).items()
+            k: (mask_secret(v) if k in secret_fields else v) for k, v in (instance.config or {}).items()
         }
         return data
-
-
-def _mask(value: str) -> str:
-    text = str(value)
-    return text[:12] + "…" if len(text) > 16 else "…"
 
 
 class ChannelTypeFieldSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from alerts.models import NotificationChannel
 from alerts.transports import TRANSPORTS, Notification, TransportError
+from alerts.transports.base import mask_secret
 from monitoring_site import outbound_http
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
@@ -31,7 +32,10 @@ def channel_update(*, channel: NotificationChannel, **fields: Any) -> Notificati
     """Change name, config or is_enabled; enabling a disabled channel clears the reason it was disabled."""
     kind = fields.pop("kind", channel.kind)
     if "config" in fields or kind != channel.kind:
-        channel.config = _transport(kind).clean_config(fields.pop("config", channel.config))
+        given = fields.pop("config", channel.config)
+        if kind == channel.kind and isinstance(given, dict):
+            given = _unmasked(channel, given)
+        channel.config = _transport(kind).clean_config(given)
         channel.kind = kind
     for name, value in fields.items():
         setattr(channel, name, value)
@@ -39,6 +43,16 @@ def channel_update(*, channel: NotificationChannel, **fields: Any) -> Notificati
         channel.disabled_reason, channel.disabled_at = "", None
     channel.save()
     return channel
+
+
+def _unmasked(channel: NotificationChannel, given: dict[str, Any]) -> dict[str, Any]:
+    """A config sent back as it was shown (secrets masked) keeps the stored secrets."""
+    secret = {f.name for f in TRANSPORTS[channel.kind].fields if f.secret}
+    current = channel.config or {}
+    return {
+        k: current[k] if k in secret and k in current and v == mask_secret(current[k]) else v
+        for k, v in given.items()
+    }
 
 
 def channel_test(*, channel: NotificationChannel, by: str) -> dict[str, Any]:

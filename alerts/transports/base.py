@@ -35,6 +35,17 @@ class TransportError(Exception):
         self.status_code = status_code
 
 
+def mask_secret(value: Any) -> str:
+    """How a secret config value is shown after it is saved: a URL by its scheme and host only (tokens
+    live in the path, query or user part), anything else by a short prefix."""
+    text = str(value)
+    parts = urlparse(text)
+    if parts.scheme and parts.hostname:
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{parts.hostname}{port}/…"
+    return text[:4] + "…" if len(text) > 16 else "…"
+
+
 @dataclass(frozen=True)
 class ConfigField:
     name: str

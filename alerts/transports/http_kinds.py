@@ -30,7 +30,16 @@ class SlackTransport(Transport):
 webhook = WebhookTransport(
     "webhook",
     "Webhook (JSON POST)",
-    [ConfigField("url", "URL", "url", help="The event body is POSTed here as JSON, with X-Event-Id.")],
+    [
+        ConfigField(
+            "url",
+            "URL",
+            "url",
+            help="The event body is POSTed here as JSON, with X-Event-Id. Shown masked once saved (a token "
+            "in its path or query stays private).",
+            secret=True,
+        )
+    ],
 )
 slack = SlackTransport(
     "slack",

@@ -21,7 +21,8 @@ def test_crud(owner_client, receiver):
     patched = data_of(owner_client.patch(f"{URL}/{channel['id']}", {"name": "ops-2"}, format="json"))[
         "channel"
     ]
-    assert patched["name"] == "ops-2" and patched["config"]["url"].endswith("/ops")
+    assert patched["name"] == "ops-2" and patched["config"]["url"] == receiver.url + "/…"
+    assert NotificationChannel.objects.get().config["url"] == f"{receiver.url}/ops"
     assert owner_client.delete(f"{URL}/{channel['id']}").status_code == 204
     assert not NotificationChannel.objects.exists()
 
@@ -35,6 +36,26 @@ def test_slack_url_is_masked_after_creation(owner_client):
     created = data_of(owner_client.post(URL, body, format="json"), 201)["channel"]
     assert "S3CRETTOKEN" not in str(created)
     assert NotificationChannel.objects.get().config["url"].endswith("S3CRETTOKEN")
+
+
+def test_a_webhook_channels_url_is_masked_for_every_reader(
+    owner_client, viewer_client, read_key_client, member_client
+):
+    """Its query or path may carry a token: viewers, read keys and /config/export never see it."""
+    token_url = "https://hooks.example.com/incoming/abc?token=S3CRETTOKEN"
+    body = {"name": "ops", "type": "webhook", "config": {"url": token_url}}
+    channel = data_of(owner_client.post(URL, body, format="json"), 201)["channel"]
+    for client in (viewer_client, read_key_client, owner_client):
+        shown = str(data_of(client.get(f"{URL}/{channel['id']}"))) + str(data_of(client.get(URL)))
+        assert "S3CRETTOKEN" not in shown and "hooks.example.com/…" in shown
+    exported = viewer_client.get("/api/v1/config/export").content.decode()
+    assert "S3CRETTOKEN" not in exported and "ops" in exported
+    # Sending the shown config back (a client's read-modify-write) keeps the stored URL.
+    shown_config = data_of(member_client.get(f"{URL}/{channel['id']}"))["channel"]["config"]
+    again = {**body, "name": "ops-renamed", "config": shown_config}
+    data_of(member_client.put(f"{URL}/{channel['id']}", again, format="json"))
+    stored = NotificationChannel.objects.get()
+    assert (stored.name, stored.config["url"]) == ("ops-renamed", token_url)
 
 
 def test_config_is_validated_per_type(owner_client):
