@@ -217,6 +217,8 @@ LOGOUT_REDIRECT_URL = "dashboard:login"
 LOGIN_RATE_PER_IP = env_int("LOGIN_RATE_PER_IP", 30, minimum=1)  # attempts per minute from one address
 LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 10, minimum=1)  # per 15 minutes
 
+# Seconds between the re-checks of an open WebSocket's credential (pushed revocations close it at once).
+WS_RECHECK_SECONDS = env_int("WS_RECHECK_SECONDS", 15, minimum=1)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15, minimum=1)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7, minimum=1)),

@@ -6,7 +6,6 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import authentication as jwt_authentication
 from rest_framework_simplejwt.exceptions import InvalidToken
-from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from monitoring_site.accounts.models import ApiKey
 from monitoring_site.accounts.principal import ApiKeyUser
@@ -50,6 +49,6 @@ class JWTAuthentication(jwt_authentication.JWTAuthentication):
 
     def get_validated_token(self, raw_token):
         token = super().get_validated_token(raw_token)
-        if access_token_is_revoked(token.get(jwt_settings.JTI_CLAIM)):
+        if access_token_is_revoked(token):
             raise InvalidToken("This token has been logged out.")
         return token

@@ -17,7 +17,9 @@ from monitoring_site.accounts import selectors
 from monitoring_site.accounts.choices import ApiKeyScope, Role, role_at_least
 from monitoring_site.accounts.models import ApiKey, Membership, Organization, Project
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.accounts.tokens import refresh_tokens_blacklist_all
 from monitoring_site.errors import Conflict, InsufficientRole, RuleViolation
+from monitoring_site.realtime.revocation import credentials_changed
 
 API_KEY_TOUCH_EVERY = timedelta(minutes=1)
 
@@ -125,6 +127,7 @@ def membership_remove(*, membership: Membership, by: Tenant) -> None:
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     _guard_owner_change(membership=locked, by=by, new_role=None)
     locked.delete()
+    credentials_changed(user_id=locked.user_id)  # their open WebSockets on this organization close
 
 
 def api_key_create(
@@ -151,7 +154,15 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     """Revoke a key; it stops working at once. Idempotent."""
     ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     api_key.refresh_from_db(fields=["revoked_at"])
+    credentials_changed(api_key_id=api_key.pk)  # and its open WebSockets close
     return api_key
+
+
+def user_credentials_cut(*, user_id: int) -> None:
+    """A user was disabled, deleted or given a new password: every refresh token of theirs stops working
+    (access tokens already check the password hash and the active flag) and their WebSockets re-check."""
+    refresh_tokens_blacklist_all(user_id)
+    credentials_changed(user_id=user_id)
 
 
 def api_key_authenticate(raw_key: str) -> ApiKey | None:

@@ -5,6 +5,10 @@ pages are authenticated by their session cookie (only from a same-origin page) a
 ``{"subscribe": [...]}``. A device authenticates with its own token (an agent: ``{"auth": "agt_...",
 "agent_id": 7, "subscribe": ["agent.commands"]}``) and may subscribe to its own streams only. Bad auth
 closes with 4401, an unknown or forbidden topic with 4403.
+
+A connection's credential is checked again whenever it subscribes, when a service says the credential
+changed (``monitoring_site.realtime.revocation``), and every ``WS_RECHECK_SECONDS``: a revoked API key, a
+logged-out token or session, a disabled user close it with 4401, a removed membership with 4403.
 """
 
 from __future__ import annotations
@@ -14,18 +18,22 @@ from urllib.parse import urlparse
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.realtime.auth import (
+    CLOSE_FORBIDDEN,
+    CLOSE_UNAUTHORIZED,
+    Credential,
     DeviceSubscriber,
+    credential_for,
     device_for_token,
+    still_valid,
     tenant_for_session_user,
     tenant_for_token,
 )
 from monitoring_site.realtime.topics import SUBSCRIBABLE, group_name
 
-CLOSE_UNAUTHORIZED = 4401
-CLOSE_FORBIDDEN = 4403
 AUTH_TIMEOUT_SECONDS = 10
 
 
@@ -33,15 +41,19 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     tenant: Tenant | None = None
     device: DeviceSubscriber | None = None
     auth_timer: asyncio.TimerHandle | None = None
+    credential: Credential | None = None
+    rechecker: asyncio.Task | None = None
 
     async def connect(self):
         self.groups: dict[str, str] = {}  # subscribed topic -> channel-layer group
         await self.accept()
         user = self.scope.get("user")
         if user is not None and user.is_authenticated and self._same_origin():
-            self.tenant = await database_sync_to_async(tenant_for_session_user)(
-                user, self.scope.get("session")
-            )
+            session = self.scope.get("session")
+            self.tenant = await database_sync_to_async(tenant_for_session_user)(user, session)
+            if self.tenant is not None:
+                key = getattr(session, "session_key", None) or "-"
+                await self._set_credential(credential_for(self.tenant, session_key=key))
         if self.tenant is None:
             self.auth_timer = asyncio.get_running_loop().call_later(
                 AUTH_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self.close(code=CLOSE_UNAUTHORIZED))
@@ -76,13 +88,54 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def _authenticate(self, token: str, content: dict) -> bool:
         """A new identity: the subscriptions of the previous one end."""
         await self._unsubscribe(list(self.groups), announce=False)
+        await self._set_credential(None)
         device = await database_sync_to_async(device_for_token)(token, content)
         if device is not False:
             self.device, self.tenant = device or None, None
+            if device:
+                await self._set_credential(
+                    Credential("device", device.organization_id, token=token, content=dict(content))
+                )
             return device is not None
         self.device = None
         self.tenant = await database_sync_to_async(tenant_for_token)(token, content.get("organization"))
+        if self.tenant is not None:
+            await self._set_credential(credential_for(self.tenant, token=token))
         return self.tenant is not None
+
+    async def _set_credential(self, credential: Credential | None) -> None:
+        """Leave the old credential's groups, join the new one's, and keep re-checking it."""
+        old = self.credential.groups if self.credential is not None else []
+        for group in old:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.credential = credential
+        for group in credential.groups if credential is not None else []:
+            await self.channel_layer.group_add(group, self.channel_name)
+        if credential is not None and self.rechecker is None:
+            self.rechecker = asyncio.ensure_future(self._recheck_every(settings.WS_RECHECK_SECONDS))
+
+    async def _recheck_every(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            if not await self._still_valid():
+                return
+
+    async def _still_valid(self) -> bool:
+        """Check the credential again; close the connection (and say False) when it no longer holds."""
+        if self.credential is None:
+            return True
+        code = await database_sync_to_async(still_valid)(self.credential)
+        if code is None:
+            return True
+        await self._set_credential(None)
+        await self._unsubscribe(list(self.groups), announce=False)
+        self.tenant = self.device = None
+        await self.close(code=code)
+        return False
+
+    async def auth_recheck(self, message):
+        """A service said this connection's credential changed (``revocation.credentials_changed``)."""
+        await self._still_valid()
 
     def _group(self, topic: str) -> str | None:
         """The group a subscription to ``topic`` joins; None when this connection may not have it."""
@@ -99,6 +152,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         )
         if None in groups:
             await self.close(code=CLOSE_FORBIDDEN)
+            return False
+        if not await self._still_valid():  # membership is checked again on every join
             return False
         added = [t for t in topics if t not in self.groups]
         for topic, group in zip(topics, groups, strict=True):
@@ -122,7 +177,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.auth_timer is not None:
             self.auth_timer.cancel()
-        for group in self.groups.values():
+        if self.rechecker is not None:
+            self.rechecker.cancel()
+        for group in [*self.groups.values(), *(self.credential.groups if self.credential else [])]:
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def realtime_event(self, message):

@@ -99,6 +99,49 @@ def test_logout_blacklists_refresh_and_revokes_access(anon_client, owner):
     )
 
 
+def test_a_password_change_cuts_off_the_whole_refresh_family(anon_client, owner):
+    first = data_of(login(anon_client))
+    rotated = data_of(anon_client.post(REFRESH, {"refresh": first["refresh"]}, format="json"))
+    owner.set_password("a-new-password-2")
+    owner.save()
+    assert_error(
+        anon_client.post(REFRESH, {"refresh": rotated["refresh"]}, format="json"),
+        401,
+        "authentication_failed",
+    )
+    assert_error(client_for(token=rotated["token"]).get(ME), 401, "authentication_failed")
+
+
+def test_a_disabled_or_deleted_user_cannot_refresh(anon_client, owner):
+    pair = data_of(login(anon_client))
+    owner.is_active = False
+    owner.save()
+    assert_error(
+        anon_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json"), 401, "authentication_failed"
+    )
+    owner.delete()
+    assert_error(
+        anon_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json"), 401, "authentication_failed"
+    )
+
+
+def test_logout_ends_every_token_of_that_login_and_no_other(anon_client, owner):
+    first = data_of(login(anon_client))
+    rotated = data_of(anon_client.post(REFRESH, {"refresh": first["refresh"]}, format="json"))
+    elsewhere = data_of(login(anon_client))  # another login of the same user
+    out = client_for(token=rotated["token"]).post(LOGOUT, {"refresh": rotated["refresh"]}, format="json")
+    assert data_of(out) == {"logged_out": True}
+    for token in (first["token"], rotated["token"]):  # the earlier access token of the login too
+        assert_error(client_for(token=token).get(ME), 401, "authentication_failed")
+    assert_error(
+        anon_client.post(REFRESH, {"refresh": rotated["refresh"]}, format="json"),
+        401,
+        "authentication_failed",
+    )
+    assert data_of(client_for(token=elsewhere["token"]).get(ME))["user"]["username"] == "alice"
+    assert data_of(anon_client.post(REFRESH, {"refresh": elsewhere["refresh"]}, format="json"))["token"]
+
+
 def test_logout_checks_input_and_owner(anon_client, owner, outsider):
     assert_error(anon_client.post(LOGOUT, {"refresh": "x"}, format="json"), 401, "authentication_failed")
     client = client_for(owner)

@@ -10,7 +10,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from monitoring_site.accounts import ratelimit, selectors
@@ -23,9 +22,16 @@ from monitoring_site.accounts.api.serializers import (
     TokenPairSerializer,
 )
 from monitoring_site.accounts.models import ApiKey
-from monitoring_site.accounts.tokens import access_token_revoke, token_pair_for, token_pair_payload
+from monitoring_site.accounts.tokens import (
+    FAMILY_CLAIM,
+    access_token_revoke,
+    family_revoke,
+    refresh_rotate,
+    token_pair_for,
+)
 from monitoring_site.api.permissions import UserOnly
 from monitoring_site.api.tenancy import request_tenant
+from monitoring_site.realtime.revocation import credentials_changed
 
 RATE_LIMITED = OpenApiResponse(description="Too many attempts (`rate_limited`); see the Retry-After header.")
 
@@ -71,13 +77,12 @@ class RefreshView(PublicAuthView):
         summary="Trade a refresh token for a new pair (the old refresh token is blacklisted)",
     )
     def post(self, request):
-        serializer = TokenRefreshSerializer(data=request.data)
+        form = RefreshSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
         try:
-            serializer.is_valid(raise_exception=True)
+            return Response(refresh_rotate(form.validated_data["refresh"]))
         except TokenError as exc:  # expired, malformed or blacklisted
             raise InvalidToken(str(exc)) from exc
-        data = serializer.validated_data
-        return Response(token_pair_payload(data["access"], data.get("refresh")))
 
 
 class LogoutView(APIView):
@@ -99,8 +104,10 @@ class LogoutView(APIView):
         if str(refresh.get("user_id")) != str(request.user.pk):
             raise PermissionDenied("That refresh token belongs to another user.")
         refresh.blacklist()
+        family_revoke(refresh.get(FAMILY_CLAIM))
         if isinstance(request.auth, AccessToken):
             access_token_revoke(request.auth)
+        credentials_changed(user_id=request.user.pk)
         return Response({"logged_out": True})
 
 
