@@ -4,6 +4,7 @@ makes from its host's own network with the standard library."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import venv
 
@@ -20,8 +21,12 @@ def runner_venv(tmp_path_factory):
     home = tmp_path_factory.mktemp("runner-venv")
     venv.create(home, with_pip=True)
     python = home / "bin" / "python"
+    # From a copy of runner/, as a host would have it, so the build leaves nothing in the checkout.
+    source = shutil.copytree(
+        ROOT / "runner", home / "source", ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
+    )
     subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", ROOT / "runner"],
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", source],
         check=True,
         timeout=300,
     )
