@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -24,6 +25,7 @@ STATUS_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    413: "payload_too_large",
     415: "unsupported_media_type",
     429: "rate_limited",
     500: "server_error",
@@ -70,7 +72,11 @@ def _describe(exc: exceptions.APIException) -> tuple[str, str, dict[str, Any]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    if isinstance(exc, Http404):
+    if isinstance(exc, OverflowError | DataError):  # a number or date past what the database stores
+        exc = exceptions.ValidationError(
+            {"non_field_errors": ["A value is out of the range this API stores."]}
+        )
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound("No such object, or it belongs to another organization.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -23,6 +23,7 @@ from monitoring_site.deletion import delete_cascading
 
 
 class TenantViewSet(GenericViewSet):
+    lookup_value_regex = r"\d+"  # ids are integers: /monitors/abc is no route (a JSON 404), never a 500
     envelope_singular = "object"
     envelope_plural = "objects"
     tenant_field = "organization"

@@ -178,8 +178,9 @@ def test_an_invalid_file_changes_nothing(owner_client, platform_config):
     assert error["details"]["agents.0.colour"] == ["Not a field a configuration file can set here."]
     assert not Monitor.objects.filter(name__in=["New", "Broken"]).exists()
     assert NotificationChannel.objects.get().name == "ops"
+    not_an_object = assert_error(owner_client.post(APPLY, [1, 2], format="json"), 400, "validation_error")
+    assert "must be a JSON object" in not_an_object["message"]
     for bad, field in (
-        ([1, 2], "document"),
         ({"monitors": "all of them"}, "monitors"),
         ({"monitors": [{"name": "no key"}]}, "monitors.0.key"),
         ({"monitors": [{"key": "a", "name": "x"}, {"key": "a", "name": "y"}]}, "monitors.1.key"),

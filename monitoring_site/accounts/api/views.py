@@ -83,7 +83,9 @@ class OrganizationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Te
 
     def perform_update(self, serializer):
         return services.organization_update(
-            organization=serializer.instance, by=self.tenant, name=serializer.validated_data["name"]
+            organization=serializer.instance,
+            by=self.tenant,
+            name=serializer.validated_data.get("name", serializer.instance.name),
         )
 
 

@@ -1,0 +1,107 @@
+"""No input gives a 5xx: each root cause the audit found (a body too large, JSON nested too deep, integers
+past 64 bits, a non-integer id in a path, an empty PATCH, a body of the wrong type, dates out of range)
+answers 4xx with the error envelope."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import override_settings
+
+BIG = 2**63
+DEEP = "[" * 1000 + "]" * 1000
+
+
+def envelope_error(response, status: int | tuple[int, ...]) -> dict:
+    statuses = status if isinstance(status, tuple) else (status,)
+    assert response.status_code in statuses, (response.status_code, response.content[:300])
+    body = response.json()
+    assert body["status"] == "error" and body["error"]["code"], body
+    return body["error"]
+
+
+def test_a_body_over_the_limit_is_413(owner_client):
+    body = json.dumps({"name": "x" * (3 * 1024 * 1024), "type": "website", "target": "https://a.example"})
+    error = envelope_error(owner_client.post("/api/v1/monitors", body, content_type="application/json"), 413)
+    assert error["code"] == "payload_too_large"
+
+
+def test_ingest_endpoints_take_their_documented_batch_sizes(owner_client, acme):
+    """5,000 log lines of 1 kB each (over Django's 2.5 MB default) are accepted."""
+    lines = [{"level": "info", "message": "m" * 1000} for _ in range(5000)]
+    answer = owner_client.post("/api/v1/logs", {"logs": lines}, format="json")
+    assert answer.status_code in (200, 201), answer.content[:300]
+    with override_settings(INGEST_MAX_BODY_BYTES=1024 * 1024):
+        too_big = owner_client.post("/api/v1/logs", {"logs": lines}, format="json")
+    assert envelope_error(too_big, 413)["code"] == "payload_too_large"
+
+
+def test_json_nested_too_deep_is_a_400(owner_client):
+    envelope_error(owner_client.post("/api/v1/monitors", DEEP, content_type="application/json"), 400)
+    nested = '{"a":' * 1000 + "1" + "}" * 1000
+    envelope_error(owner_client.post("/api/v1/monitors", nested, content_type="application/json"), 400)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", f"/api/v1/monitors/{BIG}", None),
+        ("get", f"/api/v1/monitors/{BIG * 2**64}", None),
+        ("get", f"/api/v1/jobs?task_id={BIG}", None),
+        ("get", f"/api/v1/incidents?monitor_id={BIG}", None),
+        ("get", f"/api/v1/alerts/{BIG}", None),
+        ("delete", f"/api/v1/monitors/{BIG}", None),
+        (
+            "post",
+            "/api/v1/monitors",
+            {"name": "x", "type": "website", "target": "https://a.example", "check_interval": BIG},
+        ),
+        ("post", "/api/v1/heartbeats", {"name": "x", "run_interval": BIG}),
+        ("post", "/api/v1/tasks", {"name": "x", "timeout": BIG}),
+        ("post", "/api/v1/jobs", {"task": BIG}),
+    ],
+)
+def test_integers_past_64_bits_are_a_4xx(owner_client, method, path, body):
+    response = (
+        getattr(owner_client, method)(path, body, format="json")
+        if body
+        else getattr(owner_client, method)(path)
+    )
+    envelope_error(response, (400, 404))
+
+
+@pytest.mark.parametrize("query", [{"page": BIG}, {"page_size": BIG}, {"page": -BIG}])
+def test_huge_page_numbers_are_no_server_error(owner_client, query):
+    assert owner_client.get("/api/v1/monitors", query).status_code < 500
+
+
+def test_a_non_integer_organization_id_in_a_path_is_a_404(owner_client):
+    for path in (
+        "/api/v1/organizations/abc",
+        "/api/v1/organizations/abc/members",
+        "/api/v1/organizations/1.5",
+    ):
+        envelope_error(owner_client.get(path), 404)
+
+
+def test_an_empty_patch_of_an_organization_changes_nothing(owner_client, acme):
+    response = owner_client.patch(f"/api/v1/organizations/{acme.pk}", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["organization"]["name"] == "Acme"
+
+
+@pytest.mark.parametrize("body", ["[]", '"text"', "3", "null", "[1, 2]"])
+def test_a_body_that_is_not_an_object_is_a_400(owner_client, body):
+    for path in ("/api/v1/metrics", "/api/v1/monitors", "/api/v1/logs", "/api/v1/metrics/export"):
+        envelope_error(owner_client.post(path, body, content_type="application/json"), 400)
+
+
+@pytest.mark.parametrize(
+    "value", ["99999-01-01", "0000-01-01", "2026-13-45", "10000-01-01T00:00:00Z", "1e309"]
+)
+def test_dates_out_of_range_are_a_400(owner_client, value):
+    for path in ("/api/v1/monitors", "/api/v1/incidents", "/api/v1/alerts", "/api/v1/jobs"):
+        for name in ("created_before", "created_after", "created_from", "created_to"):
+            response = owner_client.get(path, {name: value})
+            assert response.status_code < 500, (path, name, response.content[:200])
