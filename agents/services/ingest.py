@@ -8,7 +8,6 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from agents.choices import REPORTED_STATUSES, AgentStatus, CheckStatus
 from agents.models import Agent, AgentRequestEvent
@@ -16,6 +15,7 @@ from agents.services.bulk_copy import copy_rows
 from agents.services.controls import commands_pending
 from agents.services.rollups import rollups_add
 from agents.services.status import agent_status_refresh
+from monitoring_site.datetimes import parse_timestamp
 from monitoring_site.errors import RuleViolation
 
 MAX_EVENTS = 5000
@@ -114,7 +114,7 @@ class ReportedRequest(NamedTuple):
 def reported_at(item: dict[str, Any], now: datetime, problems: list[str]) -> datetime | None:
     """An item's ``timestamp`` (telemetry or a log line): an aware ISO-8601 date-time, not in the future
     (a few minutes of clock skew allowed); otherwise None, with the reason added to ``problems``."""
-    stamp = parse_datetime(str(item.get("timestamp", ""))) if item.get("timestamp") is not None else None
+    stamp = parse_timestamp(item.get("timestamp"))
     if stamp is None or stamp.tzinfo is None:
         problems.append("timestamp: an ISO-8601 date-time with a time zone.")
         return None

@@ -14,8 +14,8 @@ from alerts.services.alerts import alert_payload
 class ConditionSerializer(serializers.Serializer):
     metric = serializers.CharField(max_length=100, help_text="Any name from GET /metrics/catalog.")
     operator = serializers.ChoiceField(choices=Operator.choices)
-    threshold = serializers.FloatField()
-    duration_minutes = serializers.IntegerField(min_value=0, default=0)
+    threshold = serializers.FloatField(min_value=-1e15, max_value=1e15)
+    duration_minutes = serializers.IntegerField(min_value=0, max_value=366 * 24 * 60, default=0)
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
@@ -48,7 +48,7 @@ class AlertRuleSerializer(serializers.ModelSerializer):
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.WARNING)
     auto_remediate = RemediationSerializer(required=False, allow_null=True)
     state = serializers.SerializerMethodField(help_text="active, paused or expired")
-    check_interval = serializers.IntegerField(min_value=10, default=60)
+    check_interval = serializers.IntegerField(min_value=10, max_value=86400, default=60)
 
     class Meta:
         model = AlertRule

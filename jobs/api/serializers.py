@@ -40,10 +40,10 @@ class TaskSerializer(serializers.ModelSerializer):
     headers = serializers.DictField(child=serializers.CharField(max_length=4096), required=False)
     runner = serializers.CharField(required=False, default="local", help_text=RUNNER_HELP)
     schedule = serializers.JSONField(required=False, allow_null=True, help_text=SCHEDULE_HELP)
-    timeout = serializers.IntegerField(min_value=1, default=300)
-    max_output_bytes = serializers.IntegerField(min_value=1024, default=65536)
+    timeout = serializers.IntegerField(min_value=1, max_value=2**31 - 1, default=300)
+    max_output_bytes = serializers.IntegerField(min_value=1024, max_value=2**31 - 1, default=65536)
     retries = serializers.IntegerField(min_value=0, max_value=10, default=0)
-    max_runs = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    max_runs = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
     is_recurring = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -25,6 +25,7 @@ from monitoring_site.secret_tokens import token_digest, token_new
 SECRET_PREFIX = "tsk_"  # noqa: S105 - a prefix, not a secret
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 MIN_INTERVAL_SECONDS = 5
+MAX_INTERVAL_SECONDS = 366 * 86400
 MAX_RETRIES = 10
 # A change to any of these recomputes next_run_at.
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
@@ -198,8 +199,12 @@ def environment_errors(environment: Any) -> list[str]:
 def _schedule_errors(value) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     kind = value("schedule_type", ScheduleType.NONE)
-    if kind == ScheduleType.INTERVAL and (value("interval_seconds") or 0) < MIN_INTERVAL_SECONDS:
-        errors["schedule"] = [f"An interval schedule needs seconds >= {MIN_INTERVAL_SECONDS}."]
+    if kind == ScheduleType.INTERVAL and not (
+        MIN_INTERVAL_SECONDS <= (value("interval_seconds") or 0) <= MAX_INTERVAL_SECONDS
+    ):
+        errors["schedule"] = [
+            f"An interval schedule needs seconds from {MIN_INTERVAL_SECONDS} to {MAX_INTERVAL_SECONDS}."
+        ]
     if kind == ScheduleType.CRON and not croniter.is_valid(value("cron", "") or ""):
         errors["schedule"] = ["Not a valid cron expression (five fields: minute hour day month weekday)."]
     try:

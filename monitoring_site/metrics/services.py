@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from monitoring_site.accounts.models import Organization
+from monitoring_site.datetimes import parse_timestamp
 from monitoring_site.errors import RuleViolation
 from monitoring_site.metrics.models import MetricPoint
 from monitoring_site.metrics.registry import registered
@@ -47,7 +47,7 @@ def _point_errors(point: Any, now: datetime) -> tuple[dict[str, list[str]], Metr
         errors["tags"] = [f"An object of at most {MAX_TAGS} string keys with string or number values."]
     timestamp = now
     if point.get("timestamp") is not None:
-        parsed = parse_datetime(str(point["timestamp"])) if isinstance(point["timestamp"], str) else None
+        parsed = parse_timestamp(point["timestamp"])
         if parsed is None:
             errors["timestamp"] = ["Use an ISO-8601 date-time."]
         else:

@@ -8,7 +8,9 @@ from monitors.public_urls import badge_url, ping_url
 
 class HeartbeatSerializer(serializers.ModelSerializer):
     project_id = serializers.IntegerField(required=False, allow_null=True)
-    run_interval = serializers.IntegerField(min_value=10, required=False, allow_null=True)
+    run_interval = serializers.IntegerField(
+        min_value=10, max_value=366 * 86400, required=False, allow_null=True
+    )
     cron = serializers.CharField(max_length=100, required=False, allow_blank=True)
     grace_period = serializers.IntegerField(min_value=0, max_value=31 * 86400, default=300)
     notifications = serializers.ListField(child=serializers.IntegerField(), required=False, write_only=True)

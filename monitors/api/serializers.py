@@ -6,6 +6,7 @@ from monitors.choices import MonitorType
 from monitors.models import CheckResult, Incident, Monitor
 from monitors.public_urls import badge_url
 from monitors.selectors import display_status
+from monitors.services.scheduling import MAX_INTERVAL_SECONDS
 
 
 def _rounded(value: float | None) -> float | None:
@@ -18,10 +19,10 @@ class MonitorSerializer(serializers.ModelSerializer):
     notifications = serializers.ListField(child=serializers.IntegerField(), required=False, write_only=True)
     depends_on = serializers.ListField(child=serializers.IntegerField(), required=False, write_only=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
-    check_interval = serializers.IntegerField(min_value=10, default=60)
+    check_interval = serializers.IntegerField(min_value=10, max_value=MAX_INTERVAL_SECONDS, default=60)
     timeout = serializers.FloatField(min_value=0.5, max_value=120, default=10)
     retries = serializers.IntegerField(min_value=0, max_value=10, default=0)
-    retry_interval = serializers.IntegerField(min_value=5, default=20)
+    retry_interval = serializers.IntegerField(min_value=5, max_value=MAX_INTERVAL_SECONDS, default=20)
     port = serializers.IntegerField(min_value=1, max_value=65535, required=False, allow_null=True)
     expected_status = serializers.ListField(child=serializers.RegexField(r"^\d{3}(-\d{3})?$"), required=False)
     is_ok = serializers.BooleanField(read_only=True)

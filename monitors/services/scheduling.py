@@ -19,6 +19,7 @@ from monitors.services.host_stats import host_stale_outcome
 from monitors.services.transitions import monitors_record_outcomes
 
 FAR_FUTURE = timedelta(days=3650)
+MAX_INTERVAL_SECONDS = 31 * 86400  # the longest check interval (the API refuses more)
 
 
 def monitors_claim_due(
@@ -44,7 +45,8 @@ def monitors_claim_due(
             if monitor.is_expired(now):
                 monitor.next_check_at = now + FAR_FUTURE  # expired: parked until extended
                 continue
-            step = timedelta(seconds=monitor.check_interval)
+            # Bounded so that a row stored before intervals were validated cannot stop every dispatch.
+            step = timedelta(seconds=min(monitor.check_interval, MAX_INTERVAL_SECONDS))
             upcoming = scheduled + step
             monitor.next_check_at = upcoming if upcoming > horizon else now + step
             claimed.append((monitor.pk, scheduled))

@@ -105,3 +105,36 @@ def test_dates_out_of_range_are_a_400(owner_client, value):
         for name in ("created_before", "created_after", "created_from", "created_to"):
             response = owner_client.get(path, {name: value})
             assert response.status_code < 500, (path, name, response.content[:200])
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (
+            "/api/v1/monitors",
+            {"name": "x", "type": "website", "target": "https://a.example", "check_interval": 2**62},
+            "check_interval",
+        ),
+        (
+            "/api/v1/monitors",
+            {"name": "x", "type": "website", "target": "https://a.example", "retry_interval": 2**40},
+            "retry_interval",
+        ),
+        ("/api/v1/heartbeats", {"name": "x", "run_interval": 2**40}, "run_interval"),
+        ("/api/v1/tasks", {"name": "x", "schedule": {"type": "interval", "seconds": 2**40}}, "schedule"),
+    ],
+)
+def test_intervals_that_would_overflow_the_scheduler_are_refused(owner_client, path, body, field):
+    """Found by schemathesis: one monitor with a 2**62 s interval crashed every dispatch of every monitor."""
+    error = envelope_error(owner_client.post(path, body, format="json"), 400)
+    assert field in error["details"], error
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["2024-01-01T12:99:00Z", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z"]
+)
+def test_well_formed_but_impossible_timestamps_are_a_400(owner_client, acme, timestamp):
+    point = {"name": "queue.depth", "value": 1, "timestamp": timestamp}
+    envelope_error(owner_client.post("/api/v1/metrics", {"points": [point]}, format="json"), 400)
+    line = {"level": "info", "message": "x", "timestamp": timestamp}
+    assert owner_client.post("/api/v1/logs", {"logs": [line]}, format="json").status_code < 500
