@@ -87,12 +87,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "monitoring_site.security_headers.ContentSecurityPolicyMiddleware",
 ]
 
 # Request bodies: 413 over these (monitoring_site.api.body_limit).
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 2_621_440, minimum=1024)
 INGEST_MAX_BODY_BYTES = env_int("INGEST_MAX_BODY_BYTES", 32 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_MAX_BODY_BYTES, INGEST_MAX_BODY_BYTES)
+
+# Sent on every response (monitoring_site.security_headers); empty sends none.
+from monitoring_site.security_headers import POLICY as _CSP  # noqa: E402
+
+CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", _CSP)
 
 ROOT_URLCONF = "monitoring_site.urls"
 ASGI_APPLICATION = "monitoring_site.asgi.application"

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from django.views.generic.base import RedirectView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from monitoring_site.api.errors import api_not_found
 from monitoring_site.dashboard.forms import RateLimitedAdminAuthenticationForm
@@ -13,10 +15,12 @@ admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns = [
     path("api/v1/", include("monitoring_site.api_urls")),
-    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # The split view serves Swagger UI's start-up script as a file, not inline (Content-Security-Policy).
+    path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^api/", api_not_found),
     path("metrics", prometheus_metrics, name="prometheus-metrics"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin, the API docs).
+    path("favicon.ico", RedirectView.as_view(url=static("monitoring_site/favicon.svg"), permanent=True)),
     path("status/<slug:slug>", status_page_public, name="status-public"),
     re_path(r"^badge/(?P<key>[^/]+)\.(?P<fmt>svg|json)$", badge, name="badge"),
     path("admin/", admin.site.urls),

@@ -18,11 +18,14 @@ COMPONENTS = {
             "has_previous": {"type": "boolean"},
         },
     },
+    "ErrorStatus": {"type": "string", "enum": ["error"]},
     "ErrorEnvelope": {
         "type": "object",
         "required": ["status", "error", "meta"],
         "properties": {
-            "status": {"type": "string", "enum": ["error"]},
+            # A $ref, not an inline enum: drf-spectacular's enum hook would move an inline one into a
+            # component of its own by editing this dict, and the next schema would then miss it.
+            "status": {"$ref": "#/components/schemas/ErrorStatus"},
             "error": {
                 "type": "object",
                 "required": ["code", "message", "details"],

@@ -1,5 +1,6 @@
 """/config, /health, the OpenAPI schema, Swagger UI, and errors outside any view."""
 
+import json
 import time
 
 import yaml
@@ -111,3 +112,16 @@ def test_swagger_ui_is_served_offline(anon_client, settings):
         and "cdn" not in html.lower()
         and "http://" not in html.replace("http://testserver", "")
     )
+
+
+def test_every_reference_of_the_schema_resolves_every_time(anon_client):
+    """The schema served twice in one process: the second once named a component it no longer defined
+    (ReDoc refused to draw it)."""
+    import re
+
+    for _ in range(2):
+        text = anon_client.get("/api/v1/schema", HTTP_ACCEPT="application/json").content.decode()
+        schema = json.loads(text)
+        defined = set(schema["components"]["schemas"])
+        referenced = set(re.findall(r"#/components/schemas/([A-Za-z0-9_]+)", text))
+        assert referenced <= defined, referenced - defined

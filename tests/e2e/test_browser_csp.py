@@ -1,0 +1,81 @@
+"""Every page group under the Content-Security-Policy in a real Chromium: no violation and no console error
+on the dashboard, the Django admin, the Swagger UI and a public status page, and the charts that used
+inline styles still draw."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.e2e.platform import ADMIN_PASSWORD
+from tests.e2e.test_browser import log_in, page  # noqa: F401 (the Chromium fixture)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+def seed(platform) -> dict[str, int | str]:
+    token = httpx.post(
+        f"{platform.url}/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+    ).json()["data"]["token"]
+    api = httpx.Client(base_url=f"{platform.url}/api/v1", headers={"Authorization": f"Bearer {token}"})
+
+    def made(path: str, body: dict, key: str) -> dict:
+        answer = api.post(path, json=body)
+        assert answer.status_code == 201, answer.text
+        return answer.json()["data"][key]
+
+    monitor = made(
+        "/monitors", {"name": "self", "type": "website", "target": f"{platform.url}/api/v1/health"}, "monitor"
+    )
+    task = made("/tasks", {"name": "noop"}, "task")
+    made("/jobs", {"task": task["id"]}, "job")
+    agent = made("/agents", {"name": "bot", "type": "chat"}, "agent")
+    heartbeat = made("/heartbeats", {"name": "nightly", "run_interval": 3600}, "heartbeat")
+    status_page = made(
+        "/status-pages",
+        {"name": "Public", "slug": "public", "components": [{"monitor_id": monitor["id"]}]},
+        "status_page",
+    )
+    return {
+        "monitor": monitor["id"], "task": task["id"], "agent": agent["id"], "heartbeat": heartbeat["id"],
+        "status_page": status_page["id"], "slug": status_page["slug"],
+    }  # fmt: skip
+
+
+def test_no_page_breaks_the_content_security_policy(platform, page):  # noqa: F811
+    platform.wait_healthy()
+    ids = seed(platform)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+    log_in(page, platform)
+    paths = [
+        "/", "/monitors/", f"/monitors/{ids['monitor']}", f"/monitors/{ids['monitor']}/edit", "/monitors/new",
+        "/monitors/incidents", "/monitors/heartbeats/", f"/monitors/heartbeats/{ids['heartbeat']}",
+        "/monitors/status-pages/", f"/monitors/status-pages/{ids['status_page']}",
+        "/alerts/", "/alerts/rules", "/alerts/rules/new", "/alerts/channels", "/alerts/channels/new",
+        "/alerts/webhooks", "/alerts/maintenance", "/jobs/", "/jobs/runs/", "/jobs/tasks/",
+        f"/jobs/tasks/{ids['task']}", "/jobs/tasks/new", "/jobs/queues/", "/jobs/runners/",
+        "/agents/", f"/agents/{ids['agent']}", "/agents/costs", "/agents/logs",
+        "/settings/api-keys", "/settings/members",
+        "/admin/", "/admin/monitors/monitor/", f"/admin/monitors/monitor/{ids['monitor']}/change/",
+    ]  # fmt: skip
+    for path in paths:
+        response = page.goto(f"{platform.url}{path}", wait_until="load")
+        assert response is not None and response.status == 200, (path, response and response.status)
+        assert "script-src 'self'" in response.headers.get("content-security-policy", ""), path
+        page.wait_for_timeout(150)  # late console messages (deferred scripts, the WebSocket)
+
+    page.goto(f"{platform.url}/jobs/", wait_until="load")
+    heights = page.eval_on_selector_all(
+        "#jobs-over-time .bar", "bars => bars.map(b => [b.dataset.height, b.getBoundingClientRect().height])"
+    )
+    assert heights and all(abs(float(given) - drawn) < 1 for given, drawn in heights), heights
+    assert max(drawn for _, drawn in heights) > 0
+
+    page.goto(f"{platform.url}/api/docs", wait_until="load")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)  # Swagger UI ran and drew operations
+    page.goto(f"{platform.url}/status/{ids['slug']}", wait_until="load")
+    page.wait_for_selector("#overall")
+    page.wait_for_timeout(300)
+    assert problems == [], "\n".join(problems)
