@@ -43,3 +43,10 @@ class Conflict(DomainError):
 class InsufficientRole(DomainError):
     code = "insufficient_permissions"
     status_code = 403
+
+
+class NotFound(DomainError):
+    """No such object for this caller (404); the same whether it exists for someone else or not at all."""
+
+    code = "not_found"
+    status_code = 404

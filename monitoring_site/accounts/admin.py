@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from monitoring_site.accounts import services
-from monitoring_site.accounts.models import ApiKey, Membership, Organization, Project
+from monitoring_site.accounts.models import ApiKey, Invitation, Membership, Organization, Project
 
 
 class MembershipInline(admin.TabularInline):
@@ -62,3 +62,16 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for api_key in queryset:
             services.api_key_revoke(api_key=api_key)
         self.message_user(request, f"Revoked {queryset.count()} key(s).", messages.SUCCESS)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are answered by their users (the dashboard or the API); the admin only looks."""
+
+    list_display = ["username", "organization", "role", "status", "invited_by", "created_at", "expires_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["username", "organization__name"]
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -95,3 +95,35 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Invitation(models.Model):
+    """An organization admin's offer of a role to a username. Nothing is revealed to the admin about whether
+    that user exists; the user, logged in as themselves, accepts or declines (``accounts.invitations``)."""
+
+    PENDING, ACCEPTED, DECLINED, REVOKED = "pending", "accepted", "declined", "revoked"
+    STATUSES = [(s, s) for s in (PENDING, ACCEPTED, DECLINED, REVOKED)]
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "username"],
+                condition=models.Q(status="pending"),
+                name="invitation_one_pending_per_username",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} to {self.organization} as {self.role} ({self.status})"

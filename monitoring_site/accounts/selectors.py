@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from monitoring_site.accounts.choices import ApiKeyScope, Role
-from monitoring_site.accounts.models import ApiKey, Membership, Organization
+from monitoring_site.accounts.models import ApiKey, Invitation, Membership, Organization
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.secret_tokens import token_digest
 
@@ -60,3 +61,18 @@ def tenant_for_api_key(api_key: ApiKey) -> Tenant:
 
 def owners_count(organization_id: int) -> int:
     return Membership.objects.filter(organization_id=organization_id, role=Role.OWNER).count()
+
+
+def invitations_for(user) -> QuerySet[Invitation]:
+    """The user's own pending, unexpired invitations."""
+    return Invitation.objects.select_related("organization", "invited_by").filter(
+        username=user.get_username(), status=Invitation.PENDING, expires_at__gt=timezone.now()
+    )
+
+
+def invitations_pending_of(organization: Organization) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(organization=organization, status=Invitation.PENDING)
+        .select_related("invited_by")
+        .order_by("-id")
+    )

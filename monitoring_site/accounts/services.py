@@ -42,13 +42,13 @@ def organization_create(*, name: str, owner: User) -> Organization:
 
 
 def organization_update(*, organization: Organization, by: Tenant, name: str) -> Organization:
-    _require(by, Role.ADMIN)
+    require_role(by, Role.ADMIN)
     organization.name = name
     organization.save(update_fields=["name"])
     return organization
 
 
-def _require(by: Tenant, role: str) -> None:
+def require_role(by: Tenant, role: str) -> None:
     if not role_at_least(by.role, role):
         raise InsufficientRole(f"This needs the {role} role; you have {by.role}.")
 
@@ -100,7 +100,7 @@ def membership_add(
     email: str | None = None,
 ) -> Membership:
     """Add a user (created when new) to ``organization`` with ``role``."""
-    _require(by, Role.ADMIN)
+    require_role(by, Role.ADMIN)
     if role == Role.OWNER and by.role != Role.OWNER:
         raise InsufficientRole("Only an owner can grant the owner role.")
     user = _user_for_membership(username=username, password=password, email=email)
@@ -113,7 +113,7 @@ def membership_add(
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, by: Tenant, role: str) -> Membership:
-    _require(by, Role.ADMIN)
+    require_role(by, Role.ADMIN)
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     _guard_owner_change(membership=locked, by=by, new_role=role)
     locked.role = role
@@ -123,7 +123,7 @@ def membership_change_role(*, membership: Membership, by: Tenant, role: str) -> 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: Tenant) -> None:
-    _require(by, Role.ADMIN)
+    require_role(by, Role.ADMIN)
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     _guard_owner_change(membership=locked, by=by, new_role=None)
     locked.delete()

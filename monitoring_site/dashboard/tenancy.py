@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from monitoring_site.accounts.choices import role_at_least
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.accounts.selectors import invitations_for
 from monitoring_site.realtime.auth import tenant_for_session_user
 
 
@@ -23,7 +24,8 @@ def page_tenant(request: HttpRequest) -> Tenant | None:
 
 
 def no_organization(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard/no_organization.html", status=403)
+    context = {"my_invitations": invitations_for(request.user)}
+    return render(request, "dashboard/no_organization.html", context, status=403)
 
 
 def tenant_page(view: Callable[..., HttpResponse] | None = None, *, min_role: str | None = None) -> Any:

@@ -21,4 +21,10 @@ urlpatterns = [
     path("settings/api-keys/<int:key_id>/revoke", views.api_key_revoke, name="api-key-revoke"),
     path("settings/members", views.members, name="members"),
     path("settings/members/<int:user_id>", views.member_update, name="member-update"),
+    path("invitations/<int:invitation_id>", views.invitation_answer, name="invitation-answer"),
+    path(
+        "settings/invitations/<int:invitation_id>/withdraw",
+        views.invitation_withdraw,
+        name="invitation-withdraw",
+    ),
 ]

@@ -11,10 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from monitoring_site.accounts import services
+from monitoring_site.accounts import invitations, services
 from monitoring_site.accounts.choices import Role, role_at_least
-from monitoring_site.accounts.models import ApiKey, Membership
+from monitoring_site.accounts.models import ApiKey, Invitation, Membership
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.accounts.selectors import invitations_for, invitations_pending_of
 from monitoring_site.api.errors import api_server_error
 from monitoring_site.dashboard.forms import ApiKeyForm, MemberAddForm, MemberRoleForm
 from monitoring_site.dashboard.tenancy import page_tenant, tenant_page
@@ -101,12 +102,20 @@ def members(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
         try:
-            membership = services.membership_add(organization=tenant.organization, by=tenant, **data)
-            messages.success(request, f"Added {membership.user.username} as {membership.role}.")
+            if request.user.is_staff:
+                membership = services.membership_add(organization=tenant.organization, by=tenant, **data)
+                messages.success(request, f"Added {membership.user.username} as {membership.role}.")
+            else:  # the same answer whether or not the user exists (accounts.invitations)
+                invitation = invitations.invitation_create(
+                    organization=tenant.organization, by=tenant, username=data["username"], role=data["role"]
+                )
+                messages.success(request, f"Invited {invitation.username} as {invitation.role}.")
             return redirect("dashboard:members")
         except DomainError as exc:
             messages.error(request, exc.text())
     rows = tenant.organization.memberships.select_related("user").order_by("user__username")
+    can_manage = role_at_least(tenant.role, Role.ADMIN)
+    pending = invitations_pending_of(tenant.organization) if can_manage else []
     return render(
         request,
         "dashboard/members.html",
@@ -114,7 +123,9 @@ def members(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
             "members": rows,
             "form": form,
             "roles": Role.choices,
-            "can_manage": role_at_least(tenant.role, Role.ADMIN),
+            "can_manage": can_manage,
+            "pending": pending,
+            "my_invitations": invitations_for(request.user),
             "section": "settings",
         },
     )
@@ -144,3 +155,29 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return api_server_error(request)
     return render(request, "500.html", status=500)
+
+
+@login_required
+@require_POST
+def invitation_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """Accept or decline one of the user's own invitations (any other id is a 404)."""
+    try:
+        if request.POST.get("answer") == "accept":
+            membership = invitations.invitation_accept(invitation_id=invitation_id, user=request.user)
+            request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
+            messages.success(request, f"You joined {membership.organization.name} as {membership.role}.")
+            return redirect("dashboard:overview")
+        invitations.invitation_decline(invitation_id=invitation_id, user=request.user)
+        messages.success(request, "Invitation declined.")
+    except DomainError as exc:
+        messages.error(request, exc.text())
+    return redirect("dashboard:members")
+
+
+@tenant_page(min_role=Role.ADMIN)
+@require_POST
+def invitation_withdraw(request: HttpRequest, invitation_id: int, *, tenant: Tenant) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=invitation_id, organization=tenant.organization)
+    invitations.invitation_revoke(invitation=invitation, by=tenant)
+    messages.success(request, f"Withdrew the invitation of {invitation.username}.")
+    return redirect("dashboard:members")

@@ -1,3 +1,4 @@
+import pytest
 from django.contrib.auth import get_user_model
 
 from monitoring_site.accounts.models import Membership
@@ -17,7 +18,16 @@ def test_list_members(viewer_client, acme, owner, teammate, viewer):
     }
 
 
-def test_add_existing_and_new_users(admin_client, acme, db):
+@pytest.fixture
+def staff_client(admin_user):
+    """An organization admin who is also platform staff: adds and creates users directly."""
+    admin_user.is_staff = True
+    admin_user.save()
+    return client_for(admin_user)
+
+
+def test_staff_add_existing_and_new_users(staff_client, acme, db):
+    admin_client = staff_client
     make_user("erin")
     added = data_of(admin_client.post(url(acme), {"username": "erin", "role": "viewer"}, format="json"), 201)
     assert added["member"]["username"] == "erin" and added["member"]["role"] == "viewer"
@@ -35,7 +45,8 @@ def test_add_existing_and_new_users(admin_client, acme, db):
     )
 
 
-def test_bad_input(admin_client, acme, teammate):
+def test_bad_input(staff_client, owner_client, acme, teammate):
+    admin_client, plain_admin = staff_client, owner_client
     error = assert_error(
         admin_client.post(url(acme), {"username": "ghost"}, format="json"), 400, "validation_error"
     )
@@ -52,7 +63,14 @@ def test_bad_input(admin_client, acme, teammate):
         "validation_error",
     )
     assert_error(admin_client.post(url(acme), {"username": "bob"}, format="json"), 409, "already_member")
-    assert not get_user_model().objects.filter(username__in=["ghost", "weak"]).exists()
+    assert_error(plain_admin.post(url(acme), {"username": "bob"}, format="json"), 409, "already_member")
+    error = assert_error(
+        plain_admin.post(url(acme), {"username": "new", "password": PASSWORD}, format="json"),
+        400,
+        "validation_error",
+    )
+    assert "Only platform staff create accounts" in error["details"]["password"][0]
+    assert not get_user_model().objects.filter(username__in=["ghost", "weak", "new"]).exists()
 
 
 def test_members_and_viewers_cannot_manage(member_client, viewer_client, acme, teammate):

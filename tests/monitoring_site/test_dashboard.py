@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client, override_settings
 
-from monitoring_site.accounts.models import ApiKey, Membership
+from monitoring_site.accounts.models import ApiKey, Invitation, Membership
 from monitoring_site.accounts.selectors import api_key_hash
 from tests.conftest import PASSWORD
 
@@ -101,13 +101,31 @@ def test_viewer_cannot_manage_keys(viewer, acme):
     assert not ApiKey.objects.exists()
 
 
-def test_members_page_add_change_remove(browser, acme, teammate):
+def test_members_page_add_change_remove(browser, acme, owner, teammate):
+    owner.is_staff = True  # platform staff add (and create) users directly
+    owner.save()
     browser.post("/settings/members", {"username": "newbie", "password": PASSWORD, "role": "viewer"})
     assert Membership.objects.get(user__username="newbie").role == "viewer"
     browser.post(f"/settings/members/{teammate.pk}", {"role": "admin"})
     assert Membership.objects.get(user=teammate).role == "admin"
     browser.post(f"/settings/members/{teammate.pk}", {"action": "remove"})
     assert not Membership.objects.filter(user=teammate).exists()
+
+
+def test_members_page_invites_and_the_invitee_accepts(browser, acme, owner, umbrella, outsider):
+    """Alice (not staff) invites mallory, who exists in Umbrella: nothing about mallory is shown, and she
+    joins only when she accepts on her own page."""
+    page = browser.post(
+        "/settings/members", {"username": "mallory", "role": "viewer"}, follow=True
+    ).content.decode()
+    assert "Invited mallory as viewer" in page and "mallory@example.com" not in page
+    assert not Membership.objects.filter(organization=acme, user=outsider).exists()
+    mallory = Client()
+    mallory.force_login(outsider)
+    invitation = Invitation.objects.get(username="mallory")
+    assert "Your invitations" in mallory.get("/settings/members").content.decode()
+    mallory.post(f"/invitations/{invitation.pk}", {"answer": "accept"})
+    assert Membership.objects.get(organization=acme, user=outsider).role == "viewer"
 
 
 def test_members_page_shows_rule_errors(browser, acme, owner):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from monitoring_site.accounts.choices import ApiKeyScope, Role
-from monitoring_site.accounts.models import ApiKey, Membership, Organization, Project
+from monitoring_site.accounts.models import ApiKey, Invitation, Membership, Organization, Project
 
 
 class LoginSerializer(serializers.Serializer):
@@ -86,16 +86,19 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class MemberCreateSerializer(serializers.Serializer):
     username = serializers.RegexField(
-        r"^[\w.@+-]+\Z", max_length=150, help_text="An existing user, or a new one to create."
+        r"^[\w.@+-]+\Z",
+        max_length=150,
+        help_text="Platform staff: an existing user, or a new one to create. Anyone else: the username to "
+        "invite (202, the same answer whether or not the user exists).",
     )
     password = serializers.CharField(
         required=False,
         allow_blank=False,
         trim_whitespace=False,
         max_length=256,
-        help_text="Creates the user with this password when the username is new.",
+        help_text="Platform staff only: creates the user with this password when the username is new.",
     )
-    email = serializers.EmailField(required=False, help_text="Stored on a newly created user.")
+    email = serializers.EmailField(required=False, help_text="Platform staff only: stored on a new user.")
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
 
@@ -138,3 +141,25 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
         # Uniqueness per organization is checked by the service (the organization is not a field here).
         validators: list = []
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    organization = serializers.SerializerMethodField()
+    invited_by = serializers.CharField(source="invited_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "organization",
+            "username",
+            "role",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+        ]
+        read_only_fields = fields
+
+    def get_organization(self, invitation) -> dict:
+        return {"id": invitation.organization_id, "name": invitation.organization.name}

@@ -7,13 +7,16 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.db.models import OuterRef, Subquery, Value
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from monitoring_site.accounts import services
+from monitoring_site.accounts import invitations, selectors, services
 from monitoring_site.accounts.api.serializers import (
     ApiKeyCreatedSerializer,
     ApiKeySerializer,
+    InvitationSerializer,
     MemberCreateSerializer,
     MemberSerializer,
     MemberUpdateSerializer,
@@ -22,7 +25,7 @@ from monitoring_site.accounts.api.serializers import (
 )
 from monitoring_site.accounts.choices import Role
 from monitoring_site.accounts.filters import ApiKeyFilter, ProjectFilter
-from monitoring_site.accounts.models import ApiKey, Membership, Organization, Project
+from monitoring_site.accounts.models import ApiKey, Invitation, Membership, Organization, Project
 from monitoring_site.api.permissions import OrganizationRole, UserOnly
 from monitoring_site.api.tenancy import PathOrganizationMixin, tenant_in_organization
 from monitoring_site.api.viewsets import (
@@ -91,7 +94,11 @@ class OrganizationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Te
 
 @extend_schema_view(
     list=extend_schema(summary="Members of the organization"),
-    create=extend_schema(request=MemberCreateSerializer, summary="Add a member (creating the user if new)"),
+    create=extend_schema(
+        request=MemberCreateSerializer,
+        responses={201: MemberSerializer, 202: InvitationSerializer},
+        summary="Add a member (platform staff, 201) or invite a username (everyone else, 202)",
+    ),
     partial_update=extend_schema(request=MemberUpdateSerializer, summary="Change a member's role"),
     destroy=extend_schema(summary="Remove a member from the organization"),
 )
@@ -120,11 +127,23 @@ class MemberViewSet(PathOrganizationMixin, ListMixin, CreateMixin, UpdateMixin, 
     def envelope_one(self, obj, status_code=200):
         return Response({"member": MemberSerializer(obj).data}, status=status_code)
 
-    def perform_create(self, serializer):
-        tenant = self.tenant
-        return services.membership_add(
-            organization=tenant.organization, by=tenant, **serializer.validated_data
+    def create(self, request, *args, **kwargs):
+        """Platform staff add users directly (creating new ones); anyone else invites, and the answer does
+        not say whether the username exists (``accounts.invitations``)."""
+        form = MemberCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        tenant, data = self.tenant, form.validated_data
+        if request.user.is_staff:
+            membership = services.membership_add(organization=tenant.organization, by=tenant, **data)
+            return Response({"member": MemberSerializer(membership).data}, status=201)
+        staff_only = sorted({"password", "email"} & set(data))
+        if staff_only:
+            message = "Only platform staff create accounts; invite an existing user by username."
+            raise ValidationError({name: [message] for name in staff_only})
+        invitation = invitations.invitation_create(
+            organization=tenant.organization, by=tenant, username=data["username"], role=data["role"]
         )
+        return Response({"invitation": InvitationSerializer(invitation).data}, status=202)
 
     def perform_update(self, serializer):
         return services.membership_change_role(
@@ -188,3 +207,46 @@ class ProjectViewSet(TenantModelViewSet):
 
     def perform_destroy(self, instance):
         services.project_delete(project=instance)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Invitations of the organization (admins)"),
+    destroy=extend_schema(summary="Withdraw a pending invitation"),
+)
+class OrganizationInvitationViewSet(PathOrganizationMixin, ListMixin, DestroyMixin, TenantViewSet):
+    queryset = Invitation.objects.select_related("organization", "invited_by")
+    serializer_class = InvitationSerializer
+    envelope_singular, envelope_plural = "invitation", "invitations"
+    permission_classes = [UserOnly, OrganizationRole]
+    read_role = write_role = delete_role = Role.ADMIN
+    sort_fields = ["id", "username", "created_at"]
+    default_sort = "-id"
+
+    def perform_destroy(self, instance):
+        invitations.invitation_revoke(invitation=instance, by=self.tenant)
+
+
+class MyInvitationsView(APIView):
+    """The caller's own pending invitations, from any organization."""
+
+    permission_classes = [UserOnly]
+
+    @extend_schema(
+        tags=["organizations"], responses={200: InvitationSerializer(many=True)}, summary="Your invitations"
+    )
+    def get(self, request):
+        pending = selectors.invitations_for(request.user)
+        return Response({"invitations": InvitationSerializer(pending, many=True).data})
+
+
+class InvitationAnswerView(APIView):
+    permission_classes = [UserOnly]
+    answer = "accept"
+
+    @extend_schema(tags=["organizations"], request=None, responses={200: MemberSerializer})
+    def post(self, request, invitation_id: int):
+        if self.answer == "accept":
+            membership = invitations.invitation_accept(invitation_id=invitation_id, user=request.user)
+            return Response({"member": MemberSerializer(membership).data})
+        invitation = invitations.invitation_decline(invitation_id=invitation_id, user=request.user)
+        return Response({"invitation": InvitationSerializer(invitation).data})
