@@ -298,3 +298,20 @@ def test_webhook_model_wants():
     assert hook.wants("monitor.down") and not hook.wants("monitor.up")
     assert Webhook(events=["*"], is_active=True).wants("job.failed")
     assert not Webhook(events=["*"], is_active=False).wants("job.failed")
+
+
+def test_names_in_notifications_are_data_never_templates(acme, settings):
+    """The recurring advisory class 'template injection in notifications': a monitor named like a template
+    or a format string arrives literally; nothing renders user text as a template."""
+    hostile = "{{ settings.SECRET_KEY }} {0.__class__} ${7*7} <script>x</script>"
+    channel = channel_create(organization=acme, name="oncall", kind="email", config={"to": "a@example.com"})
+    payload = {"monitor": {**PAYLOAD["monitor"], "name": hostile, "target": "https://x"}}
+    with transaction.atomic():
+        event = emit(
+            acme, "monitor.down", payload, subject_type="monitor", subject_id=7, channel_ids=[channel.pk]
+        )
+    event_fan_out(event_id=str(event.id))
+    assert deliveries_send() == {"delivered": 1}
+    message = mail.outbox[0]
+    assert hostile in message.subject + message.body
+    assert settings.SECRET_KEY not in message.subject + message.body and "<class" not in message.body
