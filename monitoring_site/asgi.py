@@ -1,5 +1,5 @@
 """ASGI entry point: the ping path (``monitors.ping.app``) in front of Django for HTTP, the events consumer
-for the WebSocket at ``/api/v1/ws``."""
+for the WebSocket at ``/api/v1/ws`` (any other WebSocket path is closed with 4404)."""
 
 import os
 
@@ -10,12 +10,15 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the apps loaded)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from django.urls import path  # noqa: E402
+from django.urls import path, re_path  # noqa: E402
 
-from monitoring_site.realtime.consumers import EventsConsumer  # noqa: E402
+from monitoring_site.realtime.consumers import EventsConsumer, NotFoundConsumer  # noqa: E402
 from monitors.ping.app import PingApp  # noqa: E402
 
-websocket_urlpatterns = [path("api/v1/ws", EventsConsumer.as_asgi())]
+websocket_urlpatterns = [
+    path("api/v1/ws", EventsConsumer.as_asgi()),
+    re_path(r"", NotFoundConsumer.as_asgi()),  # every other path: closed with 4404, never a 500
+]
 
 application = ProtocolTypeRouter(
     {

@@ -7,13 +7,12 @@ import builtins
 
 import django_filters
 from django.conf import settings
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, NotFound, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,16 +98,11 @@ class AgentViewSet(TenantModelViewSet):
     queryset = Agent.objects.all()
     serializer_class = AgentSerializer
     envelope_singular, envelope_plural = "agent", "agents"
+    not_found_code = "agent_not_found"
     filterset_class = AgentFilter
     sort_fields = ["id", "name", "type", "status", "last_heartbeat_at", "created_at"]
     default_sort = "id"
     admin_actions = ("rotate_token", "pause", "resume", "restart", "scale")
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            raise AgentNotFound() from None
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -206,11 +200,6 @@ class AgentViewSet(TenantModelViewSet):
         agent, token = agent_services.agent_rotate_token(agent=self.get_object())
         agent.ingest_token = token  # type: ignore[attr-defined]
         return Response({"agent": AgentCreatedSerializer(agent).data})
-
-
-class AgentNotFound(NotFound):
-    default_code = "agent_not_found"
-    default_detail = "No such agent in this organization."
 
 
 def _body(request) -> dict:

@@ -195,6 +195,15 @@ def events_insert(agent: Agent, rows: list[ReportedRequest]) -> None:
     copy_rows(AgentRequestEvent, EVENT_COLUMNS, ((*head, *row) for row in rows))
 
 
+def refuse_when_none_accepted(name: str, accepted: int, rejected: list[dict[str, Any]]) -> None:
+    """A batch of which no item is valid is a 400 (with the first items' problems), not a 200 saying so."""
+    if rejected and not accepted:
+        details = {f"{name}.{r['index']}": r["errors"] for r in rejected[:20]}
+        raise RuleViolation(
+            f"None of the {len(rejected)} {name} is valid; nothing was stored.", details=details
+        )
+
+
 def agent_events_ingest(*, agent: Agent, events: Any, now: datetime | None = None) -> dict[str, Any]:
     """Store the valid items of a batch, and add them to the agent's rollups, in one transaction; report
     each refused item by its index. A batch is never half-written."""
@@ -211,6 +220,7 @@ def agent_events_ingest(*, agent: Agent, events: Any, now: datetime | None = Non
             rejected.append({"index": index, "errors": problems})
         else:
             rows.append(row)
+    refuse_when_none_accepted("events", len(rows), rejected)
     with transaction.atomic():
         Agent.objects.select_for_update().filter(pk=agent.pk).exists()  # one batch of an agent at a time
         events_insert(agent, rows)

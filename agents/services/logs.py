@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agents.models import Agent, AgentLog, LogLevel
 from agents.services.bulk_copy import copy_rows
-from agents.services.ingest import reported_at
+from agents.services.ingest import refuse_when_none_accepted, reported_at
 from agents.streams import log_lines_publish
 from monitoring_site.errors import RuleViolation
 
@@ -103,6 +103,7 @@ def logs_ingest(
             rejected.append({"index": index, "errors": problems})
         else:
             rows.append(row)
+    refuse_when_none_accepted("logs", len(rows), rejected)
     with transaction.atomic():
         _store(organization_id, rows)
         log_lines_publish(organization_id, rows)  # sent once the lines are committed

@@ -124,6 +124,7 @@ class AlertViewSet(ListMixin, RetrieveMixin, TenantViewSet):
     queryset = Alert.objects.all()
     serializer_class = AlertSerializer
     envelope_singular, envelope_plural = "alert", "alerts"
+    not_found_code = "alert_not_found"
     filterset_class = AlertFilter
     sort_fields = ["id", "triggered_at", "last_occurrence", "severity", "status", "occurrence_count"]
     default_sort = "-triggered_at"

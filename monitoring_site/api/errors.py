@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DataError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -114,6 +115,7 @@ def json_error_response(status: int, message: str) -> JsonResponse:
     return JsonResponse(envelope.error(STATUS_CODES.get(status, "error"), message), status=status)
 
 
+@csrf_exempt  # an unrouted path is a 404 for every method, never the CSRF failure page
 def api_not_found(request, *args, **kwargs) -> JsonResponse:
     """Unknown paths under /api/ answer with the JSON envelope, never Django's HTML page."""
     return json_error_response(404, f"No API endpoint at {request.path}.")

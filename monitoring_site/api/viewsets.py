@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
@@ -22,8 +24,17 @@ from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.deletion import delete_cascading
 
 
+class ObjectNotFound(NotFound):
+    """A 404 with the resource's own error code (DESIGN: ``agent_not_found``, ``alert_not_found``)."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.default_code = code
+
+
 class TenantViewSet(GenericViewSet):
     lookup_value_regex = r"\d+"  # ids are integers: /monitors/abc is no route (a JSON 404), never a 500
+    not_found_code: str | None = None  # the error code of a missing object, when not plain not_found
     envelope_singular = "object"
     envelope_plural = "objects"
     tenant_field = "organization"
@@ -38,6 +49,15 @@ class TenantViewSet(GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request user
             return queryset.none()
         return queryset.filter(**{self.tenant_field: self.tenant.organization})
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            if self.not_found_code is None:
+                raise
+            noun = self.envelope_singular.replace("_", " ")
+            raise ObjectNotFound(self.not_found_code, f"No such {noun} in this organization.") from None
 
     def envelope_one(self, obj: Model, status_code: int = status.HTTP_200_OK) -> Response:
         return Response({self.envelope_singular: self.get_serializer(obj).data}, status=status_code)

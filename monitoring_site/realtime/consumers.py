@@ -193,3 +193,15 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 "timestamp": message["timestamp"],
             }
         )
+
+
+CLOSE_NOT_FOUND = 4404
+
+
+class NotFoundConsumer(AsyncJsonWebsocketConsumer):
+    """Any other WebSocket path: accepted only to be closed with 4404 (a router without a match would end
+    the handshake with a server error)."""
+
+    async def connect(self):
+        await self.accept()
+        await self.close(code=CLOSE_NOT_FOUND)

@@ -19,6 +19,7 @@ class HeartbeatSerializer(serializers.ModelSerializer):
     )
     tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
     next_expected_at = serializers.DateTimeField(source="late_at", read_only=True, allow_null=True)
+    token = serializers.CharField(read_only=True, help_text="The ping token (the last part of ping_url).")
     ping_url = serializers.SerializerMethodField()
     badge_url = serializers.SerializerMethodField(help_text="A public status badge (SVG; .json for Shields).")
 
@@ -41,6 +42,7 @@ class HeartbeatSerializer(serializers.ModelSerializer):
             "next_expected_at",
             "down_at",
             "last_duration",
+            "token",
             "ping_url",
             "badge_url",
             "created_at",

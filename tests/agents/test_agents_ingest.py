@@ -166,6 +166,9 @@ def test_a_bad_item_is_reported_and_the_good_ones_kept(acme, db):
     assert "timestamp" in result["rejected"][0]["errors"][0]
     with pytest.raises(RuleViolation):
         agent_events_ingest(agent=agent, events="not a list", now=NOW)
+    with pytest.raises(RuleViolation) as none_valid:  # every item refused: a 400, not a 200 saying so
+        agent_events_ingest(agent=agent, events=[event(model=7), event(success="yes")], now=NOW)
+    assert set(none_valid.value.details) == {"events.0", "events.1"}
 
 
 def test_model_prices_and_cost(member_client, viewer_client, acme):

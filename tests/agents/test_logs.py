@@ -81,6 +81,13 @@ def test_ingest_filter_search_and_pages(member_client, acme, umbrella):
     assert AgentLog.objects.filter(organization_id=acme.pk).count() == 4
 
 
+def test_a_batch_without_one_valid_line_is_a_400(member_client, acme):
+    bad = [{"level": "loud", "message": "x"}, {"level": "info", "message": ""}]
+    error = assert_error(member_client.post(LOGS, {"logs": bad}, format="json"), 400, "validation_error")
+    assert set(error["details"]) == {"logs.0", "logs.1"}
+    assert not AgentLog.objects.exists()
+
+
 def test_logs_checklist(anon_client, viewer_client, outsider_client, acme):
     assert_error(anon_client.get(LOGS), 401, "authentication_failed")
     assert_error(

@@ -58,6 +58,17 @@ def test_unknown_api_path_is_a_json_404(anon_client):
     assert_error(anon_client.post("/api/v2/monitors"), 404, "not_found")
 
 
+def test_unknown_api_path_is_a_json_404_for_every_method_even_with_csrf_checks(db):
+    """A browser-like client (CSRF enforced): never Django's HTML "CSRF verification failed" page."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    for method in ("post", "put", "patch", "delete", "get"):
+        response = getattr(client, method)("/api/v1/nothing-here")
+        assert response.status_code == 404 and response["Content-Type"].startswith("application/json"), method
+        assert response.json()["error"]["code"] == "not_found"
+
+
 def test_wrong_method_is_405_envelope(owner_client):
     assert_error(owner_client.put("/api/v1/auth/me", {}, format="json"), 405, "method_not_allowed")
 

@@ -142,3 +142,11 @@ def test_publish_waits_for_commit_and_rejects_unknown_topics(acme):
     with transaction.atomic():
         publish(acme, "monitor.status", "monitor.down", {})
         assert len(transaction.get_connection().run_on_commit) == 1
+
+
+@pytest.mark.parametrize("path", ["/ws", "/api/v1/ws/extra", "/api/v2/ws", "/"])
+async def test_a_websocket_to_an_unrouted_path_closes_4404(path):
+    communicator = WebsocketCommunicator(application, path)
+    connected, _ = await communicator.connect()
+    assert connected
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4404}

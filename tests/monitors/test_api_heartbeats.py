@@ -33,6 +33,7 @@ def test_create_read_update_delete(member_client, admin_client, acme):
     )["heartbeat"]
     token = Heartbeat.objects.get().token
     assert created["status"] == "new" and created["ping_url"] == f"http://testserver/ping/{token}"
+    assert created["token"] == token  # DESIGN: the response carries token and ping_url
     assert created["next_expected_at"] is None and created["cron"] == "30 2 * * *"
     pk = created["id"]
     changed = data_of(member_client.patch(f"{URL}/{pk}", {"grace_period": 60}, format="json"))["heartbeat"]

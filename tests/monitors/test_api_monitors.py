@@ -183,3 +183,36 @@ def test_status_is_maintenance_while_a_window_covers_the_monitor(member_client, 
     assert data_of(member_client.get(f"{URL}/{covered.pk}"))["monitor"]["status"] == "maintenance"
     MaintenanceWindow.objects.update(ends_at=now - timedelta(minutes=1))
     assert data_of(member_client.get(f"{URL}/{covered.pk}"))["monitor"]["status"] == "pending"
+
+
+def test_the_uptime_percentiles_are_real_percentiles(member_client, acme):
+    """Found by the audit: p95 and p99 equal to p50. 100 checks of 1..100 ms in the last hour."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from monitors.models import CheckResult
+
+    monitor = Monitor.objects.create(
+        organization=acme, name="spread", type="website", target="https://s.example"
+    )
+    now = timezone.now()
+    CheckResult.objects.bulk_create(
+        CheckResult(
+            monitor=monitor, checked_at=now - timedelta(seconds=30 * i), ok=True, response_time_ms=float(ms)
+        )
+        for i, ms in enumerate(range(1, 101))
+    )
+    for rolled in (False, True):  # read from raw results, then from minute and hour rollups
+        if rolled:
+            for _ in range(50):
+                if not any(
+                    v for k, v in rollups_advance(now=now + timedelta(hours=2)).items() if k != "pruned"
+                ):
+                    break
+        for period in ("24h", "7d", "90d"):
+            answer = member_client.get(f"{URL}/{monitor.pk}/uptime", {"period": period})
+            rt = data_of(answer)["uptime"]["response_time"]
+            assert rt["p50"] == pytest.approx(50, rel=0.05), (rolled, period, rt)
+            assert rt["p95"] == pytest.approx(95, rel=0.05), (rolled, period, rt)
+            assert rt["p99"] == pytest.approx(99, rel=0.05), (rolled, period, rt)
