@@ -5,6 +5,7 @@ answers 4xx with the error envelope."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.test import override_settings
@@ -29,9 +30,11 @@ def test_a_body_over_the_limit_is_413(owner_client):
 
 def test_ingest_endpoints_take_their_documented_batch_sizes(owner_client, acme):
     """5,000 log lines of 1 kB each (over Django's 2.5 MB default) are accepted."""
-    lines = [{"level": "info", "message": "m" * 1000} for _ in range(5000)]
+    stamp = datetime.now(UTC).isoformat()
+    lines = [{"timestamp": stamp, "level": "info", "message": "m" * 1000} for _ in range(5000)]
     answer = owner_client.post("/api/v1/logs", {"logs": lines}, format="json")
     assert answer.status_code in (200, 201), answer.content[:300]
+    assert answer.json()["data"]["accepted"] == 5000
     with override_settings(INGEST_MAX_BODY_BYTES=1024 * 1024):
         too_big = owner_client.post("/api/v1/logs", {"logs": lines}, format="json")
     assert envelope_error(too_big, 413)["code"] == "payload_too_large"
