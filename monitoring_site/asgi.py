@@ -17,6 +17,7 @@ from monitors.ping.app import PingApp  # noqa: E402
 
 websocket_urlpatterns = [
     path("api/v1/ws", EventsConsumer.as_asgi()),
+    path("api/ws", EventsConsumer.as_asgi()),  # the uptime API document's (001) path
     re_path(r"", NotFoundConsumer.as_asgi()),  # every other path: closed with 4404, never a 500
 ]
 

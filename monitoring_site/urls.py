@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/", include("monitoring_site.api_urls")),
     # The split view serves Swagger UI's start-up script as a file, not inline (Content-Security-Policy).
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # The uptime API document (001) names its endpoints /api/...: the same API answers there too.
+    path("api/", include("monitoring_site.api_urls")),
     re_path(r"^api/", api_not_found),
     path("metrics", prometheus_metrics, name="prometheus-metrics"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, the API docs).

@@ -95,5 +95,11 @@ class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
 
 
 def strip_optional_trailing_slash(endpoints, **kwargs):
-    """Routes accept an optional trailing slash (``/?``); the schema names each path without it."""
-    return [(path.rstrip("/") or "/", regex, method, callback) for path, regex, method, callback in endpoints]
+    """Routes accept an optional trailing slash (``/?``); the schema names each path without it. The
+    ``/api/...`` alias of ``/api/v1/...`` (for the uptime API document's clients) is left out: it is the
+    same API."""
+    return [
+        (path.rstrip("/") or "/", regex, method, callback)
+        for path, regex, method, callback in endpoints
+        if path.startswith("/api/v1/") or not path.startswith("/api/")
+    ]

@@ -97,15 +97,17 @@ class CreateMixin(_ViewSet):
 
 
 class UpdateMixin(_ViewSet):
-    def update(self, request, *args, partial: bool = False, **kwargs):
+    def update(self, request, *args, **kwargs):
+        """PUT and PATCH both change the fields the body names and keep the others: the uptime API's own
+        examples PUT partial bodies (``{"check_interval": 600, "is_enabled": true}``)."""
         instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         obj = self.perform_update(serializer)
         return self.envelope_one(obj)
 
     def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
+        return self.update(request, *args, **kwargs)
 
     def perform_update(self, serializer) -> Model:
         return serializer.save()

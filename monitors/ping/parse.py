@@ -53,7 +53,7 @@ def route(path: str, query_string: bytes) -> Route | None:
             raise Malformed("status is up or down.")
         kind = PingKind.SUCCESS if status == "up" else PingKind.FAIL
         return Route("kuma", _token(token), kind, message=query.get("msg", ""))
-    match = re.fullmatch(r"/api/v1/heartbeats/([^/]+)/ping/?", path)
+    match = re.fullmatch(r"/api(?:/v1)?/heartbeats/([^/]+)/ping/?", path)  # /api/... is the 001 alias
     if match:
         return Route("api", _token(match.group(1)), PingKind.SUCCESS, rid=_rid(query.get("rid")))
     return None
