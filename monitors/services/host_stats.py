@@ -88,11 +88,14 @@ def host_stats_record(*, monitor: Monitor, data: dict[str, Any], now: datetime |
     outcome = Outcome(ok=not verdict, error=verdict, started_at=now)
     monitors_record_outcomes(checks=[(monitor, outcome, None)], now=now)
     # The next report is due within the interval; the dispatcher fails the host if none arrives.
-    Monitor.objects.filter(pk=monitor.pk).update(
-        next_check_at=now + timedelta(seconds=monitor.check_interval * 2)
-    )
+    Monitor.objects.filter(pk=monitor.pk).update(next_check_at=now + host_grace(monitor))
     return stat
 
 
+def host_grace(monitor: Monitor) -> timedelta:
+    """How long a host may stay silent before it is down: two intervals."""
+    return timedelta(seconds=monitor.check_interval * 2)
+
+
 def host_stale_outcome(monitor: Monitor) -> Outcome:
-    return Outcome.failed(f"No stats received for {monitor.check_interval * 2} seconds")
+    return Outcome.failed(f"No stats received for {int(host_grace(monitor).total_seconds())} seconds")

@@ -15,7 +15,7 @@ from monitoring_site.errors import Conflict, RuleViolation
 from monitors.checks.expectations import expectation_error
 from monitors.choices import MonitorStatus, MonitorType
 from monitors.models import Monitor, StatusChange
-from monitors.services.host_stats import host_push_token_issue
+from monitors.services.host_stats import host_grace, host_push_token_issue
 from monitors.services.watched import related_errors, store
 
 HTTP_TYPES = {MonitorType.WEBSITE, MonitorType.KEYWORD, MonitorType.JSON}
@@ -48,7 +48,11 @@ def _clean(organization: Organization, data: dict[str, Any], current: Monitor | 
 def monitor_create(*, organization: Organization, data: dict[str, Any]) -> Monitor:
     """A host monitor comes back with ``issued_push_token``: its token, which is shown this once."""
     data = _clean(organization, dict(data), None)
-    monitor = store(Monitor(organization=organization, next_check_at=timezone.now()), data)
+    now = timezone.now()
+    monitor = store(Monitor(organization=organization, next_check_at=now), data)
+    if monitor.type == MonitorType.HOST:  # pushed stats are first due a grace after creation, not at once
+        Monitor.objects.filter(pk=monitor.pk).update(next_check_at=now + host_grace(monitor))
+        monitor.next_check_at = now + host_grace(monitor)
     if monitor.type == MonitorType.HOST:
         monitor.issued_push_token = host_push_token_issue(monitor=monitor)  # type: ignore[attr-defined]
     return monitor
@@ -94,8 +98,9 @@ def monitor_pause(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
 
 def monitor_resume(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
     now = now or timezone.now()
+    due = now + host_grace(monitor) if monitor.type == MonitorType.HOST else now
     changed = Monitor.objects.filter(pk=monitor.pk, is_paused=True).update(
-        is_paused=False, status=MonitorStatus.PENDING, consecutive_failures=0, next_check_at=now
+        is_paused=False, status=MonitorStatus.PENDING, consecutive_failures=0, next_check_at=due
     )
     if not changed:
         raise Conflict("The monitor is not paused.", code="monitor_not_paused")

@@ -50,8 +50,10 @@ def _parent_down(monitor: Monitor) -> bool:
 
 
 def _went_up(monitor: Monitor, old: str, now: datetime) -> None:
+    """An open incident ends when the monitor passes, whatever it passed from: down, or pending after a
+    pause and resume in the middle of an outage."""
     incident = Incident.objects.filter(monitor=monitor, status=IncidentStatus.OPEN).first()
-    if old != MonitorStatus.DOWN or incident is None:
+    if incident is None:
         return
     Incident.objects.filter(pk=incident.pk, status=IncidentStatus.OPEN).update(
         status=IncidentStatus.RESOLVED, resolved_at=now

@@ -90,3 +90,15 @@ def test_check_now_refuses_a_host_monitor(member_client, acme):
     monitor_id, _ = create_host(member_client)
     assert_error(member_client.post(f"/api/v1/monitors/{monitor_id}/check"), 400, "validation_error")
     assert Monitor.objects.get(pk=monitor_id).status == "pending"
+
+
+def test_a_new_host_is_not_down_before_it_could_report(member_client, acme):
+    """Found by the reliability audit: a new host monitor went down about 1 s after it was created."""
+    from monitors.services.scheduling import monitors_claim_due
+
+    before = timezone.now()
+    monitor_id, _token = create_host(member_client)
+    monitor = Monitor.objects.get(pk=monitor_id)
+    assert monitor.next_check_at >= before + timedelta(seconds=120)  # two intervals of 60 s
+    assert monitors_claim_due(now=timezone.now() + timedelta(seconds=5), limit=100, lookahead=2) == []
+    assert monitor.status == "pending" and not Incident.objects.exists()

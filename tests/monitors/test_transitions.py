@@ -185,3 +185,16 @@ def test_a_batch_redelivered_after_its_interval_is_dropped_not_doubled(acme):
     assert not CheckResult.objects.exists()
     fresh = monitors_check_batch(items=[(monitor.pk, (T0 - timedelta(seconds=2)).isoformat())], now=T0)
     assert fresh == {"down": 1} and CheckResult.objects.count() == 1  # a refused port, no retries
+
+
+def test_a_down_monitor_paused_resumed_and_passing_resolves_its_incident(monitor):
+    """Found by the reliability audit: it showed up while its incident stayed open, with no monitor.up."""
+    from monitors.services.monitors import monitor_pause, monitor_resume
+
+    apply(monitor, FAIL, 0)
+    assert apply(monitor, FAIL, 1) == "down"
+    monitor_pause(monitor=monitor)
+    monitor_resume(monitor=Monitor.objects.get(pk=monitor.pk))
+    assert apply(monitor, OK, 5) == "up"
+    assert Incident.objects.get().status == "resolved"
+    assert names() == ["monitor.down", "incident.created", "monitor.up", "incident.resolved"]
