@@ -81,7 +81,7 @@ def _went_down(monitor: Monitor, outcome: Outcome, now: datetime) -> None:
                 organization_id=monitor.organization_id,
                 monitor=monitor,
                 cause=cause,
-                started_at=now,
+                started_at=outcome.started_at or now,  # when the failing check ran, not its batch
                 error_message=outcome.error,
             )
     except IntegrityError:  # already open (a re-run batch): nothing new to say

@@ -198,3 +198,13 @@ def test_a_down_monitor_paused_resumed_and_passing_resolves_its_incident(monitor
     assert apply(monitor, OK, 5) == "up"
     assert Incident.objects.get().status == "resolved"
     assert names() == ["monitor.down", "incident.created", "monitor.up", "incident.resolved"]
+
+
+def test_an_incident_starts_when_its_failing_check_ran(monitor):
+    """Found by the reliability audit: started_at was the batch's start, seconds before the check."""
+    apply(monitor, FAIL, 0)
+    ran = T0 + timedelta(minutes=1, seconds=2.5)
+    failing = Outcome(ok=False, error="HTTP 502", started_at=ran)
+    monitor.refresh_from_db()
+    monitor_apply_outcome(monitor=monitor, outcome=failing, now=T0 + timedelta(minutes=1))
+    assert Incident.objects.get().started_at == ran
