@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import DatabaseError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -88,6 +89,16 @@ class ConfigView(APIView):
 
 class HealthView(APIView):
     permission_classes = [AllowAny]
+    credentials_unchecked = False
+
+    def perform_authentication(self, request):
+        """A token needs the database to be checked; while the database is down the probe still answers,
+        as to a caller without a token, with 503 (never a 500)."""
+        try:
+            request.user  # noqa: B018 (DRF authenticates on first access)
+        except DatabaseError:
+            request._not_authenticated()
+            self.credentials_unchecked = True
 
     @extend_schema(
         tags=["meta"],
@@ -108,4 +119,5 @@ class HealthView(APIView):
             "components": report["components"],
         }
         strict = request.query_params.get("strict", "").lower() in ("1", "true", "yes")
-        return Response(body, status=503 if strict and report["status"] != "ok" else 200)
+        failing = self.credentials_unchecked or (strict and report["status"] != "ok")
+        return Response(body, status=503 if failing else 200)

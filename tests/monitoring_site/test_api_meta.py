@@ -136,3 +136,21 @@ def test_every_reference_of_the_schema_resolves_every_time(anon_client):
         defined = set(schema["components"]["schemas"])
         referenced = set(re.findall(r"#/components/schemas/([A-Za-z0-9_]+)", text))
         assert referenced <= defined, referenced - defined
+
+
+def test_health_with_a_key_while_the_database_fails_is_503_not_500(anon_client, read_key, monkeypatch):
+    """Found by the reliability audit: with an API key, /health answered 500 while Postgres was down (the
+    key cannot be checked then). The key lookup is made to fail as the database would."""
+    from django.db import OperationalError
+
+    from monitoring_site.accounts import authentication
+
+    def database_down(raw):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(authentication, "api_key_authenticate", database_down)
+    anon_client.credentials(HTTP_AUTHORIZATION=f"Bearer {read_key[1]}")
+    response = anon_client.get("/api/v1/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "success" and set(body["data"]["components"]["database"]) == {"status"}
