@@ -14,6 +14,7 @@ logged-out token or session, a disabled user close it with 4401, a removed membe
 from __future__ import annotations
 
 import asyncio
+import logging
 from urllib.parse import urlparse
 
 from channels.db import database_sync_to_async
@@ -35,6 +36,8 @@ from monitoring_site.realtime.auth import (
 from monitoring_site.realtime.topics import SUBSCRIBABLE, group_name
 
 AUTH_TIMEOUT_SECONDS = 10
+CLOSE_NOT_FOUND = 4404
+logger = logging.getLogger(__name__)
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
@@ -124,7 +127,11 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         """Check the credential again; close the connection (and say False) when it no longer holds."""
         if self.credential is None:
             return True
-        code = await database_sync_to_async(still_valid)(self.credential)
+        try:
+            code = await database_sync_to_async(still_valid)(self.credential)
+        except Exception:  # the database or Redis is down: keep the connection, check again next time
+            logger.warning("could not re-check a WebSocket's credential", exc_info=True)
+            return True
         if code is None:
             return True
         await self._set_credential(None)
@@ -193,9 +200,6 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 "timestamp": message["timestamp"],
             }
         )
-
-
-CLOSE_NOT_FOUND = 4404
 
 
 class NotFoundConsumer(AsyncJsonWebsocketConsumer):
