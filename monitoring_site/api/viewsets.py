@@ -8,17 +8,20 @@ which a resource overrides to call its services and return the object.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import django_filters
 from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from rest_framework import status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.api.parsers import INT64_MAX, INT64_MIN
 from monitoring_site.api.renderers import CSVRenderer, EnvelopeJSONRenderer
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.deletion import delete_cascading
@@ -32,9 +35,49 @@ class ObjectNotFound(NotFound):
         self.default_code = code
 
 
+COMMON_LIST_PARAMS = frozenset({"page", "per_page", "sort", "format"})
+WRITE_ACTIONS = frozenset({"create", "update", "partial_update"})
+
+
+def _check_number_filters(request, filters: dict) -> None:
+    """Number filters take what a 64-bit column holds: past it, SQLite fails and Postgres matches nothing,
+    so both answer the same 400 instead."""
+    errors = {}
+    for name, value in request.query_params.items():
+        if isinstance(filters.get(name), django_filters.NumberFilter):
+            try:
+                number = Decimal(value)
+            except ArithmeticError:
+                continue  # not a number: the filter's own validation says so
+            if number.is_finite() and not INT64_MIN <= number <= INT64_MAX:
+                errors[name] = ["Out of the range of ids and counts (a 64-bit integer)."]
+    if errors:
+        raise ValidationError(errors)
+
+
 class TenantViewSet(GenericViewSet):
     lookup_value_regex = r"\d+"  # ids are integers: /monitors/abc is no route (a JSON 404), never a 500
     not_found_code: str | None = None  # the error code of a missing object, when not plain not_found
+    extra_list_params: frozenset[str] = frozenset()  # list parameters a view reads beside its filters
+
+    def initial(self, request, *args, **kwargs):
+        """A typo must not pass for a filter or a field: unknown list parameters and unknown body fields
+        are a 400 naming them, never silently dropped."""
+        super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            filterset = getattr(self, "filterset_class", None)
+            filters = dict(filterset.base_filters) if filterset else {}
+            known = set(filters) | COMMON_LIST_PARAMS | self.extra_list_params
+            unknown = sorted(set(request.query_params) - known)
+            if unknown:
+                hint = f"Known: {', '.join(sorted(known))}."
+                raise ValidationError({name: [f"Not a parameter of this list. {hint}"] for name in unknown})
+            _check_number_filters(request, filters)
+        elif self.action in WRITE_ACTIONS and isinstance(request.data, dict):
+            unknown = sorted(set(request.data) - set(self.get_serializer().fields))  # type: ignore[attr-defined]
+            if unknown:
+                raise ValidationError({name: ["Not a field of this object."] for name in unknown})
+
     envelope_singular = "object"
     envelope_plural = "objects"
     tenant_field = "organization"

@@ -141,3 +141,35 @@ def test_well_formed_but_impossible_timestamps_are_a_400(owner_client, acme, tim
     envelope_error(owner_client.post("/api/v1/metrics", {"points": [point]}, format="json"), 400)
     line = {"level": "info", "message": "x", "timestamp": timestamp}
     assert owner_client.post("/api/v1/logs", {"logs": [line]}, format="json").status_code < 500
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "unknown"),
+    [
+        ("/api/v1/jobs", {"task": 3}, "task"),  # the filter is task_id
+        ("/api/v1/monitors", {"page_size": 5}, "page_size"),  # the page size is per_page
+        ("/api/v1/monitors", {"sort_by": "name"}, "sort_by"),  # sorting is sort
+        ("/api/v1/alerts", {"severity": "critical", "colour": "red"}, "colour"),
+    ],
+)
+def test_an_unknown_list_parameter_is_a_400_naming_it(owner_client, path, query, unknown):
+    """A typo must not return a wrong list: an ignored filter looks like a filter that matched."""
+    error = envelope_error(owner_client.get(path, query), 400)
+    assert error["code"] == "validation_error" and list(error["details"]) == [unknown], error
+
+
+def test_an_unknown_body_field_is_a_400_naming_it(owner_client, acme):
+    body = {"name": "x", "type": "website", "target": "https://a.example", "interval": 300}
+    error = envelope_error(owner_client.post("/api/v1/monitors", body, format="json"), 400)
+    assert list(error["details"]) == ["interval"]
+    created = owner_client.post("/api/v1/monitors", {**body, "interval": None}, format="json")
+    assert created.status_code == 400  # still unknown, whatever its value
+    good = {k: v for k, v in body.items() if k != "interval"}
+    monitor = owner_client.post("/api/v1/monitors", good, format="json").json()["data"]["monitor"]
+    # a representation sent back (read-only fields included) is not refused for its known fields
+    echoed = owner_client.put(
+        f"/api/v1/monitors/{monitor['id']}", {**monitor, "name": "renamed"}, format="json"
+    )
+    assert echoed.status_code == 200, echoed.content[:300]
+    typo = owner_client.patch(f"/api/v1/monitors/{monitor['id']}", {"chek_interval": 60}, format="json")
+    assert list(envelope_error(typo, 400)["details"]) == ["chek_interval"]

@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.e2e]
 def test_monitors_every_operation_and_pages(client):
     created = [
         client.monitors.create(
-            name=f"sdk-{i:02}", type="website", target=f"https://sdk-{i}.example", interval=300
+            name=f"sdk-{i:02}", type="website", target=f"https://sdk-{i}.example", check_interval=300
         )
         for i in range(12)
     ]
