@@ -183,9 +183,17 @@ async def arequest(
         async with http.request(
             method, url, data=content, headers=headers, allow_redirects=False, **per_request
         ) as response:
-            body = await response.content.read(limit)
+            body = bytearray()
+            while len(body) < limit:  # read() answers with what has arrived: read to the cap or the end
+                chunk = await response.content.read(limit - len(body))
+                if not chunk:
+                    break
+                body += chunk
             return OutboundResult(
-                response.status, body.decode(errors="replace"), _ms(started), reason=response.reason or ""
+                response.status,
+                bytes(body).decode(errors="replace"),
+                _ms(started),
+                reason=response.reason or "",
             )
     except BlockedAddress as exc:
         return OutboundResult(None, "", _ms(started), error=str(exc.strerror))

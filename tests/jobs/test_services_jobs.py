@@ -237,6 +237,20 @@ def test_http_task_runs_against_a_real_server(acme):
         assert failed.lastline.startswith("HTTP 503")
 
 
+def test_an_http_jobs_log_keeps_the_body_up_to_its_cap(acme):
+    """A body arriving in pieces is read to the task's max_output_bytes, not cut at the first piece."""
+    from tests.monitors.targets import HttpTarget
+
+    with HttpTarget() as target:
+        url = f"http://127.0.0.1:{target.server.server_address[1]}/big/150000"
+        task = make_task(acme, "big", kind="http", url=url, max_output_bytes=100_000)
+        job = job_create(task=task)
+        job_run_local(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.COMPLETED
+    assert job.log == "HTTP 200 OK\n\n" + "x" * 100_000
+
+
 def test_http_task_on_a_platform_worker_is_held_to_the_private_address_policy(acme, settings):
     """A member must not read internal services through an HTTP job run by the platform's own workers: the
     request goes through monitoring_site.outbound_http, refused when connecting (a name that resolves to

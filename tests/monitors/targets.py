@@ -14,7 +14,8 @@ import dns.rrset
 
 
 class HttpTarget:
-    """GET /status/<code>, /text/<words>, /json (a fixed document), /slow/<seconds>[/<code>], /redirect.
+    """GET /status/<code>, /text/<words>, /json (a fixed document), /slow/<seconds>[/<code>], /redirect,
+    /big/<bytes>.
     ``in_flight`` counts requests being answered (a slow one holds its count while it sleeps), ``served``
     every request received."""
 
@@ -52,6 +53,15 @@ class HttpTarget:
                     status = int(parts[2]) if len(parts) > 2 else 200
                 elif parts[0] == "redirect":
                     status, headers = 302, {"Location": "/status/200"}
+                elif parts[0] == "big":  # /big/<bytes>: sent in 4 kB writes, so it arrives in pieces
+                    size = int(parts[1])
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(size))
+                    self.end_headers()
+                    for start in range(0, size, 4096):
+                        self.wfile.write(b"x" * min(4096, size - start))
+                        self.wfile.flush()
+                    return
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
