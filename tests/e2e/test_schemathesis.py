@@ -37,7 +37,8 @@ def test_no_operation_answers_a_server_error(platform, tmp_path):
             "--header", f"Authorization: Bearer {token}",
             "--max-examples", "3",
             "--max-time", str(SECONDS),
-            "--request-timeout", "30",
+            # a manual check of a monitor may wait out the monitor's own timeout (up to 120 s)
+            "--request-timeout", "130",
             "--exclude-path-regex", "/claim$",  # a long poll: it waits by design
             "--seed", "7",
             "--workers", "2",
@@ -48,7 +49,14 @@ def test_no_operation_answers_a_server_error(platform, tmp_path):
         timeout=SECONDS + 240,
         cwd=tmp_path,
     )  # fmt: skip
-    summary = done.stdout[-6000:]
-    assert done.returncode == 0 and "Server error" not in done.stdout, summary
+    output = done.stdout
+    # schemathesis's own runtime errors (a request it could not finish) are shown, but only the
+    # platform's failures fail the test: any 5xx ("Server error") or any failed check.
+    errors = output[output.find("ERRORS") : output.find("FAILURES")] if "ERRORS" in output else ""
+    if errors:
+        print(errors[:4000])
+    failures = output[output.find("FAILURES") :] if "FAILURES" in output else ""
+    assert "Server error" not in output and not failures, failures[:6000] or output[-6000:]
+    assert done.returncode in (0, 1) and "Test cases:" in output, output[-6000:]
     crashed = [line for line in platform.output if "raised unexpected" in line]
     assert not crashed, "\n".join(crashed[:10]) + "\n" + platform.log()
