@@ -16,7 +16,7 @@ from django.http import JsonResponse
 from monitoring_site.api import envelope
 
 INGEST_PATHS = re.compile(
-    r"^/(?:api/v1/(?:logs|metrics|agents/\d+/(?:events|logs|heartbeat)|monitors/\d+/stats"
+    r"^/(?:api/(?:v1/)?(?:logs|metrics|agents/\d+/(?:events|logs|heartbeat)|monitors/\d+/stats"
     r"|runners/\d+/jobs/\d+/(?:result|log))|v1/(?:traces|logs|metrics))$"
 )
 
