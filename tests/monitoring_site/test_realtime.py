@@ -94,6 +94,11 @@ async def test_disabled_user_cannot_subscribe(owner, owner_token):
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
 
 
+def session_headers(cookie: str, origin: bytes = b"http://testserver") -> list[tuple[bytes, bytes]]:
+    """A dashboard page's WebSocket handshake: its session cookie, from ``origin``."""
+    return [(b"cookie", f"sessionid={cookie}".encode()), (b"origin", origin), (b"host", b"testserver")]
+
+
 def _session_cookie(owner) -> str:
     client = Client()
     assert client.login(username=owner.username, password=PASSWORD)
@@ -102,12 +107,7 @@ def _session_cookie(owner) -> str:
 
 async def test_dashboard_session_from_same_origin(acme, owner):
     cookie = await database_sync_to_async(_session_cookie)(owner)
-    headers = [
-        (b"cookie", f"sessionid={cookie}".encode()),
-        (b"origin", b"http://testserver"),
-        (b"host", b"testserver"),
-    ]
-    communicator = await connect(headers)
+    communicator = await connect(session_headers(cookie))
     await communicator.send_json_to({"subscribe": ["monitor.status"]})
     assert (await communicator.receive_json_from(timeout=5))["type"] == "subscribed"
     await database_sync_to_async(publish)(acme, "monitor.status", "monitor.up", {"monitor": {"id": 1}})
@@ -117,12 +117,7 @@ async def test_dashboard_session_from_same_origin(acme, owner):
 
 async def test_session_from_another_origin_is_ignored(acme, owner):
     cookie = await database_sync_to_async(_session_cookie)(owner)
-    headers = [
-        (b"cookie", f"sessionid={cookie}".encode()),
-        (b"origin", b"http://evil.example"),
-        (b"host", b"testserver"),
-    ]
-    communicator = await connect(headers)
+    communicator = await connect(session_headers(cookie, origin=b"http://evil.example"))
     await communicator.send_json_to({"subscribe": ["monitor.status"]})
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
 

@@ -13,7 +13,7 @@ from monitoring_site.accounts.models import Membership
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.accounts.tokens import token_pair_for
 from tests.conftest import PASSWORD
-from tests.monitoring_site.test_realtime import connect, subscribe
+from tests.monitoring_site.test_realtime import connect, session_headers, subscribe
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
 
@@ -33,12 +33,7 @@ def _login(user) -> Client:
 
 
 async def session_socket(client: Client):
-    headers = [
-        (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()),
-        (b"origin", b"http://testserver"),
-        (b"host", b"testserver"),
-    ]
-    communicator = await connect(headers)
+    communicator = await connect(session_headers(client.cookies["sessionid"].value))
     await communicator.send_json_to({"subscribe": ["monitor.status"]})
     assert (await communicator.receive_json_from(timeout=5))["type"] == "subscribed"
     return communicator
