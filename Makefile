@@ -73,11 +73,12 @@ runtime-check:
 	$(PYTHON) .ci/runtime_check.py
 
 ## system-packages: what the tests need from Debian: Chromium (Playwright drives it; no browser download)
-## and jq (the compatibility tests run the reference documents' jq pipelines)
+## jq and curl (the compatibility tests run the reference documents' curl | jq pipelines)
 system-packages:
 	@missing=""; \
 	[ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium"; \
 	command -v jq >/dev/null || missing="$$missing jq"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing for the tests..."; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \

@@ -20,6 +20,8 @@ urlpatterns = [
     # The uptime API document (001) names its endpoints /api/...: the same API answers there too.
     path("api/", include("monitoring_site.api_urls")),
     re_path(r"^api/", api_not_found),
+    # Compatibility surfaces of the reference documents (monitoring_site/compat, docs/compatibility.md).
+    path("evertask-monitoring/api/", include("monitoring_site.compat.evertask")),
     path("metrics", prometheus_metrics, name="prometheus-metrics"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, the API docs).
     path("favicon.ico", RedirectView.as_view(url=static("monitoring_site/favicon.svg"), permanent=True)),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("monitors/", include("monitors.urls")),
     path("jobs/", include("jobs.urls")),
     path("agents/", include("agents.urls")),
+    path("", include("monitoring_site.compat.theeye")),
     path("", include("monitoring_site.dashboard.urls")),
 ]
 

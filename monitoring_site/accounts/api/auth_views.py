@@ -55,17 +55,24 @@ class LoginView(PublicAuthView):
         auth=[],
     )
     def post(self, request):
-        form = LoginSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        username, password = form.validated_data["username"], form.validated_data["password"]
-        ratelimit.login_attempt_check(address=ratelimit.client_address(request), username=username)
-        user = authenticate(request._request, username=username, password=password)
-        if user is None:  # also for a disabled account: ModelBackend refuses inactive users
-            ratelimit.login_failure_record(username=username)
-            raise AuthenticationFailed("Invalid username or password.")
-        ratelimit.login_failures_clear(username=username)
-        update_last_login(type(user), user)
-        return Response({**token_pair_for(user), "username": user.get_username()})
+        return Response(password_login(request))
+
+
+def password_login(request) -> dict:
+    """``{token, refresh, expires_at, username}`` for a good username and password in the body, under the
+    login limits (per address, and the username lockout). The native login and the compatibility surfaces'
+    logins (EverTask's ``/auth/login``) are this one function."""
+    form = LoginSerializer(data=request.data)
+    form.is_valid(raise_exception=True)
+    username, password = form.validated_data["username"], form.validated_data["password"]
+    ratelimit.login_attempt_check(address=ratelimit.client_address(request), username=username)
+    user = authenticate(request._request, username=username, password=password)
+    if user is None:  # also for a disabled account: ModelBackend refuses inactive users
+        ratelimit.login_failure_record(username=username)
+        raise AuthenticationFailed("Invalid username or password.")
+    ratelimit.login_failures_clear(username=username)
+    update_last_login(type(user), user)
+    return {**token_pair_for(user), "username": user.get_username()}
 
 
 class RefreshView(PublicAuthView):
