@@ -6,14 +6,13 @@ parameter or as ``Authorization: Bearer``. Jobs are started by the native ``job_
 TheEye's job object; monitors are the native monitors, with host-stats monitors as TheEye's ``dstat``
 monitors carrying the last pushed stats.
 
-The document's curl examples pass the payload with ``-b`` (curl's *cookie* option, so the JSON arrives as
-the Cookie header and the body is empty); when the body is empty and the Cookie header is a JSON object,
-that object is the payload, so those examples run as written.
+The document's curl examples pass the payload with ``-b``, which curl reads as a cookie *file name*: no
+body is sent. Run by secret key that still works (the key names the task, the arguments default to none);
+``POST /job`` needs the payload, sent with ``-d`` (docs/compatibility.md).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
@@ -174,20 +173,11 @@ def job_object(job: Job) -> dict[str, Any]:
 
 
 def payload_of(request) -> dict[str, Any]:
-    """The JSON body, or (the document's ``curl -b``) the Cookie header when it is a JSON object."""
-    if isinstance(request.data, dict) and request.data:
-        return dict(request.data)
-    if request.data not in (None, "", {}) and not isinstance(request.data, dict):
+    if request.data in (None, "") or request.data == {}:
+        return {}
+    if not isinstance(request.data, dict):
         raise ValidationError({"non_field_errors": ["The body must be a JSON object."]})
-    cookie = request.META.get("HTTP_COOKIE", "").strip()
-    if cookie.startswith("{"):
-        try:
-            found = json.loads(cookie)
-        except ValueError:
-            found = None
-        if isinstance(found, dict):
-            return found
-    return {}
+    return dict(request.data)
 
 
 class TheEyeView(CompatView):
