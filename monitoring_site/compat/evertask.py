@@ -107,18 +107,18 @@ def task_detail(job: Job) -> dict[str, Any]:
 
 class TaskQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=list(STATUSES), required=False)
-    queueName = serializers.CharField(required=False, max_length=100)  # noqa: N815 (the document's key)
-    taskType = serializers.CharField(required=False, max_length=100)  # noqa: N815
-    isRecurring = serializers.BooleanField(required=False, allow_null=True, default=None)  # noqa: N815
+    queueName = serializers.CharField(required=False, max_length=100)
+    taskType = serializers.CharField(required=False, max_length=100)
+    isRecurring = serializers.BooleanField(required=False, allow_null=True, default=None)
     # a date or a date-time, parsed by the native filter
-    createdFrom = serializers.CharField(required=False, max_length=40)  # noqa: N815
-    createdTo = serializers.CharField(required=False, max_length=40)  # noqa: N815
-    sortBy = serializers.CharField(required=False, default="CreatedAtUtc")  # noqa: N815
-    sortDescending = serializers.BooleanField(required=False, default=True)  # noqa: N815
+    createdFrom = serializers.CharField(required=False, max_length=40)
+    createdTo = serializers.CharField(required=False, max_length=40)
+    sortBy = serializers.CharField(required=False, default="CreatedAtUtc")
+    sortDescending = serializers.BooleanField(required=False, default=True)
     page = serializers.IntegerField(required=False, default=1, min_value=1, max_value=1_000_000)
-    pageSize = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)  # noqa: N815
+    pageSize = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
 
-    def validate_sortBy(self, value: str) -> str:  # noqa: N802
+    def validate_sortBy(self, value: str) -> str:
         if value.lower() not in SORT_FIELDS:
             raise serializers.ValidationError(
                 "One of CreatedAtUtc, LastExecutionUtc, CompletedAtUtc, ScheduledAtUtc, Status, QueueName, "

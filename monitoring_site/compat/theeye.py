@@ -130,7 +130,7 @@ def _times(duration: float | None) -> dict[str, int] | None:
     if duration is None:
         return None
     seconds = int(duration)
-    return {"seconds": seconds, "nanoseconds": int(round((duration - seconds) * 1e9))}
+    return {"seconds": seconds, "nanoseconds": round((duration - seconds) * 1e9)}
 
 
 def job_object(job: Job) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import subprocess
 import pytest
 import requests
 from django.contrib.auth import get_user_model
-
 from django.utils import timezone
 
 from jobs.choices import TriggeredBy
@@ -18,6 +17,7 @@ from jobs.models import Job
 from jobs.services.execution import job_run_local
 from jobs.services.jobs import job_create
 from monitoring_site.accounts.models import Membership
+from tests.compat.shell import sh
 from tests.conftest import assert_error, client_for
 from tests.jobs.factories import make_script_task, make_task
 
@@ -81,7 +81,7 @@ def jobs(acme, settings):
 
 
 def test_the_documents_python_requests_example(live_server, admin_login, jobs, capsys):
-    API_BASE = f"{live_server.url}/evertask-monitoring/api"  # noqa: N806 (the document's own code)
+    API_BASE = f"{live_server.url}/evertask-monitoring/api"
     # --- the document's example, unchanged below this line ---
     login_response = requests.post(f"{API_BASE}/auth/login", json={"username": "admin", "password": "admin"})
     token = login_response.json()["token"]
@@ -105,14 +105,10 @@ def test_the_documents_curl_example_with_jq(live_server, admin_login, jobs):
     jq = shutil.which("jq")
     assert jq, "jq is installed by make test (system-packages)"
     api = f"{live_server.url}{BASE}"
-    token = subprocess.run(
+    token = sh(
         f"curl -sS -X POST {api}/auth/login -H 'Content-Type: application/json' "
-        f"""-d '{{"username":"admin","password":"admin"}}' | jq -r '.token'""",
-        shell=True,  # the document's pipeline, run as written (fixed inputs, no user data)
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout.strip()
+        f"""-d '{{"username":"admin","password":"admin"}}' | jq -r '.token'"""
+    ).strip()
     assert token.count(".") == 2
     job_id = jobs["done"][0].pk
     for path in (

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
 
@@ -15,6 +14,7 @@ from jobs.services.execution import job_run_local
 from monitoring_site.accounts.models import Organization
 from monitors.services.host_stats import host_stats_record
 from monitors.services.monitors import monitor_create
+from tests.compat.shell import sh
 from tests.conftest import assert_error, client_for
 from tests.jobs.factories import make_script_task
 
@@ -43,11 +43,6 @@ JOB_KEYS = {
     "script_runas",
     "id",
 }
-
-
-def sh(command: str) -> str:
-    """The document's shell pipeline, as written (fixed test inputs only)."""
-    return subprocess.run(command, shell=True, capture_output=True, check=True, text=True).stdout
 
 
 @pytest.fixture
@@ -128,7 +123,7 @@ def test_run_a_task_with_a_token_then_query_the_job(live_server, estate, write_k
             f'"{url}/job?access_token={access_token}&customer={customer}"'
         )
     )
-    assert JOB_KEYS <= set(created), JOB_KEYS - set(created)
+    assert set(created) >= JOB_KEYS, JOB_KEYS - set(created)
     assert created["lifecycle"] == "ready" and created["state"] == "in_progress"
     assert created["task"] == {"id": str(task_id), "task_arguments": [], "output_parameters": []}
     assert created["customer_name"] == "acme" and created["_type"] == "ScriptJob"
