@@ -22,6 +22,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     # Compatibility surfaces of the reference documents (monitoring_site/compat, docs/compatibility.md).
     path("evertask-monitoring/api/", include("monitoring_site.compat.evertask")),
+    path("monitoring/", include("monitoring_site.compat.spoonos")),
     path("metrics", prometheus_metrics, name="prometheus-metrics"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, the API docs).
     path("favicon.ico", RedirectView.as_view(url=static("monitoring_site/favicon.svg"), permanent=True)),

@@ -73,6 +73,9 @@ class AlertRuleViewSet(TenantModelViewSet):
     def perform_update(self, serializer):
         return rule_services.rule_update(rule=serializer.instance, data=_rule_data(serializer.validated_data))
 
+    def perform_destroy(self, instance):
+        rule_services.rule_delete(rule=instance)
+
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
         return self.envelope_one(rule_services.rule_pause(rule=self.get_object()))

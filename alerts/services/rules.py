@@ -25,16 +25,21 @@ FAR_FUTURE = timedelta(days=3650)
 
 
 def _channels(organization_id: int, refs: list[Any], field: str) -> list[NotificationChannel]:
-    """Channels named by id or by name, all of this organization."""
+    """Channels named by id or by name, all of this organization. A name that is no channel's but a
+    channel kind (``"slack"``, ``"email"``: how reference 003 and SpoonOS name channels) means every channel
+    of that kind."""
     found: list[NotificationChannel] = []
     missing: list[str] = []
+    mine = NotificationChannel.objects.filter(organization_id=organization_id)
     for ref in refs:
         query = Q(pk=ref) if isinstance(ref, int) else Q(name=str(ref))
-        channel = NotificationChannel.objects.filter(query, organization_id=organization_id).first()
-        if channel is None:
-            missing.append(str(ref))
-        else:
+        channel = mine.filter(query).first()
+        if channel is not None:
             found.append(channel)
+        elif isinstance(ref, str) and (of_kind := list(mine.filter(kind=ref))):
+            found += [c for c in of_kind if c not in found]
+        else:
+            missing.append(str(ref))
     if missing:
         raise RuleViolation("Unknown channels.", details={field: [f"No channel {', '.join(missing)} here."]})
     return found
@@ -43,13 +48,19 @@ def _channels(organization_id: int, refs: list[Any], field: str) -> list[Notific
 def _clean(organization_id: int, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     scope = data.get("scope") or {}
-    allowed = {"monitor_id", "heartbeat_id", "agent_id", "tag"}
+    allowed = {"monitor_id", "heartbeat_id", "agent_id", "tag", "tags"}
     if not isinstance(scope, dict) or set(scope) - allowed:
         errors["scope"] = [
-            'Use {}, {"monitor_id": n}, {"heartbeat_id": n}, {"agent_id": n} or {"tag": "key:value"}.'
+            'Use {}, {"monitor_id": n}, {"heartbeat_id": n}, {"agent_id": n}, {"tag": "key:value"} or '
+            '{"tags": {"key": "value", ...}}.'
         ]
     elif "tag" in scope and ":" not in str(scope["tag"]):
         errors["scope"] = ['A tag scope is "key:value".']
+    elif "tags" in scope and (
+        not isinstance(scope["tags"], dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in scope["tags"].items())
+    ):
+        errors["scope"] = ['A tags scope is {"key": "value", ...} with string keys and values.']
     for address in data.get("recipients") or []:
         try:
             validate_email(address)
@@ -105,6 +116,11 @@ def rules_replace(*, organization: Organization, rules: list[dict[str, Any]]) ->
     ]
     AlertRule.objects.filter(organization=organization).exclude(name__in=names).delete()
     return result
+
+
+def rule_delete(*, rule: AlertRule) -> None:
+    """The rule goes; its alerts stay in the history (their ``rule`` becomes null)."""
+    rule.delete()
 
 
 def rule_pause(*, rule: AlertRule) -> AlertRule:
