@@ -10,15 +10,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.dateparse import parse_datetime
 
 from agents.choices import AgentStatus
-from agents.models import Agent, AgentLog, AgentRequestEvent, AgentRollup, AgentStatusChange, ModelPrice
+from agents.models import (
+    Agent,
+    AgentFleetRollup,
+    AgentLog,
+    AgentRequestEvent,
+    AgentRollup,
+    AgentStatusChange,
+    ModelPrice,
+)
 from agents.services.agents import estimated_cost_usd
-from agents.services.rollups import rollups_window
+from agents.services.rollups import AGENT_LEVELS, rollups_window, window_pieces
 from agents.services.status import issues_of
-from agents.services.totals import Totals, merged
+from agents.services.totals import DAY, HOUR, MINUTE, Totals, floor_to, merged
 from alerts.choices import OPEN_ALERT_STATUSES
 from alerts.models import Alert
 
@@ -278,10 +286,9 @@ def fleet_dashboard(organization_id: int, period: str, now: datetime) -> dict[st
         round(100 * sum(weights.get(a.status, 0.0) for a in scored) / len(scored), 1) if scored else None
     )
     top_issues = _top_issues(agents, now)
+    open_alerts = Alert.objects.filter(organization_id=organization_id, status__in=OPEN_ALERT_STATUSES)
     active_alerts = list(
-        Alert.objects.filter(organization_id=organization_id, status__in=OPEN_ALERT_STATUSES)
-        .order_by("-triggered_at")
-        .values("id", "title", "severity", "status", "triggered_at")[:10]
+        open_alerts.order_by("-triggered_at").values("id", "title", "severity", "status", "triggered_at")[:10]
     )
     return {
         "period": period,
@@ -294,5 +301,68 @@ def fleet_dashboard(organization_id: int, period: str, now: datetime) -> dict[st
         },
         "costs": costs_summary(organization_id, by_model),
         "active_alerts": active_alerts,
+        "active_alerts_count": open_alerts.count(),
         "top_issues": top_issues,
     }
+
+
+# --- request metrics over a window (the AI agent monitoring API's GET /metrics) ----------------------------
+
+GRANULARITY_SIZES = {"minute": MINUTE, "hour": HOUR, "day": DAY}
+
+
+def request_timeseries(
+    *, organization_id: int, start: datetime, end: datetime, granularity: str, agent_id: int | None = None
+) -> list[tuple[datetime, Totals]]:
+    """One ``Totals`` per ``granularity`` step of [start, end), empty steps included, from the rollups of
+    that resolution (an agent's days are summed from its hours)."""
+    size = GRANULARITY_SIZES[granularity]
+    rows: QuerySet
+    if agent_id is None:
+        rows = AgentFleetRollup.objects.filter(organization_id=organization_id, resolution=granularity)
+    else:
+        resolution = "hour" if granularity == "day" else granularity
+        rows = AgentRollup.objects.filter(
+            organization_id=organization_id, agent_id=agent_id, resolution=resolution
+        )
+    first = floor_to(start, size)
+    buckets: dict[datetime, Totals] = defaultdict(Totals)
+    for row in rows.filter(start__gte=first, start__lt=end).order_by().iterator():
+        buckets[floor_to(row.start, size)].add_rollup(row)
+    series, cursor = [], first
+    while cursor < end:
+        series.append((cursor, buckets.get(cursor) or Totals()))
+        cursor += size
+    return series
+
+
+def requests_by_agent(*, organization_id: int, start: datetime, end: datetime) -> dict[int, int]:
+    """Requests per agent over [start, end), from the coarsest agent rollups that fit (one query)."""
+    covered = Q()
+    for resolution, lo, hi in window_pieces(start, end, AGENT_LEVELS):
+        covered |= Q(resolution=resolution, start__gte=lo, start__lt=hi)
+    if not covered:
+        return {}
+    rows = (
+        AgentRollup.objects.filter(covered, organization_id=organization_id)
+        .order_by()
+        .values("agent_id")
+        .annotate(requests=Sum("count"))
+    )
+    return {row["agent_id"]: row["requests"] or 0 for row in rows}
+
+
+def errors_by_type(
+    *, organization_id: int, start: datetime, end: datetime, agent_id: int | None = None
+) -> dict[str, int]:
+    """Failed requests per ``error_type`` (``other`` when the agent gave none), from the request events
+    (kept for ``AGENT_EVENT_RETENTION_DAYS``)."""
+    events = AgentRequestEvent.objects.filter(
+        organization_id=organization_id, timestamp__gte=start, timestamp__lt=end, success=False
+    )
+    if agent_id is not None:
+        events = events.filter(agent_id=agent_id)
+    counts: dict[str, int] = defaultdict(int)
+    for row in events.order_by().values("error_type").annotate(n=Count("id")):
+        counts[row["error_type"] or "other"] += row["n"]
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -14,6 +14,7 @@ class AgentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "external_id",
             "type",
             "version",
             "location",
@@ -42,7 +43,10 @@ class AgentSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        extra_kwargs = {"offline_after_seconds": {"min_value": 10, "max_value": 86400}}
+        extra_kwargs = {
+            "offline_after_seconds": {"min_value": 10, "max_value": 86400},
+            "external_id": {"validators": []},  # its uniqueness is the service's rule (a 400 naming it)
+        }
 
 
 class AgentCreatedSerializer(AgentSerializer):

@@ -18,6 +18,13 @@ class Agent(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="agents")
     name = models.CharField(max_length=200)
+    external_id = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="Your own id of the agent (agent_voice_ai_001): unique in the organization when set; the "
+        "AI agent monitoring API (/api/v1/monitoring) names agents by it.",
+    )
     type = models.CharField(max_length=100, default="agent")
     version = models.CharField(max_length=50, blank=True, default="")
     location = models.CharField(max_length=200, blank=True, default="")
@@ -46,7 +53,12 @@ class Agent(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"], name="agent_unique_name_per_organization"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="agent_unique_external_id_per_organization",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "status"], name="agent_org_status_idx"),

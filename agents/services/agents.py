@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,6 +27,9 @@ def agent_for_token(*, agent_id: int, raw: str) -> Agent | None:
     )
 
 
+EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
+
+
 def _clean(organization: Organization, data: dict[str, Any], current: Agent | None) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     if "name" in data:
@@ -34,6 +38,18 @@ def _clean(organization: Organization, data: dict[str, Any], current: Agent | No
             clash = clash.exclude(pk=current.pk)
         if clash.exists():
             errors["name"] = ["An agent with this name exists in this organization."]
+    external_id = data.get("external_id") or ""
+    if external_id and (not EXTERNAL_ID.match(external_id) or external_id.isdigit()):
+        errors["external_id"] = [
+            "Letters, digits and _ . : - (starting with a letter or digit), and not only digits: an id of "
+            "digits alone names the agent by its number."
+        ]
+    elif external_id:
+        taken = Agent.objects.filter(organization=organization, external_id=data["external_id"])
+        if current is not None:
+            taken = taken.exclude(pk=current.pk)
+        if taken.exists():
+            errors["external_id"] = ["An agent with this external id exists in this organization."]
     if "configuration" in data and not isinstance(data["configuration"], dict):
         errors["configuration"] = [
             "An object (model_primary, model_fallback, max_concurrent, timeout_ms...)."

@@ -46,6 +46,17 @@ class CompatView(APIView):
         return dict(form.validated_data)
 
 
+class StrictSerializer(serializers.Serializer):
+    """A request body whose unknown fields are a 400 naming them, as everywhere in the native API."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
 def body_of(request) -> dict[str, Any]:
     """The JSON object of the request, or a 400 when the body is something else."""
     if request.data in (None, "") or request.data == {}:

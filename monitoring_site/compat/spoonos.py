@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from alerts.models import AlertRule, NotificationChannel
 from alerts.services import rules as rule_services
 from monitoring_site.api.errors import api_not_found
-from monitoring_site.compat.base import CompatView, body_of, iso
+from monitoring_site.compat.base import CompatView, StrictSerializer, body_of, iso
 from monitoring_site.errors import Conflict, DomainError, NotFound
 
 COMPARATORS = {">": "gt", "<": "lt", "=": "eq", ">=": "gte", "<=": "lte"}
@@ -35,7 +35,7 @@ class NotificationFailed(DomainError):
     status_code = 502
 
 
-class MonitoringTaskCreate(serializers.Serializer):
+class MonitoringTaskCreate(StrictSerializer):
     market = serializers.CharField(required=False, default="cex", max_length=50)
     provider = serializers.CharField(max_length=50)
     symbol = serializers.CharField(max_length=50)
@@ -57,14 +57,8 @@ class MonitoringTaskCreate(serializers.Serializer):
             )
         return value
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(self.initial_data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return attrs
 
-
-class TaskExtendRequest(serializers.Serializer):
+class TaskExtendRequest(StrictSerializer):
     hours = serializers.IntegerField(min_value=1, max_value=87600)
 
 

@@ -46,6 +46,14 @@ def definition_for(name: str) -> MetricDefinition:
     )
 
 
+def metric_known(organization_id: int, name: str) -> bool:
+    """A registered metric, or a custom one this organization has pushed points of."""
+    return (
+        registered(name) is not None
+        or MetricPoint.objects.filter(organization_id=organization_id, name=name).exists()
+    )
+
+
 def metric_catalog(organization_id: int) -> list[dict[str, Any]]:
     registered_names = {d.name for d in all_registered()}
     custom = (
