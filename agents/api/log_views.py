@@ -8,13 +8,13 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from agents.api.views import AgentTokenView
 from agents.models import AgentLog, LogLevel
 from agents.selectors import BadCursor, logs_query
 from agents.services.logs import logs_ingest
 from monitoring_site.api.renderers import CSVRenderer, EnvelopeJSONRenderer
+from monitoring_site.api.strict import StrictAPIView, parameter_names
 from monitoring_site.api.tenancy import request_tenant
 
 CSV_DEFAULT_LINES = 10_000
@@ -57,7 +57,8 @@ def _lines(request):
     return request.data.get("logs") if isinstance(request.data, dict) else None
 
 
-class LogsView(APIView):
+class LogsView(StrictAPIView):
+    query_params = {"get": (*parameter_names(LogQuerySerializer), "format")}
     renderer_classes = [EnvelopeJSONRenderer, CSVRenderer]
 
     @extend_schema(

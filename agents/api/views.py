@@ -15,7 +15,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from agents import selectors
 from agents.api.serializers import (
@@ -32,6 +31,7 @@ from agents.services.ingest import agent_events_ingest, agent_heartbeat
 from agents.services.status import issues_of
 from monitoring_site.accounts.authentication import bearer_token
 from monitoring_site.api.permissions import OrganizationRole
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.api.viewsets import TenantModelViewSet
 
@@ -100,6 +100,7 @@ class AgentViewSet(TenantModelViewSet):
     envelope_singular, envelope_plural = "agent", "agents"
     not_found_code = "agent_not_found"
     filterset_class = AgentFilter
+    action_params = {"dashboard": ("period",)}
     sort_fields = ["id", "name", "type", "status", "last_heartbeat_at", "created_at"]
     default_sort = "id"
     admin_actions = ("rotate_token", "pause", "resume", "restart", "scale")
@@ -206,7 +207,7 @@ def _body(request) -> dict:
     return request.data if isinstance(request.data, dict) else {}
 
 
-class AgentTokenView(APIView):
+class AgentTokenView(StrictAPIView):
     """Base of the agent's own endpoints: the bearer token must be this agent's ingest token."""
 
     authentication_classes: list = []
@@ -291,7 +292,7 @@ class AgentCommandAckView(AgentTokenView):
         return Response({"control": AgentControlSerializer(control).data})
 
 
-class ModelPriceView(APIView):
+class ModelPriceView(StrictAPIView):
     """``GET /model-prices``; ``PUT /model-prices {"prices": [...]}`` (members; all or nothing)."""
 
     permission_classes = [OrganizationRole]

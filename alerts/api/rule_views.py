@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view, inline_seri
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from alerts.api.rule_serializers import (
     AcknowledgeSerializer,
@@ -26,6 +25,7 @@ from alerts.services import alerts as alert_services
 from alerts.services import maintenance as maintenance_services
 from alerts.services import rules as rule_services
 from monitoring_site.accounts.choices import Role
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.api.viewsets import ListMixin, RetrieveMixin, TenantModelViewSet, TenantViewSet
 
@@ -95,7 +95,7 @@ class AlertRuleViewSet(TenantModelViewSet):
         return Response(rule_services.rule_test(rule=self.get_object(), by=self.tenant.actor))
 
 
-class AlertRulesReplaceView(APIView):
+class AlertRulesReplaceView(StrictAPIView):
     write_role = Role.ADMIN  # it deletes every rule not in the request
 
     @extend_schema(

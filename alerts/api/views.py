@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from alerts.api.serializers import (
     ChannelSerializer,
@@ -21,10 +20,11 @@ from alerts.models import Delivery, DeliveryAttempt, NotificationChannel, Webhoo
 from alerts.services import channels as channel_services
 from alerts.services import webhooks as webhook_services
 from alerts.transports import TRANSPORTS
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.viewsets import TenantModelViewSet
 
 
-class ChannelTypesView(APIView):
+class ChannelTypesView(StrictAPIView):
     @extend_schema(
         tags=["channels"],
         responses={200: ChannelTypeSerializer(many=True)},
@@ -88,6 +88,7 @@ class WebhookViewSet(TenantModelViewSet):
     serializer_class = WebhookSerializer
     envelope_singular, envelope_plural = "webhook", "webhooks"
     filterset_class = WebhookFilter
+    action_params = {"deliveries": DeliveryFilter}
     sort_fields = ["id", "url", "created_at", "last_delivery_at"]
     default_sort = "id"
     admin_actions = ("rotate_secret",)

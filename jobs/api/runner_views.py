@@ -23,7 +23,6 @@ from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed, NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from jobs.api.serializers import (
     EnrollmentTokenSerializer,
@@ -37,6 +36,7 @@ from jobs.models import EnrollmentToken, Job, Runner
 from jobs.services import runners as runner_services
 from jobs.services.execution import job_spec
 from monitoring_site.accounts.authentication import bearer_token
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.viewsets import (
     CreateMixin,
     DestroyMixin,
@@ -103,7 +103,7 @@ class EnrollmentTokenViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin
         runner_services.enrollment_token_revoke(token=instance)
 
 
-class RunnerRegisterView(APIView):
+class RunnerRegisterView(StrictAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
@@ -129,7 +129,7 @@ class RunnerRegisterView(APIView):
         return Response({"runner": RunnerSerializer(runner).data, "token": raw}, status=201)
 
 
-class RunnerTokenView(APIView):
+class RunnerTokenView(StrictAPIView):
     """Base of the runner's own endpoints: the bearer token must be this runner's."""
 
     authentication_classes: list = []
@@ -172,6 +172,8 @@ class RunnerHeartbeatView(RunnerTokenView):
 
 
 class RunnerClaimView(RunnerTokenView):
+    query_params = {"post": ("wait",)}
+
     @extend_schema(
         tags=["runners"],
         auth=[],

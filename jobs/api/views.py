@@ -10,7 +10,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from jobs import selectors
 from jobs.api.serializers import (
@@ -27,6 +26,7 @@ from jobs.filters import JobFilter, TaskFilter
 from jobs.models import Job, Task
 from jobs.services import jobs as job_services
 from jobs.services import tasks as task_services
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.viewsets import (
     CreateMixin,
     ListMixin,
@@ -65,6 +65,7 @@ class TaskViewSet(TenantModelViewSet):
     serializer_class = TaskSerializer
     envelope_singular, envelope_plural = "task", "tasks"
     filterset_class = TaskFilter
+    action_params = {"runs": JobFilter}
     sort_fields = ["id", "name", "task_type", "queue", "created_at", "next_run_at"]
     default_sort = "id"
     admin_actions = ("rotate_secret",)
@@ -133,6 +134,13 @@ class JobViewSet(ListMixin, RetrieveMixin, CreateMixin, TenantViewSet):
     serializer_class = JobSerializer
     envelope_singular, envelope_plural = "job", "jobs"
     filterset_class = JobFilter
+    action_params = {
+        "overview": ("range",),
+        "recent_activity": ("limit",),
+        "success_rate_trend": ("period",),
+        "task_types": ("range",),
+        "execution_times": ("range",),
+    }
     sort_fields = [
         "id",
         "created_at",
@@ -261,6 +269,7 @@ class QueueViewSet(TenantViewSet):
     lookup_url_kwarg = "name"
     lookup_value_regex = "[^/]+"
     filterset_class = JobFilter
+    action_params = {"jobs": JobFilter}
     sort_fields = ["id", "created_at", "status", "duration"]
     default_sort = "-created_at"
 
@@ -279,7 +288,7 @@ class QueueViewSet(TenantViewSet):
         return self.get_paginated_response(JobSerializer(self.paginate_queryset(jobs), many=True).data)
 
 
-class SecretTriggerView(APIView):
+class SecretTriggerView(StrictAPIView):
     """``POST /jobs/secret/{secret_key}``: the task's secret key starts a job of that task and can do
     nothing else (it reads nothing but the job it created)."""
 

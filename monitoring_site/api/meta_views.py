@@ -9,12 +9,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from monitoring_site.accounts.choices import ApiKeyScope, Role
 from monitoring_site.accounts.models import ApiKey
 from monitoring_site.api.envelope import now_iso
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import ORGANIZATION_HEADER
 from monitoring_site.health import platform_health
 from monitoring_site.realtime.topics import EVENTS, STREAMS, TOPICS
@@ -51,7 +51,7 @@ HealthSerializer = inline_serializer(
 )
 
 
-class ConfigView(APIView):
+class ConfigView(StrictAPIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -87,7 +87,8 @@ class ConfigView(APIView):
         )
 
 
-class HealthView(APIView):
+class HealthView(StrictAPIView):
+    query_params = {"get": ("strict",)}
     permission_classes = [AllowAny]
     credentials_unchecked = False
 

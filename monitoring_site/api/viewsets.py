@@ -23,6 +23,7 @@ from rest_framework.viewsets import GenericViewSet
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.api.parsers import INT64_MAX, INT64_MIN
 from monitoring_site.api.renderers import CSVRenderer, EnvelopeJSONRenderer
+from monitoring_site.api.strict import parameter_names, refuse_unknown
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.deletion import delete_cascading
 
@@ -59,6 +60,8 @@ class TenantViewSet(GenericViewSet):
     lookup_value_regex = r"\d+"  # ids are integers: /monitors/abc is no route (a JSON 404), never a 500
     not_found_code: str | None = None  # the error code of a missing object, when not plain not_found
     extra_list_params: frozenset[str] = frozenset()  # list parameters a view reads beside its filters
+    # the parameters of the other GET actions: {"uptime": UptimeSerializer, "overview": ("range",)}
+    action_params: dict[str, Any] = {}
 
     def initial(self, request, *args, **kwargs):
         """A typo must not pass for a filter or a field: unknown list parameters and unknown body fields
@@ -73,6 +76,8 @@ class TenantViewSet(GenericViewSet):
                 hint = f"Known: {', '.join(sorted(known))}."
                 raise ValidationError({name: [f"Not a parameter of this list. {hint}"] for name in unknown})
             _check_number_filters(request, filters)
+        elif request.method == "GET":
+            refuse_unknown(request, COMMON_LIST_PARAMS | parameter_names(self.action_params.get(self.action)))
         elif self.action in WRITE_ACTIONS and isinstance(request.data, dict):
             unknown = sorted(set(request.data) - set(self.get_serializer().fields))  # type: ignore[attr-defined]
             if unknown:

@@ -7,10 +7,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from monitoring_site.accounts.choices import Role
 from monitoring_site.api.permissions import OrganizationRole
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.configuration.services import config_apply, config_export
 
@@ -36,7 +36,7 @@ def _flag(request, name: str) -> bool:
     return str(request.query_params.get(name, "")).lower() in ("1", "true", "yes")
 
 
-class ConfigExportView(APIView):
+class ConfigExportView(StrictAPIView):
     permission_classes = [OrganizationRole]
 
     @extend_schema(
@@ -49,7 +49,8 @@ class ConfigExportView(APIView):
         return Response(config_export(organization=request_tenant(request).organization, request=request))
 
 
-class ConfigApplyView(APIView):
+class ConfigApplyView(StrictAPIView):
+    query_params = {"post": ("dry_run", "prune")}
     permission_classes = [OrganizationRole]
     write_role = Role.ADMIN
 

@@ -28,6 +28,7 @@ class HeartbeatViewSet(TenantModelViewSet):
     serializer_class = HeartbeatSerializer
     envelope_singular, envelope_plural = "heartbeat", "heartbeats"
     filterset_class = HeartbeatFilter
+    action_params = {"pings": HeartbeatPingFilter}
     sort_fields = {
         "id": "id",
         "name": "name",

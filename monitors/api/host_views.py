@@ -7,9 +7,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from monitoring_site.accounts.authentication import bearer_token
+from monitoring_site.api.strict import StrictAPIView
 from monitors.services.host_stats import host_monitor_for_token, host_stats_record
 
 HostStatsSerializer = inline_serializer(
@@ -23,7 +23,7 @@ HostStatsSerializer = inline_serializer(
 )
 
 
-class HostStatsView(APIView):
+class HostStatsView(StrictAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 

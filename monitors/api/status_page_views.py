@@ -6,8 +6,8 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.viewsets import TenantModelViewSet
 from monitors.api.status_page_serializers import StatusPageSerializer
 from monitors.models import StatusPage
@@ -32,7 +32,7 @@ class StatusPageViewSet(TenantModelViewSet):
         )
 
 
-class PublicStatusPageView(APIView):
+class PublicStatusPageView(StrictAPIView):
     """``GET /public/status-pages/{slug}``: no token; a private or unknown page is 404."""
 
     authentication_classes: list = []

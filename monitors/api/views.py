@@ -51,6 +51,7 @@ class MonitorViewSet(TenantModelViewSet):
     serializer_class = MonitorSerializer
     envelope_singular, envelope_plural = "monitor", "monitors"
     filterset_class = MonitorFilter
+    action_params = {"logs": CheckResultFilter, "uptime": UptimeSerializer}
     sort_fields = {
         "id": "id",
         "name": "name",

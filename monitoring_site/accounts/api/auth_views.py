@@ -8,7 +8,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
@@ -30,13 +29,14 @@ from monitoring_site.accounts.tokens import (
     token_pair_for,
 )
 from monitoring_site.api.permissions import UserOnly
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.realtime.revocation import credentials_changed
 
 RATE_LIMITED = OpenApiResponse(description="Too many attempts (`rate_limited`); see the Retry-After header.")
 
 
-class PublicAuthView(APIView):
+class PublicAuthView(StrictAPIView):
     """No authentication runs on these views; a failure still answers 401 with a Bearer challenge."""
 
     authentication_classes: list = []
@@ -92,7 +92,7 @@ class RefreshView(PublicAuthView):
             raise InvalidToken(str(exc)) from exc
 
 
-class LogoutView(APIView):
+class LogoutView(StrictAPIView):
     permission_classes = [UserOnly]
 
     @extend_schema(
@@ -118,7 +118,7 @@ class LogoutView(APIView):
         return Response({"logged_out": True})
 
 
-class MeView(APIView):
+class MeView(StrictAPIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -10,7 +10,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from monitoring_site.accounts import invitations, selectors, services
 from monitoring_site.accounts.api.serializers import (
@@ -27,6 +26,7 @@ from monitoring_site.accounts.choices import Role
 from monitoring_site.accounts.filters import ApiKeyFilter, ProjectFilter
 from monitoring_site.accounts.models import ApiKey, Invitation, Membership, Organization, Project
 from monitoring_site.api.permissions import OrganizationRole, UserOnly
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import PathOrganizationMixin, tenant_in_organization
 from monitoring_site.api.viewsets import (
     CreateMixin,
@@ -226,7 +226,7 @@ class OrganizationInvitationViewSet(PathOrganizationMixin, ListMixin, DestroyMix
         invitations.invitation_revoke(invitation=instance, by=self.tenant)
 
 
-class MyInvitationsView(APIView):
+class MyInvitationsView(StrictAPIView):
     """The caller's own pending invitations, from any organization."""
 
     permission_classes = [UserOnly]
@@ -239,7 +239,7 @@ class MyInvitationsView(APIView):
         return Response({"invitations": InvitationSerializer(pending, many=True).data})
 
 
-class InvitationAnswerView(APIView):
+class InvitationAnswerView(StrictAPIView):
     permission_classes = [UserOnly]
     answer = "accept"
 

@@ -11,10 +11,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from monitoring_site.accounts.choices import Role
 from monitoring_site.api.renderers import rows_to_csv
+from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.metrics import selectors
 from monitoring_site.metrics.api.serializers import (
@@ -45,7 +45,9 @@ def _scope(data: dict[str, Any]) -> dict[str, Any]:
     return scope
 
 
-class MetricsView(APIView):
+class MetricsView(StrictAPIView):
+    query_params = {"get": MetricQuerySerializer}
+
     @extend_schema(
         tags=["metrics"],
         parameters=[MetricQuerySerializer],
@@ -83,7 +85,7 @@ class MetricsView(APIView):
         return Response({"accepted": accepted}, status=201)
 
 
-class MetricCatalogView(APIView):
+class MetricCatalogView(StrictAPIView):
     @extend_schema(
         tags=["metrics"],
         responses={200: MetricDescriptionSerializer(many=True)},
@@ -93,7 +95,7 @@ class MetricCatalogView(APIView):
         return Response({"metrics": selectors.metric_catalog(request_tenant(request).organization.pk)})
 
 
-class MetricExportView(APIView):
+class MetricExportView(StrictAPIView):
     write_role = Role.VIEWER  # a POST only because the request has a body: it reads, it changes nothing
 
     @extend_schema(
