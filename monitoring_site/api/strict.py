@@ -22,13 +22,13 @@ def parameter_names(declared: Declared | None) -> set[str]:
     if declared is None:
         return set()
     if isinstance(declared, type) and issubclass(declared, django_filters.FilterSet):
-        return set(declared.base_filters)
+        return set(declared.base_filters)  # type: ignore[union-attr]
     if isinstance(declared, type) and issubclass(declared, serializers.Serializer):
         return set(declared().fields)
     return set(declared)  # type: ignore[arg-type]
 
 
-def refuse_unknown(request, known: set[str]) -> None:
+def refuse_unknown(request, known: set[str] | frozenset[str]) -> None:
     unknown = sorted(set(request.query_params) - known)
     if unknown:
         hint = f"Known: {', '.join(sorted(known))}." if known else "This endpoint takes none."
