@@ -8,10 +8,31 @@ from monitors.public_urls import site_url
 
 
 class ComponentSerializer(serializers.Serializer):
+    """DESIGN's ``{"type": "monitor"|"heartbeat", "id"}``, or ``{"monitor_id"}`` / ``{"heartbeat_id"}``."""
+
+    type = serializers.ChoiceField(choices=["monitor", "heartbeat"], required=False)
+    id = serializers.IntegerField(required=False, min_value=1)
     monitor_id = serializers.IntegerField(required=False, allow_null=True)
     heartbeat_id = serializers.IntegerField(required=False, allow_null=True)
     group = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Not a field of a component."] for name in unknown})
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        kind, ref = attrs.pop("type", None), attrs.pop("id", None)
+        if (kind is None) != (ref is None):
+            raise serializers.ValidationError("Give type and id together.")
+        if kind is not None:
+            if attrs.get("monitor_id") or attrs.get("heartbeat_id"):
+                raise serializers.ValidationError("Either type and id, or monitor_id or heartbeat_id.")
+            attrs[f"{kind}_id"] = ref
+        return attrs
 
 
 class StatusPageUpdateSerializer(serializers.ModelSerializer):
@@ -54,7 +75,14 @@ class StatusPageSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["components"] = [
-            {"monitor_id": c.monitor_id, "heartbeat_id": c.heartbeat_id, "group": c.group, "name": c.name}
+            {
+                "type": "monitor" if c.monitor_id else "heartbeat",
+                "id": c.monitor_id or c.heartbeat_id,
+                "monitor_id": c.monitor_id,
+                "heartbeat_id": c.heartbeat_id,
+                "group": c.group,
+                "name": c.name,
+            }
             for c in instance.components.all()
         ]
         return data

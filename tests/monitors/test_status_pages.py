@@ -177,3 +177,32 @@ def test_the_editor_changes_components_and_keeps_their_groups(owner, acme):
     page.refresh_from_db()
     kept = [(c.monitor_id, c.heartbeat_id, c.group, c.name) for c in page.components.all()]
     assert page.name == "Acme Inc" and kept == [(shop.pk, None, "Web", "Storefront"), (None, beat.pk, "", "")]
+
+
+def test_components_in_designs_type_and_id_form(member_client, acme, umbrella):
+    monitor, _api, beat = setup_sources(acme)
+    body = {
+        "name": "Status",
+        "slug": "typed",
+        "is_public": True,
+        "components": [
+            {"type": "monitor", "id": monitor.pk, "group": "Web"},
+            {"type": "heartbeat", "id": beat.pk},
+        ],
+    }
+    page = data_of(member_client.post(URL, body, format="json"), 201)["status_page"]
+    assert [(c["type"], c["id"], c["group"]) for c in page["components"]] == [
+        ("monitor", monitor.pk, "Web"),
+        ("heartbeat", beat.pk, ""),
+    ]
+    assert page["components"][0]["monitor_id"] == monitor.pk
+    theirs = Monitor.objects.create(organization=umbrella, name="x", type="port", target="x")
+    for component in (
+        {"type": "monitor"},
+        {"type": "monitor", "id": monitor.pk, "heartbeat_id": beat.pk},
+        {"type": "incident", "id": 1},
+        {"type": "monitor", "id": theirs.pk},
+        {"type": "monitor", "id": monitor.pk, "colour": "red"},
+    ):
+        bad = {**body, "slug": "other", "components": [component]}
+        assert_error(member_client.post(URL, bad, format="json"), 400, "validation_error")
