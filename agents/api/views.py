@@ -161,33 +161,51 @@ class AgentViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        body = _body(request)
+        body, agent = _body(request), self.get_object()
+        previous, now = agent.status, timezone.now()
         agent = control_services.agent_resume(
-            agent=self.get_object(), reason=str(body.get("reason") or ""), by=self.tenant.actor
+            agent=agent, reason=str(body.get("reason") or ""), by=self.tenant.actor, now=now
         )
-        return self.envelope_one(agent)
+        return self._answer("resume", agent, previous, resumed_at=now)
 
     @action(detail=True, methods=["post"])
     def restart(self, request, pk=None):
-        body = _body(request)
+        body, agent = _body(request), self.get_object()
+        previous, now = agent.status, timezone.now()
         agent = control_services.agent_restart(
-            agent=self.get_object(),
+            agent=agent,
             reason=str(body.get("reason") or ""),
             force=bool(body.get("force")),
             by=self.tenant.actor,
+            now=now,
         )
-        return self.envelope_one(agent)
+        return self._answer("restart", agent, previous, restarted_at=now, force=bool(body.get("force")))
 
     @action(detail=True, methods=["post"])
     def scale(self, request, pk=None):
-        body = _body(request)
+        body, agent = _body(request), self.get_object()
+        previous, before, now = agent.status, agent.desired_replicas, timezone.now()
         agent = control_services.agent_scale(
-            agent=self.get_object(),
+            agent=agent,
             replicas=body.get("replicas"),
             reason=str(body.get("reason") or ""),
             by=self.tenant.actor,
+            now=now,
         )
-        return self.envelope_one(agent)
+        return self._answer(
+            "scale", agent, previous, previous_replicas=before, replicas=agent.desired_replicas, scaled_at=now
+        )
+
+    def _answer(self, action: str, agent: Agent, previous: str, **figures) -> Response:
+        """``{"agent": ..., "<action>": {agent_id, previous_status, current_status, ...}}``: the agent, and
+        what the control did in reference 003's terms (as ``pause`` answers)."""
+        control = {
+            "agent_id": agent.pk,
+            "previous_status": previous,
+            "current_status": agent.status,
+            **figures,
+        }
+        return Response({"agent": self.get_serializer(agent).data, action: control})
 
     @action(detail=True, methods=["get"])
     def controls(self, request, pk=None):

@@ -55,8 +55,13 @@ def test_pause_resume_and_the_commands(admin_client, member_client, reporting):
     assert acked["control"]["acknowledged_at"] and acked["control"]["result"] == "drained"
     assert data_of(own.post(f"{url}/heartbeat", {}, format="json"))["commands"] == []
     assert_error(own.post(f"{url}/commands/not-a-uuid/ack", {}, format="json"), 400, "validation_error")
-    resumed = data_of(admin_client.post(f"{url}/resume", {"reason": "done"}, format="json"))["agent"]
-    assert resumed["status"] == "healthy"
+    answer = data_of(admin_client.post(f"{url}/resume", {"reason": "done"}, format="json"))
+    assert answer["agent"]["status"] == "healthy"
+    assert {k: answer["resume"][k] for k in ("agent_id", "previous_status", "current_status")} == {
+        "agent_id": agent.pk,
+        "previous_status": "paused",
+        "current_status": "healthy",
+    }
     assert_error(admin_client.post(f"{url}/resume", {}, format="json"), 409, "agent_not_paused")
     audit = data_of(member_client.get(f"{url}/controls"))["controls"]
     assert [c["action"] for c in audit] == ["resume", "pause"]
@@ -90,14 +95,16 @@ def test_a_pause_ends_by_itself(acme):
 
 def test_restart_and_scale(admin_client, reporting):
     agent, own = reporting
-    restarted = data_of(
+    answer = data_of(
         admin_client.post(f"{AGENTS}/{agent.pk}/restart", {"reason": "leak", "force": True}, format="json")
-    )["agent"]
-    assert restarted["status"] == "starting"
+    )
+    assert answer["agent"]["status"] == "starting" and answer["restart"]["previous_status"] == "healthy"
+    assert answer["restart"]["current_status"] == "starting" and answer["restart"]["force"] is True
     event = Event.objects.get(name="monitoring.agent_restarted")
     assert event.body["force"] is True and event.body["reason"] == "leak"
-    scaled = data_of(admin_client.post(f"{AGENTS}/{agent.pk}/scale", {"replicas": 3}, format="json"))["agent"]
-    assert scaled["desired_replicas"] == 3
+    scaled = data_of(admin_client.post(f"{AGENTS}/{agent.pk}/scale", {"replicas": 3}, format="json"))
+    assert scaled["agent"]["desired_replicas"] == 3
+    assert (scaled["scale"]["previous_replicas"], scaled["scale"]["replicas"]) == (1, 3)
     assert_error(
         admin_client.post(f"{AGENTS}/{agent.pk}/scale", {"replicas": -1}, format="json"),
         400,
