@@ -251,6 +251,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["monitoring_site.api.permissions.OrganizationRole"],
     "DEFAULT_RENDERER_CLASSES": ["monitoring_site.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["monitoring_site.api.parsers.BoundedJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "monitoring_site.api.negotiation.FormatContentNegotiation",
+    "DEFAULT_METADATA_CLASS": "monitoring_site.api.metadata.EndpointMetadata",
     "DEFAULT_PAGINATION_CLASS": "monitoring_site.api.pagination.EnvelopePagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -280,12 +282,18 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "APPEND_COMPONENTS": {"schemas": API_SCHEMA_COMPONENTS},
     "PREPROCESSING_HOOKS": ["monitoring_site.api.schema.strip_optional_trailing_slash"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "monitoring_site.api.schema.closed_request_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "monitoring_site.accounts.choices.Role",
         "ApiKeyScopeEnum": "monitoring_site.accounts.choices.ApiKeyScope",
         "JobStatusEnum": "jobs.choices.JobStatus",
         "TaskKindEnum": "jobs.choices.TaskKind",
         "AgentStatusEnum": "agents.choices.AgentStatus",
+        "IncidentStatusEnum": "monitors.choices.IncidentStatus",
+        "PageIncidentStatusEnum": "monitors.choices.PageIncidentStatus",
     },
 }
 

@@ -29,13 +29,23 @@ def _refs_from_file(item: dict[str, Any], book: KeyBook, current: Any) -> dict[s
 COMPONENT_REFS = {"monitor_id": "monitors", "heartbeat_id": "heartbeats"}
 
 
+def _component_refs(component: dict[str, Any]) -> dict[str, Any]:
+    """A component in the file names its source by ``monitor_id`` or ``heartbeat_id`` (keys, in the file);
+    the API's ``{type, id}`` form is folded into that."""
+    component = dict(component)
+    kind, ref = component.pop("type", None), component.pop("id", None)
+    if kind in ("monitor", "heartbeat") and ref is not None:
+        component.setdefault(f"{kind}_id", ref)
+    return component
+
+
 def _components(item: dict[str, Any], convert) -> dict[str, Any]:
     if "components" not in item:
         return item
     components = [
         {
             k: (convert(COMPONENT_REFS[k], v) if k in COMPONENT_REFS and v is not None else v)
-            for k, v in c.items()
+            for k, v in _component_refs(c).items()
         }
         for c in item["components"] or []
     ]

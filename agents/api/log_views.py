@@ -14,6 +14,7 @@ from agents.models import AgentLog, LogLevel
 from agents.selectors import BadCursor, logs_query
 from agents.services.logs import logs_ingest
 from monitoring_site.api.renderers import CSVRenderer, EnvelopeJSONRenderer
+from monitoring_site.api.schema import keyed
 from monitoring_site.api.strict import StrictAPIView, parameter_names
 from monitoring_site.api.tenancy import request_tenant
 
@@ -64,7 +65,13 @@ class LogsView(StrictAPIView):
     @extend_schema(
         tags=["agents"],
         parameters=[LogQuerySerializer],
-        responses={200: LogSerializer(many=True)},
+        responses={
+            200: keyed(
+                "LogPage",
+                logs=LogSerializer(many=True),
+                next_cursor=serializers.CharField(allow_null=True),
+            )
+        },
         summary="Log lines, newest first: filters, full-text search, a cursor to the next page",
         description="`format=csv` exports the matching lines (up to `CSV_EXPORT_MAX_ROWS`; `limit` "
         f"defaults to {CSV_DEFAULT_LINES:,} there and may go up to the cap).",

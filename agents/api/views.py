@@ -31,6 +31,7 @@ from agents.services.ingest import agent_events_ingest, agent_heartbeat
 from agents.services.status import issues_of
 from monitoring_site.accounts.authentication import bearer_token
 from monitoring_site.api.permissions import OrganizationRole
+from monitoring_site.api.schema import keyed
 from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.api.viewsets import TenantModelViewSet
@@ -63,6 +64,7 @@ class AgentFilter(django_filters.FilterSet):
     ),
     resume=extend_schema(
         request=inline_serializer("AgentResume", {"reason": serializers.CharField(required=False)}),
+        responses={200: keyed("AgentResumed", agent=AgentSerializer(), resume=serializers.DictField())},
         summary="Resume a paused agent (admins)",
     ),
     restart=extend_schema(
@@ -73,6 +75,7 @@ class AgentFilter(django_filters.FilterSet):
                 "force": serializers.BooleanField(required=False),
             },
         ),
+        responses={200: keyed("AgentRestarted", agent=AgentSerializer(), restart=serializers.DictField())},
         summary="Restart (admins): a command to the agent and monitoring.agent_restarted",
     ),
     scale=extend_schema(
@@ -80,6 +83,7 @@ class AgentFilter(django_filters.FilterSet):
             "AgentScale",
             {"replicas": serializers.IntegerField(), "reason": serializers.CharField(required=False)},
         ),
+        responses={200: keyed("AgentScaled", agent=AgentSerializer(), scale=serializers.DictField())},
         summary="Set the desired replicas (admins)",
     ),
     controls=extend_schema(responses={200: AgentControlSerializer(many=True)}, summary="The controls audit"),
@@ -90,7 +94,7 @@ class AgentFilter(django_filters.FilterSet):
     ),
     rotate_token=extend_schema(
         request=None,
-        responses={200: AgentCreatedSerializer},
+        responses={200: keyed("AgentTokenRotated", agent=AgentCreatedSerializer())},
         summary="A new ingest token, shown once; the old one stops working",
     ),
 )
@@ -101,6 +105,7 @@ class AgentViewSet(TenantModelViewSet):
     not_found_code = "agent_not_found"
     filterset_class = AgentFilter
     action_params = {"dashboard": ("period",)}
+    action_plurals = {"controls": "controls"}
     sort_fields = ["id", "name", "type", "status", "last_heartbeat_at", "created_at"]
     default_sort = "id"
     admin_actions = ("rotate_token", "pause", "resume", "restart", "scale")
@@ -210,7 +215,6 @@ class AgentViewSet(TenantModelViewSet):
     @action(detail=True, methods=["get"])
     def controls(self, request, pk=None):
         agent = self.get_object()
-        self.envelope_plural = "controls"
         page = self.paginate_queryset(agent.controls.order_by("-issued_at", "-id"))
         return self.get_paginated_response(AgentControlSerializer(page, many=True).data)
 
@@ -299,7 +303,7 @@ class AgentCommandAckView(AgentTokenView):
         tags=["agents"],
         auth=[],
         request=inline_serializer("CommandAck", {"result": serializers.CharField(required=False)}),
-        responses={200: AgentControlSerializer},
+        responses={200: keyed("CommandAcknowledged", control=AgentControlSerializer())},
         summary="The agent acknowledges a command it received",
     )
     def post(self, request, pk: int, command_id: str):
@@ -315,7 +319,11 @@ class ModelPriceView(StrictAPIView):
 
     permission_classes = [OrganizationRole]
 
-    @extend_schema(tags=["agents"], responses={200: ModelPriceSerializer(many=True)}, summary="Model prices")
+    @extend_schema(
+        tags=["agents"],
+        responses={200: keyed("ModelPrices", prices=ModelPriceSerializer(many=True))},
+        summary="Model prices",
+    )
     def get(self, request):
         prices = ModelPrice.objects.filter(organization=request_tenant(request).organization)
         return Response({"prices": ModelPriceSerializer(prices, many=True).data})

@@ -25,6 +25,7 @@ from alerts.services import alerts as alert_services
 from alerts.services import maintenance as maintenance_services
 from alerts.services import rules as rule_services
 from monitoring_site.accounts.choices import Role
+from monitoring_site.api.schema import keyed
 from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.api.viewsets import ListMixin, RetrieveMixin, TenantModelViewSet, TenantViewSet
@@ -101,7 +102,7 @@ class AlertRulesReplaceView(StrictAPIView):
     @extend_schema(
         tags=["alerts"],
         request=RulesReplaceSerializer,
-        responses={200: AlertRuleSerializer(many=True)},
+        responses={200: keyed("AlertRuleSet", alert_rules=AlertRuleSerializer(many=True))},
         summary="Replace the whole rule set (matched by name; idempotent; all or nothing)",
     )
     def put(self, request):

@@ -20,6 +20,7 @@ from alerts.models import Delivery, DeliveryAttempt, NotificationChannel, Webhoo
 from alerts.services import channels as channel_services
 from alerts.services import webhooks as webhook_services
 from alerts.transports import TRANSPORTS
+from monitoring_site.api.schema import keyed
 from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.viewsets import TenantModelViewSet
 
@@ -27,7 +28,7 @@ from monitoring_site.api.viewsets import TenantModelViewSet
 class ChannelTypesView(StrictAPIView):
     @extend_schema(
         tags=["channels"],
-        responses={200: ChannelTypeSerializer(many=True)},
+        responses={200: keyed("ChannelTypes", types=ChannelTypeSerializer(many=True))},
         summary="Channel types and the config fields each needs (to render a form)",
     )
     def get(self, request):
@@ -75,11 +76,13 @@ class ChannelViewSet(TenantModelViewSet):
         summary="Delivery log: attempts, status codes, durations",
     ),
     test=extend_schema(
-        request=None, responses={200: DeliverySerializer}, summary="Send a signed webhook.test event now"
+        request=None,
+        responses={200: keyed("WebhookTestDelivery", delivery=DeliverySerializer())},
+        summary="Send a signed webhook.test event now",
     ),
     rotate_secret=extend_schema(
         request=None,
-        responses={200: WebhookWithSecretSerializer},
+        responses={200: keyed("WebhookSecretRotated", webhook=WebhookWithSecretSerializer())},
         summary="Replace the signing secret; the new one is shown once",
     ),
 )
@@ -89,6 +92,7 @@ class WebhookViewSet(TenantModelViewSet):
     envelope_singular, envelope_plural = "webhook", "webhooks"
     filterset_class = WebhookFilter
     action_params = {"deliveries": DeliveryFilter}
+    action_plurals = {"deliveries": "deliveries"}
     sort_fields = ["id", "url", "created_at", "last_delivery_at"]
     default_sort = "id"
     admin_actions = ("rotate_secret",)
@@ -114,7 +118,6 @@ class WebhookViewSet(TenantModelViewSet):
         queryset = Delivery.objects.filter(webhook=webhook).select_related("event").prefetch_related(attempts)
         queryset = DeliveryFilter(request.query_params, queryset=queryset).qs.order_by("-id")
         page = self.paginate_queryset(queryset)
-        self.envelope_plural = "deliveries"
         return self.get_paginated_response(DeliverySerializer(page, many=True).data)
 
     @action(detail=True, methods=["post"])

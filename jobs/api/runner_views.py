@@ -36,6 +36,7 @@ from jobs.models import EnrollmentToken, Job, Runner
 from jobs.services import runners as runner_services
 from jobs.services.execution import job_spec
 from monitoring_site.accounts.authentication import bearer_token
+from monitoring_site.api.schema import keyed
 from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.viewsets import (
     CreateMixin,
@@ -203,7 +204,7 @@ class RunnerResultView(RunnerTokenView):
         tags=["runners"],
         auth=[],
         request=JobResultSerializer,
-        responses={200: JobDetailSerializer},
+        responses={200: keyed("RunnerJobReported", job=JobDetailSerializer())},
         summary="Report the outcome of a job this runner claimed",
     )
     def post(self, request, pk: int, job_id: int):

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -160,7 +159,14 @@ class JobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+            "description": "The remote runner that ran it; null for the platform's own workers.",
+        }
+    )
     def get_runner(self, job: Job) -> dict[str, Any] | None:
         return {"id": job.runner_id, "name": job.runner.name} if job.runner_id and job.runner else None
 
@@ -172,7 +178,9 @@ class JobDetailSerializer(JobSerializer):
         fields = [*JobSerializer.Meta.fields, "log", "result"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(
+        {"type": "object", "nullable": True, "description": "The outcome; null until the job has finished."}
+    )
     def get_result(self, job: Job) -> dict[str, Any] | None:
         if not job.is_finished:
             return None

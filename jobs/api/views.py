@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -26,6 +25,7 @@ from jobs.filters import JobFilter, TaskFilter
 from jobs.models import Job, Task
 from jobs.services import jobs as job_services
 from jobs.services import tasks as task_services
+from monitoring_site.api.schema import keyed
 from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.viewsets import (
     CreateMixin,
@@ -38,7 +38,7 @@ from monitoring_site.api.viewsets import (
 RANGE = OpenApiParameter("range", str, enum=list(selectors.RANGES), description="Default Today.")
 
 
-def _trigger(view) -> dict:
+def trigger_of(view) -> dict:
     """Who started a job, from the request's principal."""
     tenant = view.tenant
     if tenant.api_key is not None:
@@ -52,12 +52,14 @@ def _trigger(view) -> dict:
     ),
     rotate_secret=extend_schema(
         request=None,
-        responses={200: TaskCreatedSerializer},
+        responses={200: keyed("TaskSecretRotated", task=TaskCreatedSerializer())},
         summary="A new secret key, shown once; the old one stops working",
     ),
     runs=extend_schema(responses={200: JobSerializer(many=True)}, summary="Run audit: the task's jobs"),
     run=extend_schema(
-        request=JobArgumentsSerializer, responses={201: JobDetailSerializer}, summary="Run the task now"
+        request=JobArgumentsSerializer,
+        responses={201: keyed("TaskRunStarted", job=JobDetailSerializer())},
+        summary="Run the task now",
     ),
 )
 class TaskViewSet(TenantModelViewSet):
@@ -66,6 +68,7 @@ class TaskViewSet(TenantModelViewSet):
     envelope_singular, envelope_plural = "task", "tasks"
     filterset_class = TaskFilter
     action_params = {"runs": JobFilter}
+    action_plurals = {"runs": "jobs"}
     sort_fields = ["id", "name", "task_type", "queue", "created_at", "next_run_at"]
     default_sort = "id"
     admin_actions = ("rotate_secret",)
@@ -96,7 +99,6 @@ class TaskViewSet(TenantModelViewSet):
     def runs(self, request, pk=None):
         task = self.get_object()
         jobs = JobFilter(request.query_params, queryset=task.jobs.select_related("task", "runner")).qs
-        self.envelope_plural = "jobs"
         page = self.paginate_queryset(jobs.order_by("-created_at", "-id"))
         return self.get_paginated_response(JobSerializer(page, many=True).data)
 
@@ -105,7 +107,7 @@ class TaskViewSet(TenantModelViewSet):
         body = JobArgumentsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         job = job_services.job_create(
-            task=self.get_object(), task_arguments=body.validated_data["task_arguments"], **_trigger(self)
+            task=self.get_object(), task_arguments=body.validated_data["task_arguments"], **trigger_of(self)
         )
         return Response({"job": JobDetailSerializer(job).data}, status=201)
 
@@ -120,12 +122,12 @@ class TaskViewSet(TenantModelViewSet):
     ),
     cancel=extend_schema(
         request=None,
-        responses={200: JobDetailSerializer},
+        responses={200: keyed("JobCancelled", job=JobDetailSerializer())},
         summary="Queued: never runs. In progress: the process is terminated.",
     ),
     retry=extend_schema(
         request=None,
-        responses={201: JobDetailSerializer},
+        responses={201: keyed("JobRetried", job=JobDetailSerializer())},
         summary="A new job of the same task and arguments (attempt + 1)",
     ),
 )
@@ -141,6 +143,7 @@ class JobViewSet(ListMixin, RetrieveMixin, CreateMixin, TenantViewSet):
         "task_types": ("range",),
         "execution_times": ("range",),
     }
+    action_plurals = {"status_audit": "status_audit"}
     sort_fields = [
         "id",
         "created_at",
@@ -167,14 +170,13 @@ class JobViewSet(ListMixin, RetrieveMixin, CreateMixin, TenantViewSet):
         if task is None:
             raise ValidationError({"task": ["No such task in this organization."]})
         job = job_services.job_create(
-            task=task, task_arguments=body.validated_data["task_arguments"], **_trigger(self)
+            task=task, task_arguments=body.validated_data["task_arguments"], **trigger_of(self)
         )
         return Response({"job": JobDetailSerializer(job).data}, status=201)
 
     @action(detail=True, methods=["get"], url_path="status-audit")
     def status_audit(self, request, pk=None):
         job = self.get_object()
-        self.envelope_plural = "status_audit"
         page = self.paginate_queryset(job.status_audits.order_by("at", "id"))
         return self.get_paginated_response(JobStatusAuditSerializer(page, many=True).data)
 
@@ -186,7 +188,7 @@ class JobViewSet(ListMixin, RetrieveMixin, CreateMixin, TenantViewSet):
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         job = job_services.job_retry(
-            job=self.get_object(), **{k: v for k, v in _trigger(self).items() if k in ("by_name", "user")}
+            job=self.get_object(), **{k: v for k, v in trigger_of(self).items() if k in ("by_name", "user")}
         )
         return Response({"job": JobDetailSerializer(job).data}, status=201)
 
@@ -270,6 +272,7 @@ class QueueViewSet(TenantViewSet):
     lookup_value_regex = "[^/]+"
     filterset_class = JobFilter
     action_params = {"jobs": JobFilter}
+    action_plurals = {"jobs": "jobs"}
     sort_fields = ["id", "created_at", "status", "duration"]
     default_sort = "-created_at"
 
@@ -284,7 +287,6 @@ class QueueViewSet(TenantViewSet):
     @action(detail=True, methods=["get"])
     def jobs(self, request, name=None):
         jobs = self.filter_queryset(self.get_queryset().filter(queue=name))
-        self.envelope_plural = "jobs"
         return self.get_paginated_response(JobSerializer(self.paginate_queryset(jobs), many=True).data)
 
 
@@ -302,7 +304,7 @@ class SecretTriggerView(StrictAPIView):
         tags=["jobs"],
         auth=[],
         request=JobArgumentsSerializer,
-        responses={201: JobDetailSerializer},
+        responses={201: keyed("SecretJobStarted", job=JobDetailSerializer())},
         summary="Start a job of the task this secret key belongs to (no user token)",
     )
     def post(self, request, secret_key: str):
@@ -311,11 +313,7 @@ class SecretTriggerView(StrictAPIView):
             raise AuthenticationFailed("Unknown secret key.")
         body = JobArgumentsSerializer(data=request.data if isinstance(request.data, dict) else {})
         body.is_valid(raise_exception=True)
-        job = job_services.job_create(
-            task=task,
-            task_arguments=body.validated_data["task_arguments"],
-            triggered_by=TriggeredBy.SECRET_KEY,
-            by_name=f"secret {task.secret_key_prefix}…",
-            now=timezone.now(),
+        job = job_services.job_create_by_secret(
+            task=task, task_arguments=body.validated_data["task_arguments"]
         )
         return Response({"job": JobDetailSerializer(job).data}, status=201)

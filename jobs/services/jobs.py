@@ -115,6 +115,18 @@ def job_create(
     return job
 
 
+def job_create_by_secret(*, task: Task, task_arguments: Any = None) -> Job:
+    """A job started with the task's secret key (native ``/jobs/secret/{key}`` and TheEye's
+    ``/job/secret/{key}``): recorded as the key's doing, by its prefix."""
+    return job_create(
+        task=task,
+        task_arguments=task_arguments,
+        triggered_by=TriggeredBy.SECRET_KEY,
+        by_name=f"secret {task.secret_key_prefix}…",
+        now=timezone.now(),
+    )
+
+
 def job_enqueue_on_commit(job_id: int) -> None:
     from jobs.tasks import job_run_task
 

@@ -28,6 +28,12 @@ def _positive_int(request, name: str, default: int) -> int:
     return value
 
 
+def plural_of(view: Any) -> str:
+    """The list's key: the action's own (``action_plurals``: a monitor's ``logs``) or the resource's."""
+    plurals = getattr(view, "action_plurals", None) or {}
+    return plurals.get(getattr(view, "action", None), getattr(view, "envelope_plural", "results"))
+
+
 class EnvelopePagination(BasePagination):
     page_query_param = "page"
     per_page_query_param = "per_page"
@@ -57,11 +63,11 @@ class EnvelopePagination(BasePagination):
         }
 
     def get_paginated_response(self, data) -> Response:
-        plural = getattr(self.view, "envelope_plural", "results")
+        plural = plural_of(self.view)
         return Response({plural: data, "pagination": self.pagination_data()})
 
     def get_paginated_response_schema(self, schema):
-        plural = getattr(getattr(self, "view", None), "envelope_plural", "results")
+        plural = plural_of(getattr(self, "view", None))
         return {
             "type": "object",
             "required": [plural, "pagination"],

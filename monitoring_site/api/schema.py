@@ -4,16 +4,33 @@ from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 SINGULAR_ACTIONS = {"retrieve", "create", "update", "partial_update"}
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input (`validation_error`), with per-field messages in `error.details`.",
+    "400": "Invalid input (`validation_error`), with per-field messages in `error.details`; an unknown "
+    "query parameter or body field is one too.",
     "401": "No token, or an invalid, expired or revoked one (`authentication_failed`).",
     "403": "The role or API key scope does not allow this (`insufficient_permissions`).",
-    "404": "No such object in your organization (`not_found`).",
+    "404": "No such object in your organization, or no such page (`not_found`, or the resource's own code).",
+    "406": "The Accept header names no format this endpoint renders (`not_acceptable`).",
+    "409": "The object's state forbids this (`conflict`, or the operation's own code).",
+    "413": "The body is larger than the API accepts (`payload_too_large`).",
+    "415": "The body is not JSON (`unsupported_media_type`).",
+    "429": "Too many attempts (`rate_limited`); see the Retry-After header.",
 }
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def keyed(component: str, **fields: serializers.Field) -> serializers.Serializer:
+    """The schema of an answer that is an object of named parts inside the envelope (``{"types": [...]}``,
+    ``{"job": {...}}``), as views answer: a list or an object is never bare in ``data``."""
+    serializer = inline_serializer(component, fields)
+    serializer._envelope_keyed = True  # type: ignore[attr-defined]  # already the whole of data
+    return serializer
 
 
 def success_envelope(data_schema: dict) -> dict:
@@ -41,21 +58,34 @@ class EnvelopeAutoSchema(AutoSchema):
             return response
         singular = getattr(self.view, "envelope_singular", None)
         action = getattr(self.view, "action", None)
+        keyed_already = getattr(serializer, "_envelope_keyed", False)
+        wrapped = not keyed_already and (action in SINGULAR_ACTIONS or self._is_own_object(serializer))
         for media_type, body in response.get("content", {}).items():
             if "json" not in media_type or "schema" not in body:
                 continue
             inner = body["schema"]
-            if singular and action in SINGULAR_ACTIONS:
+            if singular and wrapped:
                 inner = {"type": "object", "required": [singular], "properties": {singular: inner}}
             body["schema"] = success_envelope(inner)
         return response
 
+    def _is_own_object(self, serializer) -> bool:
+        """An action answering with the viewset's own serializer (``envelope_one``: a monitor's ``pause``)
+        sends ``{singular: object}``, like retrieve does."""
+        action = getattr(self.view, "action", None)
+        if action is None or action == "list" or serializer is None or getattr(serializer, "many", False):
+            return False
+        default = self._get_serializer()
+        return default is not None and type(serializer) is type(default)
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
-        codes = ["400"] if public else ["400", "401", "403"]
-        if "{" in self.path:
-            codes.append("404")
+        codes = ["400", "401", "404", "406", "429"] if public else ["400", "401", "403", "404", "406", "429"]
+        if self.method in BODY_METHODS | {"DELETE"}:
+            codes.append("409")
+        if self.method in BODY_METHODS:
+            codes += ["413", "415"]
         for code in codes:
             responses.setdefault(
                 code,
@@ -92,6 +122,15 @@ class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
             "bearerFormat": "JWT",
             "description": "An access token from POST /api/v1/auth/login.",
         }
+
+
+def closed_request_bodies(result, generator, request, public):
+    """Request bodies refuse fields they do not name (a 400 naming them), so their schemas say
+    ``additionalProperties: false``; answers may grow keys, so theirs stay open."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object" and "properties" in component:
+            component.setdefault("additionalProperties", False)
+    return result
 
 
 def strip_optional_trailing_slash(endpoints, **kwargs):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import F
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
@@ -12,6 +14,11 @@ def _allowed(view) -> dict[str, str]:
     if isinstance(fields, list | tuple):
         return {name: name for name in fields}
     return dict(fields)
+
+
+def _pattern(names: list[str]) -> str:
+    key = "(" + "|".join(re.escape(name) for name in names) + ")(:(asc|desc))?"
+    return f"^{key}(,{key})*$"
 
 
 class SortFilter(BaseFilterBackend):
@@ -52,7 +59,7 @@ class SortFilter(BaseFilterBackend):
                 "name": self.param,
                 "in": "query",
                 "required": False,
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": _pattern(allowed)},
                 "description": "Sort as field:asc or field:desc, several comma-separated. Fields: "
                 + ", ".join(allowed),
             }

@@ -62,6 +62,8 @@ class TenantViewSet(GenericViewSet):
     extra_list_params: frozenset[str] = frozenset()  # list parameters a view reads beside its filters
     # the parameters of the other GET actions: {"uptime": UptimeSerializer, "overview": ("range",)}
     action_params: dict[str, Any] = {}
+    # the list key of a detail action's page: {"logs": "logs"} (the resource's plural otherwise)
+    action_plurals: dict[str, str] = {}
 
     def initial(self, request, *args, **kwargs):
         """A typo must not pass for a filter or a field: unknown list parameters and unknown body fields

@@ -18,13 +18,13 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.urls import path, re_path
-from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from jobs.api.serializers import JobCreateSerializer
+from jobs.api.views import trigger_of
 from jobs.choices import JobStatus, TaskKind, TriggeredBy
 from jobs.models import Job, Task
 from jobs.services import jobs as job_services
@@ -37,7 +37,7 @@ from monitoring_site.accounts.authentication import (
 from monitoring_site.accounts.models import ApiKey, Organization
 from monitoring_site.api.errors import api_not_found
 from monitoring_site.api.tenancy import tenant_in_organization
-from monitoring_site.compat.base import CompatView, iso
+from monitoring_site.compat.base import CompatView, body_of, iso
 from monitors.choices import MonitorStatus, MonitorType
 from monitors.models import HostStat, Monitor
 
@@ -172,14 +172,6 @@ def job_object(job: Job) -> dict[str, Any]:
     }
 
 
-def payload_of(request) -> dict[str, Any]:
-    if request.data in (None, "") or request.data == {}:
-        return {}
-    if not isinstance(request.data, dict):
-        raise ValidationError({"non_field_errors": ["The body must be a JSON object."]})
-    return dict(request.data)
-
-
 class TheEyeView(CompatView):
     """The organization is the one ``customer`` names (path, query or body), which the caller must belong
     to (else 404); the role is checked there."""
@@ -193,7 +185,7 @@ class TheEyeView(CompatView):
             slug = (
                 self.kwargs.get("customer")
                 or request.query_params.get("customer")
-                or payload_of(request).get("customer")
+                or body_of(request).get("customer")
             )
             if not slug:
                 raise ValidationError({"customer": ["Required: the organization's slug."]})
@@ -221,21 +213,15 @@ class MonitorListView(TheEyeView):
 
 class JobCreateView(TheEyeView):
     def post(self, request):
-        payload = payload_of(request)
+        payload = body_of(request)
         payload.pop("customer", None)
         body = JobCreateSerializer(data=_task_ref(payload))
         body.is_valid(raise_exception=True)
         task = Task.objects.filter(organization=self.organization, pk=body.validated_data["task"]).first()
         if task is None:
             raise ValidationError({"task": ["No such task in this organization."]})
-        tenant = self.tenant
-        trigger: dict[str, Any] = (
-            {"triggered_by": TriggeredBy.API_KEY, "by_name": tenant.api_key.name}
-            if tenant.api_key is not None
-            else {"triggered_by": TriggeredBy.USER, "by_name": tenant.actor, "user": request.user}
-        )
         job = job_services.job_create(
-            task=task, task_arguments=body.validated_data["task_arguments"], **trigger
+            task=task, task_arguments=body.validated_data["task_arguments"], **trigger_of(self)
         )
         return Response(job_object(_fresh(job)))
 
@@ -268,19 +254,15 @@ class SecretJobView(TheEyeView):
         if task is None:
             raise AuthenticationFailed("Unknown secret key.")
         customer = request.query_params.get("customer")
-        payload = payload_of(request)
+        payload = body_of(request)
         customer = customer or payload.pop("customer", None)
         if customer is not None and customer != task.organization.slug:
             raise AuthenticationFailed("Unknown secret key.")
         payload.pop("task", None)  # the key names the task
         body = JobCreateSerializer(data={**_task_ref(payload), "task": task.pk})
         body.is_valid(raise_exception=True)
-        job = job_services.job_create(
-            task=task,
-            task_arguments=body.validated_data["task_arguments"],
-            triggered_by=TriggeredBy.SECRET_KEY,
-            by_name=f"secret {task.secret_key_prefix}…",
-            now=timezone.now(),
+        job = job_services.job_create_by_secret(
+            task=task, task_arguments=body.validated_data["task_arguments"]
         )
         return Response(job_object(_fresh(job)))
 

@@ -29,6 +29,7 @@ class HeartbeatViewSet(TenantModelViewSet):
     envelope_singular, envelope_plural = "heartbeat", "heartbeats"
     filterset_class = HeartbeatFilter
     action_params = {"pings": HeartbeatPingFilter}
+    action_plurals = {"pings": "pings"}
     sort_fields = {
         "id": "id",
         "name": "name",
@@ -71,7 +72,6 @@ class HeartbeatViewSet(TenantModelViewSet):
         pings = pings.order_by("-received_at", "-id")
         if request.accepted_renderer.format == "csv":
             return Response(HeartbeatPingSerializer(pings[: settings.CSV_EXPORT_MAX_ROWS], many=True).data)
-        self.envelope_plural = "pings"
         return self.get_paginated_response(
             HeartbeatPingSerializer(self.paginate_queryset(pings), many=True).data
         )

@@ -29,9 +29,13 @@ class ComponentSerializer(serializers.Serializer):
         if (kind is None) != (ref is None):
             raise serializers.ValidationError("Give type and id together.")
         if kind is not None:
-            if attrs.get("monitor_id") or attrs.get("heartbeat_id"):
-                raise serializers.ValidationError("Either type and id, or monitor_id or heartbeat_id.")
-            attrs[f"{kind}_id"] = ref
+            field, other = f"{kind}_id", "heartbeat_id" if kind == "monitor" else "monitor_id"
+            # an exported component carries both forms; they must name the same thing
+            if attrs.get(other) or attrs.get(field) not in (None, ref):
+                raise serializers.ValidationError(
+                    "type and id name another source than monitor_id/heartbeat_id."
+                )
+            attrs[field] = ref
         return attrs
 
 

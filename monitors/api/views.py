@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alerts.api.rule_serializers import ExtendSerializer
+from monitoring_site.api.schema import keyed
 from monitoring_site.api.viewsets import ListMixin, RetrieveMixin, TenantModelViewSet, TenantViewSet
 from monitors.api.serializers import (
     BulkUpdateSerializer,
@@ -30,11 +32,24 @@ from monitors.services.scheduling import monitor_check_now
     pause=extend_schema(request=None),
     resume=extend_schema(request=None),
     extend=extend_schema(request=ExtendSerializer, summary="Push expires_at out"),
-    check=extend_schema(request=None, responses={200: CheckResultSerializer}, summary="Run the check now"),
+    check=extend_schema(
+        request=None,
+        responses={
+            200: keyed(
+                "CheckNow",
+                status=serializers.CharField(help_text="The monitor's status after the check."),
+                ok=serializers.BooleanField(),
+                response_time_ms=serializers.FloatField(allow_null=True),
+                status_code=serializers.IntegerField(allow_null=True),
+                error=serializers.CharField(allow_null=True),
+            )
+        },
+        summary="Run the check now",
+    ),
     test=extend_schema(request=None, summary="Send a test notification to the monitor's channels"),
     uptime=extend_schema(
         parameters=[UptimeSerializer],
-        responses={200: UptimeResultSerializer},
+        responses={200: keyed("Uptime", uptime=UptimeResultSerializer())},
         summary="Uptime and response-time percentiles over 24h, 7d, 30d or 90d (from rollups)",
     ),
     logs=extend_schema(
@@ -52,6 +67,7 @@ class MonitorViewSet(TenantModelViewSet):
     envelope_singular, envelope_plural = "monitor", "monitors"
     filterset_class = MonitorFilter
     action_params = {"logs": CheckResultFilter, "uptime": UptimeSerializer}
+    action_plurals = {"logs": "logs"}
     sort_fields = {
         "id": "id",
         "name": "name",
@@ -124,7 +140,6 @@ class MonitorViewSet(TenantModelViewSet):
         )
         if request.accepted_renderer.format == "csv":
             return Response(CheckResultSerializer(results[: settings.CSV_EXPORT_MAX_ROWS], many=True).data)
-        self.envelope_plural = "logs"
         return self.get_paginated_response(
             CheckResultSerializer(self.paginate_queryset(results), many=True).data
         )

@@ -68,3 +68,9 @@ def test_post_parameters_too(admin_client, anon_client):
     assert_error(
         admin_client.post("/api/v1/config/apply?dryrun=1", {}, format="json"), 400, "validation_error"
     )
+
+
+def test_a_format_the_endpoint_does_not_render_is_a_400(member_client):
+    body = assert_error(member_client.get("/api/v1/agents/dashboard?format=xml"), 400, "validation_error")
+    assert body["details"]["format"] == ["One of csv, json."]
+    assert member_client.get("/api/v1/agents?format=csv").status_code == 200

@@ -31,6 +31,8 @@ class LogoutResultSerializer(serializers.Serializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="Empty when the user has none.")
+
     class Meta:
         model = get_user_model()
         fields = [
@@ -74,7 +76,7 @@ class MeSerializer(serializers.Serializer):
 class MemberSerializer(serializers.ModelSerializer):
     user_id = serializers.IntegerField(source="user.id", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    email = serializers.CharField(source="user.email", read_only=True, help_text="Empty when none is set.")
     is_active = serializers.BooleanField(source="user.is_active", read_only=True)
     joined_at = serializers.DateTimeField(source="created_at", read_only=True)
 

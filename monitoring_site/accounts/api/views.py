@@ -26,6 +26,7 @@ from monitoring_site.accounts.choices import Role
 from monitoring_site.accounts.filters import ApiKeyFilter, ProjectFilter
 from monitoring_site.accounts.models import ApiKey, Invitation, Membership, Organization, Project
 from monitoring_site.api.permissions import OrganizationRole, UserOnly
+from monitoring_site.api.schema import keyed
 from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import PathOrganizationMixin, tenant_in_organization
 from monitoring_site.api.viewsets import (
@@ -96,7 +97,10 @@ class OrganizationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Te
     list=extend_schema(summary="Members of the organization"),
     create=extend_schema(
         request=MemberCreateSerializer,
-        responses={201: MemberSerializer, 202: InvitationSerializer},
+        responses={
+            201: keyed("MemberAdded", member=MemberSerializer()),
+            202: keyed("InvitationSent", invitation=InvitationSerializer()),
+        },
         summary="Add a member (platform staff, 201) or invite a username (everyone else, 202)",
     ),
     partial_update=extend_schema(request=MemberUpdateSerializer, summary="Change a member's role"),
@@ -146,6 +150,8 @@ class MemberViewSet(PathOrganizationMixin, ListMixin, CreateMixin, UpdateMixin, 
         return Response({"invitation": InvitationSerializer(invitation).data}, status=202)
 
     def perform_update(self, serializer):
+        if "role" not in serializer.validated_data:  # a PATCH naming nothing changes nothing
+            return serializer.instance
         return services.membership_change_role(
             membership=serializer.instance, by=self.tenant, role=serializer.validated_data["role"]
         )
@@ -232,7 +238,9 @@ class MyInvitationsView(StrictAPIView):
     permission_classes = [UserOnly]
 
     @extend_schema(
-        tags=["organizations"], responses={200: InvitationSerializer(many=True)}, summary="Your invitations"
+        tags=["organizations"],
+        responses={200: keyed("Invitations", invitations=InvitationSerializer(many=True))},
+        summary="Your invitations",
     )
     def get(self, request):
         pending = selectors.invitations_for(request.user)
@@ -243,7 +251,17 @@ class InvitationAnswerView(StrictAPIView):
     permission_classes = [UserOnly]
     answer = "accept"
 
-    @extend_schema(tags=["organizations"], request=None, responses={200: MemberSerializer})
+    @extend_schema(
+        tags=["organizations"],
+        request=None,
+        responses={
+            200: keyed(
+                "InvitationAnswer",
+                member=MemberSerializer(required=False, help_text="Accepted: your membership."),
+                invitation=InvitationSerializer(required=False, help_text="Declined: the invitation."),
+            )
+        },
+    )
     def post(self, request, invitation_id: int):
         if self.answer == "accept":
             membership = invitations.invitation_accept(invitation_id=invitation_id, user=request.user)

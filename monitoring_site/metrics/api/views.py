@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from monitoring_site.accounts.choices import Role
 from monitoring_site.api.renderers import rows_to_csv
+from monitoring_site.api.schema import keyed
 from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.metrics import selectors
@@ -88,7 +89,7 @@ class MetricsView(StrictAPIView):
 class MetricCatalogView(StrictAPIView):
     @extend_schema(
         tags=["metrics"],
-        responses={200: MetricDescriptionSerializer(many=True)},
+        responses={200: keyed("MetricCatalog", metrics=MetricDescriptionSerializer(many=True))},
         summary="Every metric you can query: registered by the domains, and your custom ones",
     )
     def get(self, request):
