@@ -269,6 +269,8 @@ API_DEFAULT_PER_PAGE = 25
 API_MAX_PER_PAGE = 100
 CSV_EXPORT_MAX_ROWS = env_int("CSV_EXPORT_MAX_ROWS", 100_000, minimum=1)
 
+CSRF_FAILURE_VIEW = "monitoring_site.dashboard.error_views.csrf_failure"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Monitoring platform API",
     "DESCRIPTION": "Uptime checks, heartbeats, alerts, jobs and AI agents. Every JSON response is wrapped in "

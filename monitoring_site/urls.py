@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("monitoring_site.dashboard.urls")),
 ]
 
-handler500 = "monitoring_site.dashboard.views.server_error"
+handler404 = "monitoring_site.dashboard.error_views.not_found"
+handler500 = "monitoring_site.dashboard.error_views.server_error"

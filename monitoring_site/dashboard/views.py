@@ -16,7 +16,6 @@ from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.models import ApiKey, Invitation, Membership
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.accounts.selectors import invitations_for, invitations_pending_of
-from monitoring_site.api.errors import api_server_error
 from monitoring_site.dashboard.forms import ApiKeyForm, MemberAddForm, MemberRoleForm
 from monitoring_site.dashboard.tenancy import page_tenant, tenant_page
 from monitoring_site.errors import DomainError
@@ -149,12 +148,6 @@ def member_update(request: HttpRequest, user_id: int, *, tenant: Tenant) -> Http
     except DomainError as exc:
         messages.error(request, exc.text())
     return redirect("dashboard:members")
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        return api_server_error(request)
-    return render(request, "500.html", status=500)
 
 
 @login_required

@@ -46,7 +46,17 @@ from monitors.services.scheduling import monitor_check_now
         },
         summary="Run the check now",
     ),
-    test=extend_schema(request=None, summary="Send a test notification to the monitor's channels"),
+    test=extend_schema(
+        request=None,
+        responses={
+            200: keyed(
+                "MonitorTest",
+                monitor_id=serializers.IntegerField(),
+                results=serializers.ListField(child=serializers.DictField(), help_text="One per channel."),
+            )
+        },
+        summary="Send a test notification to the monitor's channels",
+    ),
     uptime=extend_schema(
         parameters=[UptimeSerializer],
         responses={200: keyed("Uptime", uptime=UptimeResultSerializer())},
@@ -57,7 +67,7 @@ from monitors.services.scheduling import monitor_check_now
     ),
     bulk=extend_schema(
         request=BulkUpdateSerializer,
-        responses={200: MonitorSerializer(many=True)},
+        responses={200: keyed("MonitorsUpdated", monitors=MonitorSerializer(many=True))},
         summary="Apply the same changes to several monitors",
     ),
 )

@@ -162,24 +162,39 @@ def monitor_apply_outcome(*, monitor: Monitor, outcome: Outcome, now: datetime) 
     return monitor.status
 
 
+def _still_there(
+    checks: list[tuple[Monitor, Outcome, datetime | None]],
+) -> list[tuple[Monitor, Outcome, datetime | None]]:
+    alive = set(Monitor.objects.filter(pk__in={m.pk for m, _, _ in checks}).values_list("pk", flat=True))
+    return [check for check in checks if check[0].pk in alive]
+
+
 def monitors_record_outcomes(
     *, checks: list[tuple[Monitor, Outcome, datetime | None]], now: datetime
 ) -> dict[str, int]:
-    """Store the raw results in one insert, then apply each outcome."""
-    CheckResult.objects.bulk_create(
-        [
-            CheckResult(
-                monitor=m,
-                checked_at=o.started_at or now,
-                scheduled_for=due,
-                ok=o.ok,
-                response_time_ms=o.response_time_ms,
-                status_code=o.status_code,
-                error=o.error[:500],
-            )
-            for m, o, due in checks
-        ]
-    )
+    """Store the raw results in one insert, then apply each outcome. A monitor deleted while its check ran
+    (seconds can pass) is left out: its result has nowhere to go."""
+    checks = _still_there(checks)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                CheckResult.objects.bulk_create(
+                    [
+                        CheckResult(
+                            monitor=m,
+                            checked_at=o.started_at or now,
+                            scheduled_for=due,
+                            ok=o.ok,
+                            response_time_ms=o.response_time_ms,
+                            status_code=o.status_code,
+                            error=o.error[:500],
+                        )
+                        for m, o, due in checks
+                    ]
+                )
+            break
+        except IntegrityError:  # one was deleted between the look and the insert
+            checks = _still_there(checks)
     counts: dict[str, int] = {}
     for monitor, outcome, _ in checks:
         status = monitor_apply_outcome(monitor=monitor, outcome=outcome, now=now)

@@ -202,3 +202,11 @@ def test_customer_token_and_input_rules(estate, read_key, write_key, umbrella, o
     assert writer.get("/acme/job/999999").status_code == 404
     Organization.objects.filter(slug="umbrella").exists()
     assert client_for(token=outsider_token).get(f"/umbrella/job/{ours['id']}").status_code == 404
+
+
+def test_a_jwt_access_token_in_the_query(estate, owner_token):
+    from rest_framework.test import APIClient
+
+    listed = APIClient().get(f"/acme/monitor?access_token={owner_token}")
+    assert listed.status_code == 200 and len(listed.json()) == 3
+    assert_error(APIClient().get("/acme/monitor?access_token=eyJnot.a.jwt"), 401, "authentication_failed")

@@ -208,3 +208,20 @@ def test_an_incident_starts_when_its_failing_check_ran(monitor):
     monitor.refresh_from_db()
     monitor_apply_outcome(monitor=monitor, outcome=failing, now=T0 + timedelta(minutes=1))
     assert Incident.objects.get().started_at == ran
+
+
+def test_a_result_for_a_monitor_deleted_while_it_was_checked_is_dropped(monitor, acme):
+    """schemathesis found it: a batch recorded a result for a monitor deleted during its check, and the
+    insert failed the whole batch (FOREIGN KEY constraint failed)."""
+    from monitors.models import CheckResult
+    from monitors.services.transitions import monitors_record_outcomes
+
+    other = Monitor.objects.create(organization=acme, name="other", type="port", target="x", port=1)
+    stale = Monitor.objects.get(pk=monitor.pk)
+    Monitor.objects.filter(pk=monitor.pk).delete()
+    now = timezone.now()
+    counts = monitors_record_outcomes(
+        checks=[(stale, Outcome(ok=False, error="down"), None), (other, Outcome(ok=True), None)], now=now
+    )
+    assert list(CheckResult.objects.values_list("monitor_id", flat=True)) == [other.pk]
+    assert sum(counts.values()) == 1
