@@ -74,7 +74,7 @@ def test_no_operation_answers_a_server_error(platform, tmp_path):
             # a manual check of a monitor may wait out the monitor's own timeout (up to 120 s)
             "--request-timeout", "130",
             "--exclude-path-regex", "/claim$",  # a long poll: it waits by design
-            "--seed", "7",
+            "--seed", os.environ.get("SCHEMATHESIS_SEED", "7"),
             "--workers", "2",
             "--no-color",
         ],
