@@ -127,7 +127,12 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Under ASGI, Django's persistent connections pile up per thread; a psycopg pool per process is the
         # supported way to reuse connections (Django 5.1+). CONN_MAX_AGE must stay 0 with it.
+        from psycopg_pool import ConnectionPool
+
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            # a pooled connection is checked before it is handed out: after a database restart the dead
+            # ones are replaced at once instead of failing the queries of the next minutes
+            "check": ConnectionPool.check_connection,
             "min_size": env_int("DB_POOL_MIN_SIZE", 1, minimum=0),
             "max_size": env_int("DB_POOL_MAX_SIZE", 8, minimum=1),
             "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1),
@@ -381,6 +386,11 @@ JOBS_RUNNER_OFFLINE_SECONDS = env_int("JOBS_RUNNER_OFFLINE_SECONDS", 60, minimum
 JOBS_CLAIM_WAIT_SECONDS = env_int("JOBS_CLAIM_WAIT_SECONDS", 30, minimum=1)
 # A local job queued this long without starting is handed to a worker again (its message was lost).
 JOBS_REENQUEUE_SECONDS = env_int("JOBS_REENQUEUE_SECONDS", 120, minimum=10)
+# A running local job's worker refreshes a Redis key this long-lived every poll; missing on two sweeps in a
+# row, the job's node is lost (jobs.services.liveness).
+JOBS_LIVENESS_SECONDS = env_int("JOBS_LIVENESS_SECONDS", 30, minimum=5)
+# How long a finished job's worker keeps its result and retries recording it while the database is away.
+JOBS_RESULT_RETRY_SECONDS = env_int("JOBS_RESULT_RETRY_SECONDS", 3600, minimum=10)
 JOBS_WORKER_CONCURRENCY = env_int("JOBS_WORKER_CONCURRENCY", 4, minimum=1)
 
 # --- agents ----------------------------------------------------------------------------------------------

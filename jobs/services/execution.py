@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from jobs.choices import JobStatus, TaskKind
 from jobs.models import Job
 from jobs.services.jobs import job_cancel_requested, job_finish, job_log_progress, job_start
+from jobs.services.liveness import job_alive_clear, job_alive_mark
 from monitoring_runner.execution import Outcome, argv_build, http_outcome, spec_run, substitute
 from monitoring_site import outbound_http
 
@@ -80,16 +84,64 @@ def job_run_local(*, job_id: int) -> str:
         return job.status
     if not job_start(job=job):
         return "skipped"
+    job_alive_mark(job_id)
     try:
         outcome = spec_run(
             job_spec(job),
             allowed=settings.JOBS_ALLOWED_EXECUTABLES,
-            should_cancel=lambda: job_cancel_requested(job_id),
-            on_output=lambda text: job_log_progress(job_id, text),
+            should_cancel=lambda: _watch(job_id),
+            on_output=lambda text: _progress(job_id, text),
             http=http_call_policed,
         )
     except Exception as exc:  # the job fails, not the worker
         logger.exception("job %s crashed", job_id)
         outcome = Outcome(error=f"{type(exc).__name__}: {exc}")
-    job_finish(job=job, outcome=outcome, now=timezone.now())
+    _record(job, outcome, finished_at=timezone.now())
+    job_alive_clear(job_id)
     return job.status
+
+
+def _fresh_connection() -> None:
+    """After a database error the connection may be dead (a restart, a failover): the next query opens
+    another one (from the pool, which checks it first)."""
+    with contextlib.suppress(DatabaseError):
+        connection.close()
+
+
+def _watch(job_id: int) -> bool:
+    """Each poll of a running job: the worker is alive (Redis), and has the job been cancelled? A database
+    that does not answer is not a cancel: the job runs on."""
+    job_alive_mark(job_id)
+    try:
+        return job_cancel_requested(job_id)
+    except DatabaseError as exc:
+        logger.warning("job %s: cancel not checked (%s)", job_id, exc)
+        _fresh_connection()
+        return False
+
+
+def _progress(job_id: int, text: str) -> None:
+    """The output so far, for the job's page. Missing a write costs nothing: the next one carries all of
+    it, and the final record has the whole log."""
+    try:
+        job_log_progress(job_id, text)
+    except DatabaseError as exc:
+        logger.warning("job %s: progress not recorded (%s)", job_id, exc)
+        _fresh_connection()
+
+
+def _record(job: Job, outcome: Outcome, *, finished_at: datetime) -> None:
+    """Record the outcome, retrying while the database is away (the process has ended; its exit code and
+    output are kept here meanwhile, and the job shows as running, its liveness kept up, until then)."""
+    deadline = time.monotonic() + settings.JOBS_RESULT_RETRY_SECONDS
+    while True:
+        try:
+            job_finish(job=job, outcome=outcome, now=finished_at)
+            return
+        except DatabaseError as exc:
+            if time.monotonic() >= deadline:
+                raise
+            logger.warning("job %s finished; its result waits for the database (%s)", job.pk, exc)
+            job_alive_mark(job.pk)
+            _fresh_connection()
+            time.sleep(2)

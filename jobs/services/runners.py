@@ -13,6 +13,7 @@ from django.utils import timezone
 from jobs.choices import JobStatus, JobTarget
 from jobs.models import EnrollmentToken, Job, Runner
 from jobs.services.jobs import job_enqueue_on_commit, job_fail, job_finish, job_log_progress, job_start
+from jobs.services.liveness import jobs_gone
 from monitoring_runner.execution import Outcome
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
@@ -212,8 +213,9 @@ def job_progress_report(*, runner: Runner, job: Job, log: str) -> None:
 
 def jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Repair what lost processes left: a silent runner's in-flight jobs fail (and are retried per the
-    task); a local job running past its timeout (its worker died) fails; a local job queued long ago without
-    starting (its message was lost) is handed to a worker again."""
+    task); a local job whose worker is gone (no liveness on two sweeps: ``jobs.services.liveness``) fails
+    with "node lost"; a local job queued long ago without starting (its message was lost) is handed to a
+    worker again."""
     now = now or timezone.now()
     silent_since = now - timedelta(seconds=settings.JOBS_RUNNER_OFFLINE_SECONDS)
     counts = {"runners_lost": 0, "jobs_failed": 0, "jobs_requeued": 0}
@@ -227,12 +229,16 @@ def jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
             error=f"runner {job.runner.name if job.runner else job.runner_id} stopped heartbeating",
             now=now,
         )
-    overdue = Job.objects.filter(status=JobStatus.IN_PROGRESS, target=JobTarget.LOCAL).select_related(
-        "task", "organization"
+    running = Job.objects.filter(
+        status=JobStatus.IN_PROGRESS,
+        target=JobTarget.LOCAL,
+        started_at__lt=now - timedelta(seconds=settings.JOBS_LIVENESS_SECONDS),
     )
-    for job in overdue.filter(started_at__lt=now - timedelta(seconds=settings.JOBS_RUNNER_OFFLINE_SECONDS)):
-        if job.started_at and (now - job.started_at).total_seconds() > job.task.timeout + 60:
-            counts["jobs_failed"] += job_fail(job=job, error="the worker running it was lost", now=now)
+    gone = jobs_gone(running.values_list("pk", flat=True)[:1000]) or []
+    for job in Job.objects.filter(pk__in=gone, status=JobStatus.IN_PROGRESS).select_related(
+        "task", "organization"
+    ):
+        counts["jobs_failed"] += job_fail(job=job, error="node lost: the worker running it is gone", now=now)
     stale = now - timedelta(seconds=settings.JOBS_REENQUEUE_SECONDS)
     for job_id in Job.objects.filter(
         status=JobStatus.QUEUED, target=JobTarget.LOCAL, enqueued_at__lt=stale
