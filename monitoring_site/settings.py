@@ -210,7 +210,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 2, minimum=1)
 # Monitor checks wait on the network (a batch lasts as long as its slowest target, up to the timeout), so
 # they run on their own queue, consumed by a thread-pool worker: many batches in flight on few cores.
-CELERY_TASK_ROUTES = {"monitors.check_batch": {"queue": "checks"}, "jobs.run": {"queue": "jobs"}}
+# Checking has a worker path of its own: the dispatcher and the check batches never wait behind
+# notification fan-out (a slow webhook receiver) or job execution, which the other workers run.
+CELERY_TASK_ROUTES = {
+    "monitors.dispatch": {"queue": "dispatch"},
+    "monitors.check_batch": {"queue": "checks"},
+    "jobs.run": {"queue": "jobs"},
+}
 CHECK_WORKER_CONCURRENCY = env_int("CHECK_WORKER_CONCURRENCY", 12, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
@@ -220,6 +226,10 @@ CELERY_BEAT_SCHEDULER = "monitoring_site.celery_beat:HeartbeatScheduler"
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
 HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 30, minimum=1)
 HEALTH_SCHEDULER_MAX_AGE = env_int("HEALTH_SCHEDULER_MAX_AGE", 30, minimum=1)
+# /health's checks component errs when the most overdue check is later than this (seconds)
+HEALTH_CHECK_LAG_MAX = env_int("HEALTH_CHECK_LAG_MAX", 120, minimum=5)
+# An outside heartbeat the dispatcher pings every minute while checks keep up (monitors.watchdog)
+WATCHDOG_PING_URL = env_str("WATCHDOG_PING_URL", "")
 
 # --- auth -----------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

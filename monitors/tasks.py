@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -13,6 +15,7 @@ from monitors.models import CheckResult, HeartbeatPing
 from monitors.services.heartbeats import heartbeats_evaluate_due
 from monitors.services.rollups import rollups_advance, rollups_prune
 from monitors.services.scheduling import monitors_check_batch, monitors_claim_due
+from monitors.watchdog import watchdog_ping, watchdog_ping_due
 
 BATCH = 500
 # Beat runs the dispatcher every 2 s; claiming 3 s ahead lets every check start at its due time.
@@ -27,17 +30,27 @@ def monitors_dispatch_task() -> int:
     while sent < MAX_CLAIMS_PER_RUN:
         claimed = monitors_claim_due(now=timezone.now(), limit=BATCH * 5, lookahead=LOOKAHEAD_SECONDS)
         for start in range(0, len(claimed), BATCH):
-            batch = [(pk, due.isoformat()) for pk, due in claimed[start : start + BATCH]]
+            batch = [
+                (pk, due.isoformat(), next_due.isoformat())
+                for pk, due, next_due in claimed[start : start + BATCH]
+            ]
             monitors_check_batch_task.delay(batch)
         sent += len(claimed)
         if len(claimed) < BATCH * 5:
             break
+    if watchdog_ping_due():
+        watchdog_ping_task.delay()  # on the main worker: the ping never holds up the next dispatch
     return sent
 
 
+@shared_task(name="monitors.watchdog_ping")
+def watchdog_ping_task() -> str:
+    return watchdog_ping()
+
+
 @shared_task(name="monitors.check_batch")
-def monitors_check_batch_task(items: list[list]) -> dict[str, int]:
-    return monitors_check_batch(items=[(pk, due) for pk, due in items])
+def monitors_check_batch_task(items: list[Sequence[Any]]) -> dict[str, int]:
+    return monitors_check_batch(items=items)
 
 
 @shared_task(name="monitors.prune_results")

@@ -44,7 +44,8 @@ HealthSerializer = inline_serializer(
         "timestamp": serializers.DateTimeField(),
         "version": serializers.CharField(),
         "components": serializers.DictField(
-            help_text="database, redis, workers, scheduler, channel_layer: each {status: ok|error, ...}; "
+            help_text="database, redis, workers, scheduler, checks (lag_seconds), channel_layer: each "
+            "{status: ok|error, ...}; "
             "details (latency, worker names, errors) only with a token."
         ),
     },

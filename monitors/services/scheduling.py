@@ -5,7 +5,9 @@ batches, record what they found. Beat only triggers ``monitors_dispatch``; the d
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,9 +24,16 @@ FAR_FUTURE = timedelta(days=3650)
 MAX_INTERVAL_SECONDS = 31 * 86400  # the longest check interval (the API refuses more)
 
 
-def monitors_claim_due(
-    *, now: datetime, limit: int = 500, lookahead: float = 0.0
-) -> list[tuple[int, datetime]]:
+class Claim(NamedTuple):
+    """A claimed check: the monitor, the due time it runs for, and the next due time the claim set (a batch
+    that finds another value there was overtaken by a later claim or an edit)."""
+
+    pk: int
+    due: datetime
+    next_due: datetime
+
+
+def monitors_claim_due(*, now: datetime, limit: int = 500, lookahead: float = 0.0) -> list[Claim]:
     """Claim up to ``limit`` monitors due within ``lookahead`` seconds and return (id, due time) pairs;
     the batch waits for each due time, so checks start on time rather than up to a dispatch tick late.
 
@@ -49,21 +58,26 @@ def monitors_claim_due(
             step = timedelta(seconds=min(monitor.check_interval, MAX_INTERVAL_SECONDS))
             upcoming = scheduled + step
             monitor.next_check_at = upcoming if upcoming > horizon else now + step
-            claimed.append((monitor.pk, scheduled))
+            claimed.append(Claim(monitor.pk, scheduled, monitor.next_check_at))
         Monitor.objects.bulk_update(rows, ["next_check_at"])
     return claimed
 
 
-def monitors_check_batch(
-    *, items: list[tuple[int, str | datetime | None]], now: datetime | None = None
-) -> dict[str, int]:
-    """Check the monitors of one batch concurrently and record the results; gone monitors are skipped."""
+def _moment(value: str | datetime | None) -> datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else value
+
+
+def monitors_check_batch(*, items: list[Sequence[Any]], now: datetime | None = None) -> dict[str, int]:
+    """Check the monitors of one batch concurrently and record the results; gone monitors are skipped.
+    Items are ``(id, due)`` or ``(id, due, next_due)`` (a ``Claim``)."""
     now = now or timezone.now()
-    due_times = {int(pk): (parse_datetime(due) if isinstance(due, str) else due) for pk, due in items}
+    due_times = {int(item[0]): _moment(item[1]) for item in items}
+    claimed_next = {int(item[0]): _moment(item[2]) for item in items if len(item) > 2}
     found = list(Monitor.objects.filter(pk__in=due_times, is_enabled=True, is_paused=False))
-    # A due time older than the interval means the batch waited (redelivered after a worker died, or a
-    # backlog): the dispatcher has claimed the monitor again since, so this check is dropped, not doubled.
-    monitors = [m for m in found if not _stale(due_times[m.pk], m, now)]
+    # A batch that waited (a backlog, a stall, a redelivery after a worker died) still runs, late and once,
+    # unless the monitor was claimed again since (its next due time moved on): then it is dropped, never
+    # doubled. A batch without the claim's next due time falls back to its age.
+    monitors = [m for m in found if not _stale(due_times[m.pk], claimed_next.get(m.pk), m, now)]
     stale = len(found) - len(monitors)
     if not monitors:
         return {"stale": stale} if stale else {}
@@ -80,7 +94,9 @@ def monitors_check_batch(
     return {**counts, "stale": stale} if stale else counts
 
 
-def _stale(due: datetime | None, monitor: Monitor, now: datetime) -> bool:
+def _stale(due: datetime | None, next_due: datetime | None, monitor: Monitor, now: datetime) -> bool:
+    if next_due is not None:
+        return abs((monitor.next_check_at - next_due).total_seconds()) > 0.001
     return due is not None and (now - due).total_seconds() > monitor.check_interval
 
 

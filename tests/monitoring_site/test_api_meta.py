@@ -25,7 +25,7 @@ def test_health_without_workers_is_degraded_and_public_summary_only(anon_client,
     data = data_of(anon_client.get("/api/v1/health"))
     assert data["status"] == "degraded"
     components = data["components"]
-    assert set(components) == {"database", "redis", "workers", "scheduler", "channel_layer"}
+    assert set(components) == {"database", "redis", "workers", "scheduler", "checks", "channel_layer"}
     assert components["database"] == {"status": "ok"}
     assert components["redis"] == {"status": "ok"}
     assert components["channel_layer"] == {"status": "ok"}

@@ -154,7 +154,9 @@ def test_dispatcher_claims_due_monitors_once_and_keeps_the_schedule(acme):
     )
     host = Monitor.objects.create(organization=acme, name="pushed", type="host", target="x", next_check_at=T0)
     claimed = monitors_claim_due(now=T0)
-    assert sorted(pk for pk, _ in claimed) == sorted([*(m.pk for m in due), host.pk])  # a due host is stale
+    assert sorted(claim.pk for claim in claimed) == sorted(
+        [*(m.pk for m in due), host.pk]
+    )  # a due host is stale
     assert monitors_claim_due(now=T0) == []
     first = Monitor.objects.get(pk=due[0].pk)
     assert first.next_check_at == T0 + timedelta(seconds=60)  # due + interval: no drift
@@ -225,3 +227,24 @@ def test_a_result_for_a_monitor_deleted_while_it_was_checked_is_dropped(monitor,
     )
     assert list(CheckResult.objects.values_list("monitor_id", flat=True)) == [other.pk]
     assert sum(counts.values()) == 1
+
+
+def test_a_batch_that_waited_out_a_stall_runs_late_once_and_one_overtaken_is_dropped(acme):
+    """Found by the reliability audit: after any stall the first batches were dropped as stale, a whole
+    interval of blindness. A late batch runs once, at once; only one overtaken by a later claim is dropped."""
+    from monitors.models import CheckResult
+    from monitors.services.scheduling import monitors_check_batch
+
+    Monitor.objects.create(
+        organization=acme, name="db", type="port", target="127.0.0.1", port=1, check_interval=60,
+        next_check_at=T0 - timedelta(seconds=300),
+    )  # fmt: skip
+    stalled = T0 - timedelta(seconds=10)  # the dispatcher ran 5 minutes late
+    (claim,) = monitors_claim_due(now=stalled)
+    assert claim.due == T0 - timedelta(seconds=300) and claim.next_due == stalled + timedelta(seconds=60)
+    assert monitors_check_batch(items=[list(claim)], now=T0) == {"down": 1}  # late, run
+    assert CheckResult.objects.count() == 1
+    (again,) = monitors_claim_due(now=stalled + timedelta(seconds=61))
+    overtaken = monitors_check_batch(items=[list(claim)], now=T0 + timedelta(seconds=70))
+    assert overtaken == {"stale": 1} and CheckResult.objects.count() == 1  # claimed again since: dropped
+    assert monitors_check_batch(items=[list(again)], now=T0 + timedelta(seconds=70)) == {"down": 1}

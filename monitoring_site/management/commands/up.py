@@ -103,7 +103,7 @@ class Command(BaseCommand):
             "--concurrency", str(options["concurrency"]), "--hostname", f"worker-{os.getpid()}@{host_name}",
         ], env)  # fmt: skip
         supervisor.spawn("checker", [
-            *celery, "worker", "--loglevel", "INFO", "--queues", "checks", "--pool", "threads",
+            *celery, "worker", "--loglevel", "INFO", "--queues", "dispatch,checks", "--pool", "threads",
             "--concurrency", str(settings.CHECK_WORKER_CONCURRENCY),
             "--hostname", f"checker-{os.getpid()}@{host_name}",
         ], env)  # fmt: skip
