@@ -7,7 +7,7 @@ from monitoring_site.api.meta_views import ConfigView, HealthView
 from monitoring_site.configuration.views import ConfigApplyView, ConfigExportView
 
 urlpatterns = [
-    # reference 003's own paths and shapes (monitoring_site/compat/agent_monitoring.py)
+    # reference 003's own paths and shapes (monitoring_site/compat/agent_monitoring/)
     path("monitoring/", include("monitoring_site.compat.agent_monitoring")),
     path("config", ConfigView.as_view(), name="config"),
     path("config/export", ConfigExportView.as_view(), name="config-export"),
