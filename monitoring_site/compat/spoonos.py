@@ -88,7 +88,7 @@ def task_info(rule: AlertRule) -> dict[str, Any]:
         "expires_at": iso(rule.expires_at),
         "config": task_config(rule),
         "last_checked": iso(rule.last_evaluated_at),
-        "alert_count": getattr(rule, "alert_count", None) or rule.alerts.count(),
+        "alert_count": rule.alert_count if hasattr(rule, "alert_count") else rule.alerts.count(),
     }
 
 
