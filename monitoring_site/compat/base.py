@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from monitoring_site.api.strict import parameter_names, refuse_unknown
 from monitoring_site.api.tenancy import request_tenant
 
 
@@ -29,11 +30,9 @@ class CompatView(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         known = set(self.extra_params)
-        if self.query_serializer is not None and request.method == "GET":
-            known |= set(self.query_serializer().fields)
-        unknown = sorted(set(request.query_params) - known)
-        if unknown:
-            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        if request.method == "GET":
+            known |= parameter_names(self.query_serializer)
+        refuse_unknown(request, known)
 
     @property
     def tenant(self):
