@@ -45,6 +45,7 @@ def test_up_runs_the_whole_platform_and_stops_cleanly(platform):
         "redis": "ok",
         "workers": "ok",
         "scheduler": "ok",
+        "checks": "ok",
         "channel_layer": "ok",
     }
     assert "Admin user: admin" in "\n".join(platform.output)

@@ -73,10 +73,10 @@ def test_bad_input_changes_nothing(member_client, acme, umbrella):
 def test_public_page_html_and_json(acme, member_client):
     shop, api, beat = setup_sources(acme)
     now = timezone.now()
+    # noon yesterday (UTC), so the 40 results fall in one day whatever the time the test runs at
+    noon = (now - timedelta(days=1)).replace(hour=12, minute=0, second=0, microsecond=0)
     CheckResult.objects.bulk_create(
-        CheckResult(
-            monitor=shop, ok=i % 4 != 0, response_time_ms=20, checked_at=now - timedelta(days=1, minutes=i)
-        )
+        CheckResult(monitor=shop, ok=i % 4 != 0, response_time_ms=20, checked_at=noon - timedelta(minutes=i))
         for i in range(40)
     )
     for _ in range(12):
