@@ -127,12 +127,7 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Under ASGI, Django's persistent connections pile up per thread; a psycopg pool per process is the
         # supported way to reuse connections (Django 5.1+). CONN_MAX_AGE must stay 0 with it.
-        from psycopg_pool import ConnectionPool
-
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            # a pooled connection is checked before it is handed out: after a database restart the dead
-            # ones are replaced at once instead of failing the queries of the next minutes
-            "check": ConnectionPool.check_connection,
             "min_size": env_int("DB_POOL_MIN_SIZE", 1, minimum=0),
             "max_size": env_int("DB_POOL_MAX_SIZE", 8, minimum=1),
             "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1),
