@@ -38,7 +38,12 @@ TOKEN_BYTES = 16  # 22 URL-safe characters
 
 
 def heartbeat_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    """A ping token that never starts with "-": on a command line (``monitoring ping <token>``, a cron
+    wrapper's argument) one that did would be read as an option (1 token in 64)."""
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if not token.startswith("-"):
+            return token
 
 
 # --- schedule --------------------------------------------------------------------------------------

@@ -152,3 +152,10 @@ def test_bad_schedules_are_refused_and_nothing_is_stored(acme, data, field):
     with pytest.raises(RuleViolation) as caught:
         heartbeat_create(organization=acme, data=data)
     assert field in caught.value.details and not Heartbeat.objects.exists()
+
+
+def test_a_ping_token_never_starts_with_a_dash():
+    """The SDK's `monitoring ping <token>` read a token starting with "-" as an option (a 1-in-64 flake)."""
+    from monitors.services.heartbeats import heartbeat_token
+
+    assert not any(heartbeat_token().startswith("-") for _ in range(2000))
