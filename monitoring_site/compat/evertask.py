@@ -54,10 +54,6 @@ def _ms(seconds: float | None) -> float | None:
     return round(seconds * 1000.0, 2) if seconds is not None else None
 
 
-def _status(value: str) -> str:
-    return pascal(value)
-
-
 def recurring_info(task: Task) -> str | None:
     if task.schedule_type == ScheduleType.INTERVAL:
         return f"Every {task.interval_seconds} seconds"
@@ -80,7 +76,7 @@ def task_row(job: Job) -> dict[str, Any]:
         "id": str(job.pk),
         "taskType": job.task_type,
         "handlerType": task.name,
-        "status": _status(job.status),
+        "status": pascal(job.status),
         "queueName": job.queue,
         "createdAtUtc": iso(job.created_at),
         "lastExecutionUtc": iso(job.started_at),
@@ -182,8 +178,8 @@ def _audit_row(audit: JobStatusAudit, job: Job) -> dict[str, Any]:
     return {
         "id": audit.pk,
         "taskId": str(job.pk),
-        "oldStatus": _status(audit.old_status) if audit.old_status else None,
-        "newStatus": _status(audit.new_status),
+        "oldStatus": pascal(audit.old_status) if audit.old_status else None,
+        "newStatus": pascal(audit.new_status),
         "changedAtUtc": iso(audit.at),
         "errorDetails": (audit.note or None) if audit.new_status == JobStatus.FAILED else None,
     }
@@ -215,7 +211,7 @@ class RunsAuditView(EverTaskView):
                     "taskId": str(job.pk),
                     "executionStartedUtc": iso(run.started_at),
                     "executionCompletedUtc": iso(run.completed_at),
-                    "status": _status(run.status),
+                    "status": pascal(run.status),
                     "errorDetails": _error_details(run),
                 }
                 for run in runs
@@ -281,7 +277,7 @@ class RecentActivityView(EverTaskView):
                 {
                     "taskId": str(row["job_id"]),
                     "taskType": row["task_type"],
-                    "status": _status(row["new_status"]),
+                    "status": pascal(row["new_status"]),
                     "timestamp": iso(row["at"]),
                     "message": _message(row["new_status"], row["note"]),
                 }

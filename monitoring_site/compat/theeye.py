@@ -102,12 +102,13 @@ def _event_data(monitor: Monitor, stat: HostStat | None) -> dict[str, Any]:
 
 def monitor_object(monitor: Monitor, stat: HostStat | None, customer: Organization) -> dict[str, Any]:
     state = monitor_state(monitor)
+    kind = MONITOR_TYPES.get(MonitorType(monitor.type), monitor.type)
     enabled = monitor.is_enabled and not monitor.is_paused
     when = stat.received_at if stat is not None else monitor.last_checked_at
     return {
         "id": str(monitor.pk),
         "name": monitor.name,
-        "type": MONITOR_TYPES.get(MonitorType(monitor.type), monitor.type),
+        "type": kind,
         "enable": enabled,
         "customer_id": str(customer.pk),
         "customer_name": customer.slug,
@@ -117,7 +118,7 @@ def monitor_object(monitor: Monitor, stat: HostStat | None, customer: Organizati
         "resource": {
             "id": str(monitor.pk),
             "name": monitor.name,
-            "type": MONITOR_TYPES.get(MonitorType(monitor.type), monitor.type),
+            "type": kind,
             "state": state,
             "enable": enabled,
             "last_update": iso(when),
