@@ -127,6 +127,11 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Under ASGI, Django's persistent connections pile up per thread; a psycopg pool per process is the
         # supported way to reuse connections (Django 5.1+). CONN_MAX_AGE must stay 0 with it.
+        # CONN_HEALTH_CHECKS makes Django give the pool psycopg_pool's check_connection: a pooled connection
+        # is checked before it is handed out, so after a database restart the dead ones are replaced at
+        # once instead of failing the next minutes of queries. (Passing "check" in the pool options
+        # instead collides with the one Django passes: a TypeError on the first query.)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1, minimum=0),
             "max_size": env_int("DB_POOL_MAX_SIZE", 8, minimum=1),

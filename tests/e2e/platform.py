@@ -77,12 +77,18 @@ def processes_with_env(marker: str) -> list[int]:
 
 
 class Platform:
-    def __init__(self, var_dir: Path, extra_env: dict[str, str] | None = None):
+    """One node: ``manage.py up`` with its own var/ and port. ``shares`` makes it a second node of another
+    platform: the same database, Redis, key prefix and secret key (DESIGN: every node runs every process)."""
+
+    def __init__(
+        self, var_dir: Path, extra_env: dict[str, str] | None = None, shares: Platform | None = None
+    ):
         self.var_dir = var_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.output: list[str] = []
         self.database = None
+        self.owns_database = shares is None
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         env.update(
             DJANGO_SETTINGS_MODULE="monitoring_site.settings",
@@ -94,13 +100,19 @@ class Platform:
             WORKER_CONCURRENCY="1",
             WORKER_HEARTBEAT_SECONDS="1",
         )
-        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        if shares is not None:
+            self.database = shares.database
+        elif os.environ.get("DATABASE_URL", "").startswith("postgres"):
             self.database = f"msp_e2e_{uuid.uuid4().hex[:10]}"
             env["DATABASE_URL"] = _postgres_database(os.environ["DATABASE_URL"], self.database, create=True)
-        if os.environ.get("REDIS_URL"):
+        if os.environ.get("REDIS_URL") and shares is None:
             env["REDIS_URL"] = os.environ["REDIS_URL"]
             env["REDIS_KEY_PREFIX"] = f"e2e{uuid.uuid4().hex[:8]}"
         env.update(extra_env or {})
+        if shares is not None:
+            for name in ("DATABASE_URL", "REDIS_URL", "REDIS_KEY_PREFIX", "SECRET_KEY"):
+                if name in shares.env:
+                    env[name] = shares.env[name]
         self.env = env
         self.marker = f"VAR_DIR={var_dir}"
         self.process: subprocess.Popen | None = None
@@ -159,6 +171,26 @@ class Platform:
         )
         self.manage("shell", "-c", code)
 
+    def api(self) -> httpx.Client:
+        """A client of /api/v1 logged in as the first admin."""
+        token = httpx.post(
+            f"{self.url}/api/v1/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}
+        ).json()["data"]["token"]
+        return httpx.Client(
+            base_url=f"{self.url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+
+    def kill(self) -> None:
+        """SIGKILL every process of this node at once (up, web, workers, beat), as a lost machine would."""
+        pids = processes_with_env(self.marker)
+        if self.process is not None and self.process.poll() is None:
+            pids.append(self.process.pid)
+        for pid in set(pids):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait(30)
+
     def organization_id(self) -> int:
         code = (
             "from monitoring_site.accounts.models import Organization; print(Organization.objects.get().pk)"
@@ -182,5 +214,5 @@ class Platform:
         for pid in processes_with_env(self.marker):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        if self.database:
+        if self.database and self.owns_database:
             _postgres_database(os.environ["DATABASE_URL"], self.database, create=False)
