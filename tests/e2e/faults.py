@@ -3,6 +3,7 @@ restart, and check-result timelines to judge what an outage cost."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -90,4 +91,4 @@ def longest_gap(times: list[datetime], after: datetime) -> float:
     """The longest wait between checks from the last one before ``after`` onwards, in seconds."""
     before = [t for t in times if t <= after]
     window = ([before[-1]] if before else []) + [t for t in times if t > after]
-    return max((b - a).total_seconds() for a, b in zip(window, window[1:], strict=False))
+    return max((b - a).total_seconds() for a, b in itertools.pairwise(window))
