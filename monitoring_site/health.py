@@ -35,8 +35,9 @@ def worker_heartbeat_clear(hostname: str) -> None:
         return
 
 
-def scheduler_heartbeat_record() -> None:
-    get_redis().set(key("health", "scheduler"), f"{time.time():.3f}", ex=24 * 3600)
+def scheduler_heartbeat_record(holder: str = "") -> None:
+    """Stamped by the beat that holds the lease (``holder``: its host:pid), every two seconds."""
+    get_redis().set(key("health", "scheduler"), f"{time.time():.3f} {holder}".strip(), ex=24 * 3600)
 
 
 def _timed(probe: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -78,13 +79,14 @@ def _workers() -> dict[str, Any]:
 
 
 def _scheduler() -> dict[str, Any]:
-    stamp = get_text(key("health", "scheduler"))
-    if stamp is None:
+    value = get_text(key("health", "scheduler"))
+    if value is None:
         return {"status": ERROR, "error": "the scheduler (celery beat) has never reported"}
+    stamp, _, holder = value.partition(" ")
     age = round(time.time() - float(stamp), 1)
     if age > settings.HEALTH_SCHEDULER_MAX_AGE:
-        return {"status": ERROR, "age_seconds": age, "error": f"last heartbeat {age}s ago"}
-    return {"age_seconds": age}
+        return {"status": ERROR, "age_seconds": age, "holder": holder, "error": f"last heartbeat {age}s ago"}
+    return {"age_seconds": age, "holder": holder}
 
 
 async def _channel_roundtrip() -> None:
