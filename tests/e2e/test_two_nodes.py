@@ -201,7 +201,9 @@ def test_either_node_can_be_lost_and_the_other_keeps_every_promise(tmp_path_fact
                 leader.kill()
                 assert _leader([survivor], api) is survivor  # the survivor's beat took the lease over
                 runs_before = marks.read_text().count("ran")
-                wait_for(lambda: marks.read_text().count("ran") > runs_before + 1, "runs after the loss", 60)
+                wait_for(
+                    lambda n=runs_before: marks.read_text().count("ran") > n + 1, "runs after the loss", 60
+                )
                 time.sleep(2 * INTERVAL + 5)
                 figures = _check_promises(api, setup, receiver, marks, killed_at)
                 print(f"round {round_}: {figures}")
