@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import redis
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
@@ -30,7 +31,13 @@ STATUS_CODES = {
     415: "unsupported_media_type",
     429: "rate_limited",
     500: "server_error",
+    503: "service_unavailable",
 }
+# A backing service the request needed (the database, Redis) did not answer: the platform is degraded, the
+# request was not wrong. 503 with Retry-After, never a 500. (Redis holds the JWT revocation list, so while
+# it is away a JWT cannot be checked and is refused this way; API keys live in the database and go on.)
+UNAVAILABLE = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
+RETRY_AFTER_SECONDS = 5
 
 
 def _text(detail: Any) -> str:
@@ -83,7 +90,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.PermissionDenied()
 
     headers: dict[str, str] = {}
-    if isinstance(exc, DomainError):
+    if isinstance(exc, UNAVAILABLE):
+        logger.warning("a backing service is unreachable: %s: %s", type(exc).__name__, exc)
+        status, body = (
+            503,
+            envelope.error(
+                "service_unavailable",
+                "A service the platform depends on (its database or Redis) is unreachable; retry shortly.",
+            ),
+        )
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    elif isinstance(exc, DomainError):
         status, body = exc.status_code, envelope.error(exc.code, exc.message, exc.details)
     elif isinstance(exc, exceptions.APIException):
         code, message, details = _describe(exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import redis
 from django.conf import settings
 from django.db import DatabaseError
 from drf_spectacular.types import OpenApiTypes
@@ -94,17 +95,17 @@ class HealthView(StrictAPIView):
     credentials_unchecked = False
 
     def perform_authentication(self, request):
-        """A token needs the database to be checked; while the database is down the probe still answers,
-        as to a caller without a token, with 503 (never a 500)."""
+        """A token needs the database (and a JWT Redis's revocation list) to be checked; while either is
+        down the probe still answers, as to a caller without a token, with 503 (never a 500)."""
         try:
             request.user  # noqa: B018 (DRF authenticates on first access)
-        except DatabaseError:
+        except (DatabaseError, redis.ConnectionError, redis.TimeoutError):
             request._not_authenticated()
             self.credentials_unchecked = True
 
     @extend_schema(
         tags=["meta"],
-        responses={200: HealthSerializer},
+        responses={200: HealthSerializer, 503: HealthSerializer},
         parameters=[
             OpenApiParameter("strict", OpenApiTypes.BOOL, description="Answer 503 unless status is ok.")
         ],

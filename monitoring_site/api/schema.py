@@ -21,6 +21,8 @@ ERROR_DESCRIPTIONS = {
     "413": "The body is larger than the API accepts (`payload_too_large`).",
     "415": "The body is not JSON (`unsupported_media_type`).",
     "429": "Too many attempts (`rate_limited`); see the Retry-After header.",
+    "503": "The database or Redis is unreachable (`service_unavailable`); retry after the Retry-After "
+    "header's seconds.",
 }
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -81,7 +83,9 @@ class EnvelopeAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
-        codes = ["400", "401", "404", "406", "429"] if public else ["400", "401", "403", "404", "406", "429"]
+        codes = ["400", "401", "404", "406", "429", "503"]
+        if not public:
+            codes.append("403")
         if self.method in BODY_METHODS | {"DELETE"}:
             codes.append("409")
         if self.method in BODY_METHODS:
