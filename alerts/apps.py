@@ -6,10 +6,12 @@ class AlertsConfig(AppConfig):
     verbose_name = "Notification channels, alert rules, the alert lifecycle, webhooks and maintenance windows"
 
     def ready(self) -> None:
+        from alerts.selectors import event_bodies_after
         from alerts.services.events import event_record
-        from monitoring_site.events import register_recorder
+        from monitoring_site.events import register_recorder, register_replayer
 
         register_recorder(event_record)
+        register_replayer(event_bodies_after)
 
         from alerts.configuration import register_configuration
 

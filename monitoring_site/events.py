@@ -37,12 +37,47 @@ class DomainEvent:
 
 Recorder = Callable[[DomainEvent], None]
 _recorders: list[Recorder] = []
+# Reads back what the recorder kept: (organization id, event names, after, limit) -> event bodies
+Replayer = Callable[[int, Iterable[str], datetime, int], list[dict[str, Any]]]
+_replayers: list[Replayer] = []
 
 
 def register_recorder(recorder: Recorder) -> None:
     """Called by an app's ``ready()``; the recorder runs inside the emitting transaction."""
     if recorder not in _recorders:
         _recorders.append(recorder)
+
+
+def register_replayer(replayer: Replayer) -> None:
+    """Called by the app whose recorder keeps events (the alerts outbox), so subscribers can catch up."""
+    if replayer not in _replayers:
+        _replayers.append(replayer)
+
+
+def events_after(
+    organization_id: int, topics: Iterable[str], after: datetime, limit: int
+) -> list[dict[str, Any]]:
+    """The organization's recorded events on ``topics`` since ``after`` (at most ``limit``, oldest first),
+    each as a WebSocket event message: what a subscriber missed while it was disconnected."""
+    from monitoring_site.realtime.topics import TOPICS
+
+    names = [name for topic in topics for name in TOPICS.get(topic, ()) if name in EVENTS]
+    if not names or not _replayers:
+        return []
+    messages = []
+    for body in _replayers[0](organization_id, names, after, limit):
+        data = {k: v for k, v in body.items() if k not in ("id", "event", "timestamp")}
+        name = body["event"]
+        messages.append(
+            {
+                "id": body["id"],
+                "topic": topic_for_event(name),
+                "event": name,
+                "data": data,
+                "timestamp": body["timestamp"],
+            }
+        )
+    return messages
 
 
 def emit(

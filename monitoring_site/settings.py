@@ -246,6 +246,10 @@ LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 10, minimum
 
 # Seconds between the re-checks of an open WebSocket's credential (pushed revocations close it at once).
 WS_RECHECK_SECONDS = env_int("WS_RECHECK_SECONDS", 15, minimum=1)
+# A reconnecting subscriber's "since": how many missed events it is sent at most, and how far before its
+# timestamp replay starts (events are stamped when they happen and sent when their transaction commits)
+REALTIME_REPLAY_MAX = env_int("REALTIME_REPLAY_MAX", 500, minimum=1)
+REALTIME_REPLAY_MARGIN_SECONDS = env_int("REALTIME_REPLAY_MARGIN_SECONDS", 5, minimum=0)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15, minimum=1)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7, minimum=1)),

@@ -6,6 +6,13 @@ pages are authenticated by their session cookie (only from a same-origin page) a
 "agent_id": 7, "subscribe": ["agent.commands"]}``) and may subscribe to its own streams only. Bad auth
 closes with 4401, an unknown or forbidden topic with 4403.
 
+A subscriber that reconnects sends ``"since": "<the timestamp of the last event it saw>"`` with its
+``subscribe``: the events it missed on those topics (from the outbox, at most ``REALTIME_REPLAY_MAX``, the
+latest, oldest first) follow the ``subscribed`` answer, each marked ``"replayed": true``. Replay starts
+``REALTIME_REPLAY_MARGIN_SECONDS`` before ``since`` (an event is stamped when it happens and sent when its
+transaction commits, so two can arrive out of order): the client drops ids it has seen. Streams (agent
+commands, log lines) are not events and are not replayed.
+
 A connection's credential is checked again whenever it subscribes, when a service says the credential
 changed (``monitoring_site.realtime.revocation``), and every ``WS_RECHECK_SECONDS``: a revoked API key, a
 logged-out token or session, a disabled user close it with 4401, a removed membership with 4403.
@@ -15,13 +22,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils.dateparse import parse_datetime
 
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.events import events_after
 from monitoring_site.realtime.auth import (
     CLOSE_FORBIDDEN,
     CLOSE_UNAUTHORIZED,
@@ -83,7 +93,13 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if self.auth_timer is not None:
             self.auth_timer.cancel()
             self.auth_timer = None
-        if "subscribe" in content and not await self._subscribe(content["subscribe"]):
+        since = _since(content.get("since")) if "since" in content else None
+        if since is False:
+            await self.send_json(
+                {"type": "error", "message": "since must be an ISO 8601 timestamp with its zone."}
+            )
+            return
+        if "subscribe" in content and not await self._subscribe(content["subscribe"], since):
             return
         if "unsubscribe" in content:
             await self._unsubscribe(content["unsubscribe"])
@@ -151,7 +167,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         assert self.tenant is not None
         return group_name(self.tenant.organization.pk, topic) if topic in SUBSCRIBABLE else None
 
-    async def _subscribe(self, topics) -> bool:
+    async def _subscribe(self, topics, since: datetime | None = None) -> bool:
         groups = (
             [self._group(t) if isinstance(t, str) else None for t in topics]
             if isinstance(topics, list)
@@ -171,6 +187,13 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             for topic in added:
                 for message in await database_sync_to_async(self.device.greeting)(topic):
                     await self.realtime_event(message)
+        elif since is not None and self.tenant is not None:
+            after = since - timedelta(seconds=settings.REALTIME_REPLAY_MARGIN_SECONDS)
+            missed = await database_sync_to_async(events_after)(
+                self.tenant.organization.pk, topics, after, settings.REALTIME_REPLAY_MAX
+            )
+            for message in missed:
+                await self.send_json({"type": "event", **message, "replayed": True})
         return True
 
     async def _unsubscribe(self, topics, announce: bool = True) -> None:
@@ -200,6 +223,17 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 "timestamp": message["timestamp"],
             }
         )
+
+
+def _since(value) -> datetime | bool | None:
+    """The ``since`` of a subscribe message: an aware datetime, or False when it is not one."""
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        return False
+    return parsed
 
 
 class NotFoundConsumer(AsyncJsonWebsocketConsumer):

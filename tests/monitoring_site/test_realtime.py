@@ -1,5 +1,7 @@
 """The WebSocket endpoint through the real Redis channel layer (DESIGN section 6)."""
 
+import asyncio
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -145,3 +147,54 @@ async def test_a_websocket_to_an_unrouted_path_closes_4404(path):
     connected, _ = await communicator.connect()
     assert connected
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4404}
+
+
+async def test_a_reconnecting_subscriber_is_sent_what_it_missed_since_its_last_event(
+    acme, umbrella, owner_token
+):
+    from django.utils import timezone
+
+    from monitoring_site.events import emit
+
+    first = await subscribe(owner_token, ["monitor.status"])
+    await database_sync_to_async(emit)(acme, "monitor.down", {"monitor": {"id": 1}})
+    seen = await first.receive_json_from(timeout=5)
+    await first.disconnect()  # the connection drops; meanwhile:
+    await asyncio.sleep(0.01)
+    later = timezone.now()
+    missed = [
+        (await database_sync_to_async(emit)(acme, "monitor.up", {"monitor": {"id": n}})).id for n in (2, 3)
+    ]
+    await database_sync_to_async(emit)(acme, "job.started", {"job": {"id": 4}})  # a topic not subscribed
+    await database_sync_to_async(emit)(umbrella, "monitor.up", {"monitor": {"id": 5}})  # another org's
+
+    again = await connect()
+    await again.send_json_to(
+        {"auth": owner_token, "subscribe": ["monitor.status"], "since": seen["timestamp"]}
+    )
+    assert (await again.receive_json_from(timeout=5))["type"] == "subscribed"
+    replayed = [await again.receive_json_from(timeout=5) for _ in range(3)]
+    assert await again.receive_nothing(timeout=0.5)
+    # the margin before "since" sends the last seen event again: the client drops it by its id
+    assert [m["id"] for m in replayed] == [seen["id"], *map(str, missed)]
+    assert replayed[1] == {
+        "type": "event",
+        "id": str(missed[0]),
+        "topic": "monitor.status",
+        "event": "monitor.up",
+        "data": {"monitor": {"id": 2}},
+        "timestamp": replayed[1]["timestamp"],
+        "replayed": True,
+    }
+    assert replayed[1]["timestamp"] >= later.isoformat().replace("+00:00", "Z")[:19]
+    await again.disconnect()
+
+
+async def test_since_that_is_not_a_timestamp_is_an_error(acme, owner_token):
+    communicator = await connect()
+    await communicator.send_json_to(
+        {"auth": owner_token, "subscribe": ["monitor.status"], "since": "yesterday"}
+    )
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "error"
+    assert await communicator.receive_nothing(timeout=0.5)
+    await communicator.disconnect()
