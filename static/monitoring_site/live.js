@@ -1,6 +1,7 @@
 // Live updates for dashboard pages: one WebSocket to /api/v1/ws, authenticated by the session cookie.
 // Every event is re-dispatched on `document` as a "monitoring:event" CustomEvent so pages can update
-// their own rows; the overview's #live-events list is filled here.
+// their own rows; the overview's #live-events list is filled here. A reconnect asks for the events since
+// the last one seen ("since"): the server replays what was missed, and an event met twice is shown once.
 (function () {
   "use strict";
   var ALL_TOPICS = ["monitor.status", "heartbeat.status", "incident.updates", "alert.updates", "agent.status", "job.updates"];
@@ -11,6 +12,8 @@
   var topics = topicsEl ? topicsEl.dataset.liveTopics.split(",")
     : listEl && listEl.dataset.topics ? listEl.dataset.topics.split(",") : ALL_TOPICS;
   var delay = 1000;
+  var since = null; // the timestamp of the latest event seen
+  var recent = []; // ids of the latest events seen, to drop one that comes both replayed and live
 
   function setStatus(state, text) {
     if (!statusEl) return;
@@ -46,7 +49,9 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/api/v1/ws");
     socket.onopen = function () {
-      socket.send(JSON.stringify({ subscribe: topics }));
+      var hello = { subscribe: topics };
+      if (since) hello.since = since;
+      socket.send(JSON.stringify(hello));
     };
     socket.onmessage = function (e) {
       var msg = JSON.parse(e.data);
@@ -54,6 +59,10 @@
         delay = 1000;
         setStatus("live", "live");
       } else if (msg.type === "event") {
+        if (recent.indexOf(msg.id) !== -1) return;
+        recent.push(msg.id);
+        if (recent.length > 500) recent.shift();
+        if (!since || msg.timestamp > since) since = msg.timestamp;
         show(msg);
         document.dispatchEvent(new CustomEvent("monitoring:event", { detail: msg }));
       }

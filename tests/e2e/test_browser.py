@@ -2,11 +2,12 @@
 log in, see the overview, and watch a live event arrive without a reload."""
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.platform import ADMIN_PASSWORD
+from tests.e2e.platform import ADMIN_PASSWORD, processes_with_env
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -206,4 +207,40 @@ def test_agent_fleet_and_log_tail_update_without_a_reload(platform, page):
         "#log-table tr.live-line code", "els => els.map(e => e.textContent)"
     ) == ["checkout tool failed"]
     assert "No log lines match" not in page.inner_text("#log-table")
+    assert page.evaluate("window.__marker") == "same page"
+
+
+EMIT_DOWN = """
+from django.db import transaction
+from monitoring_site.accounts.models import Organization
+from monitoring_site.events import emit
+with transaction.atomic():
+    emit(Organization.objects.get(), "monitor.down", {{"monitor": {{"id": 1, "name": "{name}"}}}})
+"""
+
+
+def _web_pids(platform) -> list[int]:
+    return [
+        pid
+        for pid in processes_with_env(platform.marker)
+        if b"uvicorn" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
+def test_the_live_feed_reconnects_and_catches_up_on_what_it_missed(platform, page):
+    platform.wait_healthy()
+    log_in(page, platform)
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+    platform.manage("shell", "-c", EMIT_DOWN.format(name="before"))
+    page.wait_for_selector("#live-events li:has-text('before')", timeout=20_000)
+    page.evaluate("window.__marker = 'same page'")
+
+    for pid in _web_pids(platform):  # the web server dies: the page's socket drops
+        os.kill(pid, signal.SIGKILL)
+    page.wait_for_selector("#live-status[data-state=offline]", timeout=20_000)
+    platform.manage("shell", "-c", EMIT_DOWN.format(name="while away"))  # recorded, sent to nobody
+
+    page.wait_for_selector("#live-status[data-state=live]", timeout=60_000)  # up restarted the web server
+    page.wait_for_selector("#live-events li:has-text('while away')", timeout=20_000)
+    assert page.locator("#live-events li:has-text('before')").count() == 1  # replayed again, shown once
     assert page.evaluate("window.__marker") == "same page"

@@ -5,6 +5,7 @@ purpose), heartbeat pings and the context manager, live events, webhook signatur
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -283,6 +284,30 @@ def test_event_subscription(sdk_platform, client, admin):
     assert received[-1]["data"]["current_status"] == "healthy"
     with pytest.raises(PermissionDenied):
         next(client.events.subscribe(["no.such.topic"]))
+
+
+def test_a_subscription_since_a_moment_catches_up_and_yields_each_event_once(sdk_platform, client, admin):
+    since = httpx.get(f"{sdk_platform.url}/api/v1/health").json()["meta"]["timestamp"]
+    agent = admin.agents.create(name="sdk-missed", type="voice_ai")
+    httpx.post(
+        f"{sdk_platform.url}/api/v1/agents/{agent['id']}/heartbeat",
+        json={"status": "healthy"},
+        headers={"Authorization": f"Bearer {agent['ingest_token']}"},
+    ).raise_for_status()
+    # what a reconnecting subscriber asks for: the events since the last one it saw
+    events = client.events.subscribe(["agent.status"], since=since)
+    missed = next(e for e in events if e["data"]["agent"]["id"] == agent["id"])
+    assert missed["replayed"] is True and missed["event"] == "monitoring.agent_status_changed"
+
+
+def test_events_met_twice_are_yielded_once():
+    from monitoring_api.events import _Resume
+
+    resume = _Resume(None)
+    first = {"id": "a", "timestamp": "2026-12-02T10:00:00Z"}
+    assert resume.fresh(first) and not resume.fresh(first)
+    assert resume.fresh({"id": "b", "timestamp": "2026-12-02T10:00:01Z"})
+    assert json.loads(resume.hello("tok", ["job.updates"]))["since"] == "2026-12-02T10:00:01Z"
 
 
 def test_async_client(sdk_platform, write_key):
