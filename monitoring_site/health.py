@@ -124,10 +124,10 @@ COMPONENTS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-def platform_health() -> dict[str, Any]:
+def platform_health(skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """``status`` is ``ok`` when every component is, ``down`` when the database is unreachable (nothing
-    works then), else ``degraded``."""
-    components = {name: _timed(probe) for name, probe in COMPONENTS.items()}
+    works then), else ``degraded``. ``skip`` leaves components out."""
+    components = {name: _timed(probe) for name, probe in COMPONENTS.items() if name not in skip}
     if all(c["status"] == OK for c in components.values()):
         status = OK
     elif components["database"]["status"] != OK:
@@ -135,3 +135,18 @@ def platform_health() -> dict[str, Any]:
     else:
         status = "degraded"
     return {"status": status, "components": components, "version": settings.VERSION}
+
+
+_page_health: tuple[float, dict[str, Any]] | None = None
+PAGE_HEALTH_SECONDS = 10.0
+
+
+def page_health() -> dict[str, Any]:
+    """The health a dashboard page shows: computed at most every ten seconds per process, so a page never
+    waits on probes, and without the channel-layer round trip (the page's own live connection shows
+    that one, and a probe queued behind a busy layer would stall the page)."""
+    global _page_health
+    now = time.monotonic()
+    if _page_health is None or now - _page_health[0] > PAGE_HEALTH_SECONDS:
+        _page_health = (now, platform_health(skip=("channel_layer",)))
+    return _page_health[1]

@@ -19,7 +19,7 @@ from monitoring_site.accounts.selectors import invitations_for, invitations_pend
 from monitoring_site.dashboard.forms import ApiKeyForm, MemberAddForm, MemberRoleForm
 from monitoring_site.dashboard.tenancy import page_tenant, tenant_page
 from monitoring_site.errors import DomainError
-from monitoring_site.health import platform_health
+from monitoring_site.health import page_health
 from monitoring_site.realtime.auth import SESSION_ORGANIZATION_KEY
 from monitoring_site.realtime.topics import TOPICS
 
@@ -28,7 +28,7 @@ from monitoring_site.realtime.topics import TOPICS
 def overview(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     organization = tenant.organization
     context = {
-        "health": platform_health(),
+        "health": page_health(),
         "counts": {
             "members": organization.memberships.count(),
             "projects": organization.projects.count(),

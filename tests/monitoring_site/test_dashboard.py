@@ -168,3 +168,15 @@ def test_admin_lists_fleet_rollups_and_config_keys(acme, owner, owner_client):
         assert client.get(f"/admin/{path}/").status_code == 200
     assert "voice" in client.get("/admin/configuration/configkey/").content.decode()
     assert "claude" in client.get("/admin/agents/agentfleetrollup/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_overview_health_is_cached_and_never_waits_on_the_channel_layer(monkeypatch):
+    from monitoring_site import health
+
+    monkeypatch.setattr(health, "_page_health", None)
+    shown = health.page_health()
+    assert "channel_layer" not in shown["components"] and "database" in shown["components"]
+    assert health.page_health() is shown  # the next pages within ten seconds reuse it
+    monkeypatch.setattr(health, "PAGE_HEALTH_SECONDS", 0.0)
+    assert health.page_health() is not shown
