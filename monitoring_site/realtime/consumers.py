@@ -94,7 +94,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             self.auth_timer.cancel()
             self.auth_timer = None
         since = _since(content.get("since")) if "since" in content else None
-        if since is False:
+        if not isinstance(since, datetime | None):
             await self.send_json(
                 {"type": "error", "message": "since must be an ISO 8601 timestamp with its zone."}
             )
