@@ -12,9 +12,16 @@ def platform_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def platform(tmp_path_factory, platform_env):
+def platform_fresh() -> bool:
+    """Whether the platform migrates from an empty database (a new user's first start) instead of starting
+    from the session's migrated template; a test module may override this fixture."""
+    return False
+
+
+@pytest.fixture
+def platform(tmp_path_factory, platform_env, platform_fresh):
     # A short path: the embedded Redis's unix socket path must stay under 108 bytes.
-    running = Platform(tmp_path_factory.mktemp("up"), extra_env=platform_env)
+    running = Platform(tmp_path_factory.mktemp("up"), extra_env=platform_env, fresh=platform_fresh)
     running.start()
     try:
         yield running

@@ -38,6 +38,11 @@ async def _next_event(url: str, token: str, publish) -> dict:
         return json.loads(await asyncio.wait_for(socket.recv(), 30))
 
 
+@pytest.fixture
+def platform_fresh() -> bool:
+    return True  # the first start of a new user's platform: every migration runs
+
+
 def test_up_runs_the_whole_platform_and_stops_cleanly(platform):
     health = platform.wait_healthy()
     assert {name: c["status"] for name, c in health["components"].items()} == {
