@@ -12,10 +12,16 @@ from datetime import datetime
 from urllib.parse import urlparse, urlunparse
 
 import httpx
+import pytest
 import redis
 
 from monitoring_site.embedded_redis import server_binary
 from tests.e2e.platform import free_port, wait_for
+
+# Faults of the production layout (PostgreSQL and a Redis of its own): skipped in the embedded run
+needs_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="the PostgreSQL layout"
+)
 
 
 def database_outage(database_url: str, seconds: float) -> None:

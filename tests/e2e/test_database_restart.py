@@ -2,21 +2,15 @@
 the pooled connections that died are replaced on checkout, so checking resumes within an interval of the
 database's return instead of minutes of errors from dead connections."""
 
-import os
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.faults import check_times, database_outage, longest_gap
+from tests.e2e.faults import check_times, database_outage, longest_gap, needs_postgres
 from tests.e2e.platform import wait_for
 from tests.monitors.targets import HttpTarget
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="a PostgreSQL restart"
-    ),
-]
+pytestmark = [pytest.mark.e2e, needs_postgres]
 INTERVAL = 10
 OUTAGE = 8
 

@@ -3,7 +3,6 @@ lost. Jobs accepted while Redis was away or whose queued message Redis lost are 
 database, a failing check's incident still reaches the webhook (the outbox), and checking resumes within
 an interval of Redis's return."""
 
-import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -11,18 +10,12 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from tests.e2e.faults import RedisServer, check_times, longest_gap
+from tests.e2e.faults import RedisServer, check_times, longest_gap, needs_postgres
 from tests.e2e.platform import wait_for
 from tests.monitors.targets import HttpTarget
 from tests.receiver import Receiver
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="the production layout: a Redis of its own beside PostgreSQL",
-    ),
-]
+pytestmark = [pytest.mark.e2e, needs_postgres]
 INTERVAL = 10
 OUTAGE = 10
 

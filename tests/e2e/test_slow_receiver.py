@@ -1,25 +1,18 @@
 """A webhook receiver that takes seconds to answer, behind a backlog of events: notification fan-out queues
 up on the worker, and checking keeps its schedule on its own worker path (no check waits behind it)."""
 
-import os
 import time
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.faults import check_times, longest_gap
+from tests.e2e.faults import check_times, longest_gap, needs_postgres
 from tests.e2e.platform import wait_for
 from tests.e2e.test_delivery_crash import EMIT
 from tests.monitors.targets import HttpTarget
 from tests.receiver import Receiver
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="the production layout's worker paths",
-    ),
-]
+pytestmark = [pytest.mark.e2e, needs_postgres]
 INTERVAL = 10
 WATCHED = 30  # seconds of checking judged while the receiver is slow
 

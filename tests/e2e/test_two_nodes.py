@@ -4,7 +4,6 @@ then the first comes back and the second is killed. After each loss every promis
 database (through the survivor's API) and the webhook receiver: no accepted ping lost, no second incident or
 alert for one outage, no job run twice, every monitor checked again within two intervals."""
 
-import os
 import time
 from datetime import UTC, datetime
 
@@ -20,16 +19,12 @@ from tests.e2e.cluster import (
     two_nodes,
     wait_steady,
 )
+from tests.e2e.faults import needs_postgres
 from tests.e2e.platform import wait_for
 from tests.monitors.targets import HttpTarget
 from tests.receiver import Receiver
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="two nodes share PostgreSQL"
-    ),
-]
+pytestmark = [pytest.mark.e2e, needs_postgres]
 
 
 def test_either_node_can_be_lost_and_the_other_keeps_every_promise(tmp_path_factory):
