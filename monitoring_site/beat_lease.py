@@ -10,8 +10,9 @@ try the lock on each of their ticks, once a second.
 
 SQLite is one machine's database: there is one node by construction, and the lease is always held.
 
-Sending twice is harmless anyway (every periodic task claims its work in the database); the lease keeps
-the triggers, and the load, to one node.
+The lease keeps the triggers, and their load, to one node; what they start is guarded in the database as
+well (claims, unique due times, one open incident or alert per subject), so an overlap of a few seconds
+doubles load, not work.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from monitoring_site.realtime.events import publish
-from monitoring_site.realtime.topics import EVENTS, topic_for_event
+from monitoring_site.realtime.topics import EVENTS, TOPICS, topic_for_event
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,6 @@ def events_after(
 ) -> list[dict[str, Any]]:
     """The organization's recorded events on ``topics`` since ``after`` (at most ``limit``, oldest first),
     each as a WebSocket event message: what a subscriber missed while it was disconnected."""
-    from monitoring_site.realtime.topics import TOPICS
-
     names = [name for topic in topics for name in TOPICS.get(topic, ()) if name in EVENTS]
     if not names or not _replayers:
         return []
