@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class AgentsConfig(AppConfig):
     name = "agents"
-    verbose_name = "The AI-agent fleet: heartbeats, telemetry, cost, controls and logs"
+    verbose_name = "AI agents"  # the admin's section title
 
     def ready(self) -> None:
         from agents.metrics import register_agent_metrics

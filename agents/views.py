@@ -136,6 +136,10 @@ def logs(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
         page, following = selectors.logs_query(
             organization_id=tenant.organization.pk, filters=filters, limit=100
         )
+    agents = list(Agent.objects.filter(organization=tenant.organization).order_by("name"))
+    names = {agent.pk: agent.name for agent in agents}
+    for line in page:
+        line.agent_name = names.get(line.agent_id, "")  # type: ignore[attr-defined]
     return render(
         request,
         "agents/logs.html",
@@ -144,7 +148,7 @@ def logs(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
             "logs": page,
             "next_cursor": following,
             "levels": LogLevel.values,
-            "agents": Agent.objects.filter(organization=tenant.organization).order_by("name"),
+            "agents": agents,
             "query": request.GET,
         },
     )

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class AlertsConfig(AppConfig):
     name = "alerts"
-    verbose_name = "Notification channels, alert rules, the alert lifecycle, webhooks and maintenance windows"
+    verbose_name = "Alerts"  # the admin's section title
 
     def ready(self) -> None:
         from alerts.selectors import event_bodies_after

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class JobsConfig(AppConfig):
     name = "jobs"
-    verbose_name = "Task definitions, job runs, queues, audits and runners"
+    verbose_name = "Jobs"  # the admin's section title
 
     def ready(self) -> None:
         from alerts import remediation

@@ -3,6 +3,8 @@ the task list and editor with "run now", queues, and runners with enrollment tok
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +14,7 @@ from jobs import selectors
 from jobs.choices import TriggeredBy
 from jobs.filters import JobFilter, TaskFilter
 from jobs.forms import RunForm, TaskForm
-from jobs.models import EnrollmentToken, Job, Runner, Task
+from jobs.models import EnrollmentToken, Job, JobStatusAudit, Runner, Task
 from jobs.services import jobs as job_services
 from jobs.services import runners as runner_services
 from jobs.services import tasks as task_services
@@ -67,16 +69,20 @@ def job_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
 
 @tenant_page
 def job_detail(request: HttpRequest, job_id: int, *, tenant: Tenant) -> HttpResponse:
-    job = get_object_or_404(
-        Job.objects.filter(organization=tenant.organization).select_related("task", "runner"), pk=job_id
+    jobs = Job.objects.filter(organization=tenant.organization)
+    # the audit first, then the job: the status shown is never older than the audit's last line
+    audit = list(
+        JobStatusAudit.objects.filter(organization=tenant.organization, job_id=job_id).order_by("at", "id")
     )
+    job = get_object_or_404(jobs.select_related("task", "runner"), pk=job_id)
     return render(
         request,
         "jobs/job_detail.html",
         {
             "section": "jobs",
             "job": job,
-            "audit": job.status_audits.order_by("at", "id"),
+            "arguments": json.dumps(job.arguments, ensure_ascii=False),
+            "audit": audit,
             "can_act": role_at_least(tenant.role, Role.MEMBER),
         },
     )

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class MonitorsConfig(AppConfig):
     name = "monitors"
-    verbose_name = "Active checks, host stats, heartbeats, incidents, status pages and badges"
+    verbose_name = "Monitors"  # the admin's section title
 
     def ready(self) -> None:
         from monitors.metrics import register_monitor_metrics

@@ -70,6 +70,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(fields=["event", "target_key"], name="delivery_once_per_target")
         ]

@@ -30,7 +30,8 @@ def no_organization(request: HttpRequest) -> HttpResponse:
 
 def tenant_page(view: Callable[..., HttpResponse] | None = None, *, min_role: str | None = None) -> Any:
     """A dashboard page of one organization: log-in required, the page's tenant passed as ``tenant``, and
-    the "no organization" page for a user who belongs to none (or whose role is under ``min_role``).
+    the "no organization" page for a user who belongs to none, and a 403 page naming the role needed for
+    one whose role is under ``min_role``.
     Use as ``@tenant_page`` or ``@tenant_page(min_role=Role.MEMBER)``."""
 
     def decorate(page: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -38,8 +39,11 @@ def tenant_page(view: Callable[..., HttpResponse] | None = None, *, min_role: st
         @wraps(page)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             tenant = page_tenant(request)
-            if tenant is None or (min_role and not role_at_least(tenant.role, min_role)):
+            if tenant is None:
                 return no_organization(request)
+            if min_role and not role_at_least(tenant.role, min_role):
+                context = {"tenant": tenant, "needed": min_role}
+                return render(request, "dashboard/role_too_low.html", context, status=403)
             return page(request, *args, tenant=tenant, **kwargs)
 
         return wrapper

@@ -27,12 +27,19 @@
     return td;
   }
 
+  function agentName(id) {
+    // the agent picker of the search form lists the organization's agents by id and name
+    if (id === null || id === undefined) return "";
+    var option = form.elements.agent_id.querySelector('option[value="' + String(id) + '"]');
+    return option ? option.textContent : String(id);
+  }
+
   function row(line) {
     var tr = document.createElement("tr");
     tr.className = "live-line";
     tr.appendChild(cell(line.timestamp.replace("T", " ").slice(0, 19)));
     tr.appendChild(cell(line.level, "level-" + line.level));
-    tr.appendChild(cell(line.agent_id === null ? "" : String(line.agent_id)));
+    tr.appendChild(cell(agentName(line.agent_id)));
     var message = cell("");
     var code = document.createElement("code");
     code.textContent = line.message.length > 300 ? line.message.slice(0, 299) + "…" : line.message;

@@ -62,6 +62,9 @@ def test_fleet_detail_controls_logs_costs(owner, acme):
     assert agent.status == "paused" and AgentControl.objects.get().reason == "maintenance"
     logs = browser.get("/agents/logs", {"search": "timeout"}).content.decode()
     assert "upstream timeout" in logs
+    assert f'<a href="/agents/{agent.pk}">{agent.name}</a>' in logs  # the agent's name, not its id
+    title = logs[logs.index("<title>") : logs.index("</title>")]
+    assert "<script" not in title and logs.count("logs_tail.js") == 1
     assert "upstream timeout" not in browser.get("/agents/logs", {"search": "nothing"}).content.decode()
     assert browser.get("/agents/logs", {"cursor": "broken"}).status_code == 200
     assert "0.0105" in browser.get("/agents/costs").content.decode()

@@ -94,7 +94,10 @@ def test_viewer_reads_but_cannot_act_and_other_org_is_404(viewer, acme, outsider
     job = job_create(task=make_task(acme))
     viewer_browser = browser_for(viewer)
     assert viewer_browser.get(f"/jobs/runs/{job.pk}").status_code == 200
-    assert viewer_browser.get("/jobs/tasks/new").status_code == 403
+    refused = viewer_browser.get("/jobs/tasks/new")
+    assert refused.status_code == 403
+    page = refused.content.decode()  # says what is missing: not "you are not a member of any organization"
+    assert "Your role in <b>Acme</b> is <b>viewer</b>" in page and "not a member" not in page
     assert viewer_browser.post(f"/jobs/runs/{job.pk}/cancel").status_code == 403
     viewer_browser.post("/jobs/runners/", {"name": "x"})
     assert not EnrollmentToken.objects.exists()
@@ -109,3 +112,12 @@ def test_job_log_endpoint_for_the_running_page(owner_browser, acme, outsider):
     page = owner_browser.get(f"/jobs/runs/{job.pk}").content.decode()
     assert f'data-log-url="/jobs/runs/{job.pk}/log"' in page
     assert browser_for(outsider).get(f"/jobs/runs/{job.pk}/log").status_code == 404
+
+
+def test_a_job_page_shows_its_arguments_as_json(owner_browser, acme):
+    task = make_task(acme, "greet")
+    job = job_create(task=task)
+    Job.objects.filter(pk=job.pk).update(arguments={"who": "O'Brien", "count": 2, "dry": True})
+    detail = owner_browser.get(f"/jobs/runs/{job.pk}").content.decode()
+    assert "{&quot;who&quot;: &quot;O&#x27;Brien&quot;, &quot;count&quot;: 2, &quot;dry&quot;: true}" in detail
+    assert "&#x27;who&#x27;" not in detail and "True" not in detail  # not a Python repr

@@ -32,3 +32,14 @@ def test_admin_actions_pause_acknowledge_and_report_conflicts(owner, acme):
     monitor.refresh_from_db()
     assert rule.is_paused and monitor.is_paused and monitor.status == "paused"
     assert "already resolved" in page and "Acknowledged: 0 of 1" in page
+
+
+def test_the_admin_index_names_each_app_in_a_word_and_spells_its_plurals(owner):
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    client = Client()
+    client.force_login(owner)
+    index = client.get("/admin/").content.decode()
+    for title in ("AI agents", "Alerts", "Jobs", "Monitors"):
+        assert f">{title}<" in index, title
+    assert "Deliveries" in index and "Deliverys" not in index

@@ -1,6 +1,7 @@
 """Status pages: API CRUD with validation, incident updates kept and published, the public page (HTML and
 JSON) for public pages, 404 for private ones; another organization's page is 404, no token is 401."""
 
+import re
 from datetime import timedelta
 
 from django.test import Client
@@ -108,6 +109,8 @@ def test_public_page_html_and_json(acme, member_client):
     assert components[0]["uptime_90d"] == 75.0 and components[2]["days"] == []
     html = anyone.get("/status/acme").content.decode()
     assert "Partial outage" in html and "The API is down" in html and html.count("<rect") == 180
+    # an update's time reads "2026-12-01 17:39 UTC", never "2026-12-0117:39"
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", html), html
 
     StatusPage.objects.filter(pk=page["id"]).update(is_public=False)
     assert_error(anyone.get("/api/v1/public/status-pages/acme"), 404, "not_found")
