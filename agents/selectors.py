@@ -101,7 +101,8 @@ PERIODS = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta
 
 def uptime_percent(agents: list[Agent], start: datetime, end: datetime) -> dict[int, float | None]:
     """Per agent, the share of [start, end) not spent offline, from its status changes (two queries for
-    any number of agents). None for an agent created after ``start`` with no change yet."""
+    any number of agents); for an agent registered after ``start``, the share of the time since then. None
+    for an agent with no status yet."""
     ids = [a.pk for a in agents]
     before: dict[int, str] = {}
     for change in AgentStatusChange.objects.filter(agent_id__in=ids, at__lt=start).order_by(
@@ -115,17 +116,20 @@ def uptime_percent(agents: list[Agent], start: datetime, end: datetime) -> dict[
         inside[change.agent_id].append(change)
     result: dict[int, float | None] = {}
     for agent in agents:
-        status, since, up = before.get(agent.pk), start, 0.0
+        # an agent registered inside the window is judged on the time since its registration
+        opened = max(start, agent.created_at) if agent.created_at else start
+        status, since, up = before.get(agent.pk), opened, 0.0
         for change in inside[agent.pk]:
             if status is not None and status != AgentStatus.OFFLINE:
                 up += (change.at - since).total_seconds()
-            status, since = change.status, change.at
+            status, since = change.status, max(change.at, opened)
         if status is None:
             result[agent.pk] = None
             continue
         if status != AgentStatus.OFFLINE:
             up += (end - since).total_seconds()
-        result[agent.pk] = round(100.0 * up / (end - start).total_seconds(), 3)
+        window = (end - opened).total_seconds()
+        result[agent.pk] = round(min(100.0, 100.0 * up / window), 3) if window > 0 else None
     return result
 
 

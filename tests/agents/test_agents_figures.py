@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from agents.models import AgentStatusChange
+from agents.models import Agent, AgentStatusChange
 from agents.services.agents import agent_create, model_prices_put
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
 from tests.conftest import assert_error, data_of
@@ -39,7 +39,8 @@ def test_list_detail_and_dashboard(member_client, acme):
     )
     agent_heartbeat(agent=voice, data={}, now=now - timedelta(hours=2))
     agent_heartbeat(agent=voice, data={})
-    # voice was healthy since two hours ago, offline before: uptime over 24 h is about 2/24
+    # voice, registered two days ago, was healthy since two hours ago, offline before: about 2/24
+    Agent.objects.filter(pk=voice.pk).update(created_at=now - timedelta(days=2))
     AgentStatusChange.objects.filter(agent=voice).update(at=now - timedelta(hours=2))
     agent_events_ingest(
         agent=voice,
@@ -76,3 +77,13 @@ def test_list_detail_and_dashboard(member_client, acme):
     assert board["costs"]["estimated_cost_usd"] == 0.21
     assert {issue["agent"] for issue in board["top_issues"]} == {"voice", "chat"}
     assert_error(member_client.get(f"{AGENTS}/dashboard?period=1y"), 400, "validation_error")
+
+
+def test_a_healthy_agent_registered_an_hour_ago_is_up_all_the_time_it_has_existed(member_client, acme):
+    now = timezone.now()
+    agent, _ = agent_create(organization=acme, data={"name": "fresh", "type": "chat"})
+    Agent.objects.filter(pk=agent.pk).update(created_at=now - timedelta(hours=1))
+    agent_heartbeat(agent=agent, data={}, now=now - timedelta(hours=1))
+    AgentStatusChange.objects.filter(agent=agent).update(at=now - timedelta(hours=1))
+    listed = data_of(member_client.get(AGENTS))["agents"][0]
+    assert listed["metrics"]["uptime_percent"] > 99.9  # not 1/24 of the day: it did not exist before

@@ -119,5 +119,7 @@ def test_a_job_page_shows_its_arguments_as_json(owner_browser, acme):
     job = job_create(task=task)
     Job.objects.filter(pk=job.pk).update(arguments={"who": "O'Brien", "count": 2, "dry": True})
     detail = owner_browser.get(f"/jobs/runs/{job.pk}").content.decode()
-    assert "{&quot;who&quot;: &quot;O&#x27;Brien&quot;, &quot;count&quot;: 2, &quot;dry&quot;: true}" in detail
+    assert (
+        "{&quot;who&quot;: &quot;O&#x27;Brien&quot;, &quot;count&quot;: 2, &quot;dry&quot;: true}" in detail
+    )
     assert "&#x27;who&#x27;" not in detail and "True" not in detail  # not a Python repr
