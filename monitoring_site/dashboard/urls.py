@@ -8,6 +8,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("overview/panel", views.overview_panel, name="overview-panel"),
     path(
         "login",
         auth_views.LoginView.as_view(

@@ -16,6 +16,7 @@ from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.models import ApiKey, Invitation, Membership
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.accounts.selectors import invitations_for, invitations_pending_of
+from monitoring_site.dashboard import selectors
 from monitoring_site.dashboard.forms import ApiKeyForm, MemberAddForm, MemberRoleForm
 from monitoring_site.dashboard.tenancy import page_tenant, tenant_page
 from monitoring_site.errors import DomainError
@@ -24,20 +25,29 @@ from monitoring_site.realtime.auth import SESSION_ORGANIZATION_KEY
 from monitoring_site.realtime.topics import TOPICS
 
 
+def _panel(tenant: Tenant) -> dict:
+    return {
+        "health": page_health(),
+        "counters": selectors.overview_counters(tenant.organization),
+        "attention": selectors.needs_attention(tenant.organization),
+    }
+
+
 @tenant_page
 def overview(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
-    organization = tenant.organization
     context = {
-        "health": page_health(),
-        "counts": {
-            "members": organization.memberships.count(),
-            "projects": organization.projects.count(),
-            "api_keys": organization.api_keys.filter(revoked_at__isnull=True).count(),
-        },
+        **_panel(tenant),
+        "events": selectors.recent_events(tenant.organization),
         "topics": list(TOPICS),
         "section": "overview",
     }
     return render(request, "dashboard/overview.html", context)
+
+
+@tenant_page
+def overview_panel(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
+    """The overview's counters and needs-attention list alone: the page fetches it again on each event."""
+    return render(request, "dashboard/_overview_panel.html", _panel(tenant))
 
 
 @login_required

@@ -244,3 +244,28 @@ def test_the_live_feed_reconnects_and_catches_up_on_what_it_missed(platform, pag
     page.wait_for_selector("#live-events li:has-text('while away')", timeout=20_000)
     assert page.locator("#live-events li:has-text('before')").count() == 1  # replayed again, shown once
     assert page.evaluate("window.__marker") == "same page"
+
+
+def test_the_overview_counters_change_live_when_a_monitor_goes_down(platform, page):
+    from tests.monitors.targets import HttpTarget
+
+    platform.wait_healthy()
+    log_in(page, platform)
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+    assert page.inner_text("[data-counter=monitors-down]") == "0"
+    page.evaluate("window.__marker = 'same page'")
+    with HttpTarget() as target:
+        created = platform.api().post(
+            "/monitors",
+            json={
+                "name": "checkout",
+                "type": "website",
+                "target": f"{target.url}/status/500",
+                "check_interval": 10,
+            },
+        )
+        assert created.status_code == 201, created.text
+        page.wait_for_selector("[data-counter=monitors-down]:text-is('1')", timeout=60_000)
+    assert "checkout" in page.inner_text("#needs-attention")
+    assert page.evaluate("window.__marker") == "same page"
+    page.screenshot(path=str(Path(platform.var_dir) / "overview-down.png"), full_page=True)
