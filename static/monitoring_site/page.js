@@ -1,5 +1,6 @@
 // What pages would otherwise do with inline attributes, which the Content-Security-Policy forbids:
-// bar charts take their heights from data-height, and a select with data-autosubmit submits its form.
+// bar charts take their heights from data-height, a select with data-autosubmit submits its form, the
+// menu button and the theme toggle work.
 (function () {
   "use strict";
   document.querySelectorAll("[data-height]").forEach(function (bar) {
@@ -7,5 +8,22 @@
   });
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
+  });
+  // the menu button folds the sections in and out on a narrow screen
+  document.querySelectorAll("[data-toggle-nav]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var open = document.body.classList.toggle("nav-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  });
+  // the theme toggle: light <-> dark, remembered in this browser (theme.js applies it on the next page)
+  document.querySelectorAll("[data-theme-toggle]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var root = document.documentElement;
+      var dark = root.dataset.theme ? root.dataset.theme === "dark"
+        : window.matchMedia("(prefers-color-scheme: dark)").matches;
+      root.dataset.theme = dark ? "light" : "dark";
+      try { localStorage.setItem("theme", root.dataset.theme); } catch (e) { /* not kept */ }
+    });
   });
 })();

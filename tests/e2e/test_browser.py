@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.platform import ADMIN_PASSWORD, processes_with_env
+from tests.e2e.platform import ADMIN_PASSWORD, ROOT, processes_with_env
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -269,3 +269,45 @@ def test_the_overview_counters_change_live_when_a_monitor_goes_down(platform, pa
     assert "checkout" in page.inner_text("#needs-attention")
     assert page.evaluate("window.__marker") == "same page"
     page.screenshot(path=str(Path(platform.var_dir) / "overview-down.png"), full_page=True)
+
+
+def _no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_phone_reaches_every_section_and_log_out_without_scrolling_sideways(platform, page):
+    platform.wait_healthy()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, platform)
+    shots = ROOT / "var" / "test" / "screenshots"  # test artefacts for a reviewer (not committed)
+    shots.mkdir(parents=True, exist_ok=True)
+    for path in [
+        "/",
+        "/monitors/",
+        "/monitors/heartbeats/",
+        "/alerts/",
+        "/jobs/",
+        "/agents/",
+        "/agents/logs",
+    ]:
+        page.goto(f"{platform.url}{path}")
+        assert _no_horizontal_scroll(page), path
+        page.screenshot(path=str(shots / f"phone{path.replace('/', '_')}.png"), full_page=True)
+    assert not page.is_visible("nav.sidebar")  # folded behind the menu button
+    page.click("[data-toggle-nav]")
+    page.click("nav.sidebar a:has-text('Monitors')")
+    page.wait_for_selector("h1:has-text('Monitors')")
+    page.click("button:has-text('Log out')")
+    page.wait_for_selector("input[name=username]")
+
+
+def test_dark_mode_follows_the_system_and_the_toggle(platform, page):
+    platform.wait_healthy()
+    page.emulate_media(color_scheme="dark")
+    log_in(page, platform)
+    background = "getComputedStyle(document.body).backgroundColor"
+    assert page.evaluate(background) == "rgb(15, 20, 27)"  # the dark theme's --bg
+    page.click("[data-theme-toggle]")
+    assert page.evaluate(background) == "rgb(246, 247, 249)"
+    page.reload()  # the choice is kept in this browser
+    assert page.evaluate(background) == "rgb(246, 247, 249)"
