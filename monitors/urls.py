@@ -9,6 +9,7 @@ urlpatterns = [
     path("new", views.monitor_new, name="new"),
     path("<int:monitor_id>", views.monitor_detail, name="detail"),
     path("<int:monitor_id>/edit", views.monitor_edit, name="edit"),
+    path("<int:monitor_id>/<str:action>", views.monitor_action, name="action"),
     path("incidents", views.incident_list, name="incidents"),
     path("heartbeats/", heartbeat_views.heartbeat_list, name="heartbeats"),
     path("heartbeats/new", heartbeat_views.heartbeat_new, name="heartbeat-new"),

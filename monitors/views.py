@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import tenant_page
+from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import DomainError
 from monitors.charts import response_chart, sparkline, uptime_bars
 from monitors.filters import IncidentFilter, MonitorFilter
@@ -19,6 +21,7 @@ from monitors.models.rollups import Resolution
 from monitors.selectors import display_status, maintenance_in_effect
 from monitors.services import monitors as monitor_services
 from monitors.services.rollups import PERIODS, SIZE, floor_time, monitors_series
+from monitors.services.scheduling import monitor_check_now
 
 PAGE = 200
 # Detail chart: each period's bucket size
@@ -57,7 +60,13 @@ def monitor_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
 
 @tenant_page(min_role=Role.MEMBER)
 def monitor_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
-    form = MonitorForm(request.POST or None, organization=tenant.organization)
+    """A new monitor; ``?clone=<id>`` starts the form from another monitor's settings (named "... (copy)")."""
+    initial = None
+    clone_id = request.GET.get("clone", "")
+    if request.method == "GET" and clone_id.isdigit():
+        original = get_object_or_404(Monitor.objects.filter(organization=tenant.organization), pk=clone_id)
+        initial = {**MonitorForm.initial_from(original), "name": f"{original.name} (copy)"}
+    form = MonitorForm(request.POST or None, organization=tenant.organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             monitor = monitor_services.monitor_create(
@@ -110,9 +119,40 @@ def monitor_detail(request: HttpRequest, monitor_id: int, *, tenant: Tenant) -> 
             "bars": uptime_bars(bar_series, bar_start, days),
             "results": monitor.results.order_by("-checked_at")[:50],
             "incidents": monitor.incidents.order_by("-started_at")[:20],
+            "can_act": role_at_least(tenant.role, Role.MEMBER),
             "section": "monitors",
         },
     )
+
+
+MONITOR_ACTIONS = ("pause", "resume", "check", "delete")
+
+
+@require_POST
+@tenant_page(min_role=Role.MEMBER)
+def monitor_action(request: HttpRequest, monitor_id: int, action: str, *, tenant: Tenant) -> HttpResponse:
+    """The detail page's buttons: pause, resume, check now, delete (the page asks to confirm a delete)."""
+    monitor = get_object_or_404(Monitor.objects.filter(organization=tenant.organization), pk=monitor_id)
+    if action not in MONITOR_ACTIONS:
+        raise Http404("No such action.")
+    try:
+        if action == "pause":
+            monitor_services.monitor_pause(monitor=monitor)
+            messages.success(request, f"{monitor.name} is paused: no checks, no alerts until resumed.")
+        elif action == "resume":
+            monitor_services.monitor_resume(monitor=monitor)
+            messages.success(request, f"{monitor.name} is resumed; its next check runs now.")
+        elif action == "check":
+            status, outcome = monitor_check_now(monitor=monitor)
+            result = "passed" if outcome.ok else f"failed: {outcome.error}"
+            messages.success(request, f"Checked {monitor.name} now: {result} ({status}).")
+        else:
+            delete_cascading(monitor)
+            messages.success(request, f"Monitor {monitor.name} deleted, with its results and incidents.")
+            return redirect("monitors:list")
+    except DomainError as exc:
+        messages.error(request, exc.text())
+    return redirect("monitors:detail", monitor_id=monitor.pk)
 
 
 @tenant_page

@@ -9,6 +9,12 @@
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // a form with data-confirm asks before it submits (a delete)
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
   // the menu button folds the sections in and out on a narrow screen
   document.querySelectorAll("[data-toggle-nav]").forEach(function (button) {
     button.addEventListener("click", function () {

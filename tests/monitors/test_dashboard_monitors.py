@@ -157,3 +157,40 @@ def test_heartbeat_pages_show_the_ping_url_examples_and_history(owner_browser, a
     stranger = Client()
     stranger.force_login(outsider)
     assert stranger.get(f"/monitors/heartbeats/{beat.pk}").status_code == 404
+
+
+def test_pause_resume_check_now_clone_and_delete_from_the_detail_page(owner_browser, acme, viewer, outsider):
+    from tests.monitors.targets import HttpTarget
+
+    with HttpTarget() as target:
+        monitor = Monitor.objects.create(
+            organization=acme, name="Shop", type="website", target=target.url, check_interval=300
+        )
+        page = owner_browser.get(f"/monitors/{monitor.pk}").content.decode()
+        for label in ("Pause", "Check now", "Clone", "Delete", "data-confirm"):
+            assert label in page, label
+        owner_browser.post(f"/monitors/{monitor.pk}/pause")
+        monitor.refresh_from_db()
+        assert monitor.is_paused and monitor.status == "paused"
+        assert "Resume" in owner_browser.get(f"/monitors/{monitor.pk}").content.decode()
+        owner_browser.post(f"/monitors/{monitor.pk}/resume")
+        monitor.refresh_from_db()
+        assert not monitor.is_paused
+        answer = owner_browser.post(f"/monitors/{monitor.pk}/check", follow=True).content.decode()
+        assert (
+            "Checked Shop now: passed" in answer and CheckResult.objects.filter(monitor=monitor).count() == 1
+        )
+    clone = owner_browser.get(f"/monitors/new?clone={monitor.pk}").content.decode()
+    assert 'value="Shop (copy)"' in clone and target.url in clone
+
+    refused = Client()
+    refused.force_login(viewer)
+    assert refused.post(f"/monitors/{monitor.pk}/delete").status_code == 403
+    stranger = Client()
+    stranger.force_login(outsider)
+    assert stranger.post(f"/monitors/{monitor.pk}/delete").status_code == 404
+    assert owner_browser.post(f"/monitors/{monitor.pk}/nonsense").status_code == 404
+    assert owner_browser.get(f"/monitors/{monitor.pk}/delete").status_code == 405
+    gone = owner_browser.post(f"/monitors/{monitor.pk}/delete")
+    assert gone.status_code == 302 and gone["Location"] == "/monitors/"
+    assert not Monitor.objects.filter(pk=monitor.pk).exists()
