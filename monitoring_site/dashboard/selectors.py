@@ -25,7 +25,7 @@ from monitors.models import Heartbeat, Incident, Monitor
 ATTENTION_MAX = 25
 FEED_MAX = 20
 SUBJECT_KEYS = ("monitor", "heartbeat", "alert", "agent", "job", "incident", "status_page")
-SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 3}
+SEVERITY_RANK: dict[str, int] = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 3}
 
 
 def _by_status(rows: QuerySet, statuses: list[str]) -> dict[str, int]:
@@ -76,6 +76,7 @@ def needs_attention(organization: Any, now: datetime | None = None) -> list[dict
         organization=organization, status=IncidentStatus.OPEN, monitor__isnull=False
     ).select_related("monitor")[:ATTENTION_MAX]:
         monitor = incident.monitor
+        assert monitor is not None  # filtered on above
         url = reverse("monitors:detail", args=[monitor.pk])
         items.append(
             _item(0, "monitor", monitor.name, url, "down", incident.started_at, incident.error_message)
