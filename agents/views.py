@@ -139,7 +139,7 @@ def logs(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     agents = list(Agent.objects.filter(organization=tenant.organization).order_by("name"))
     names = {agent.pk: agent.name for agent in agents}
     for line in page:
-        line.agent_name = names.get(line.agent_id, "")  # type: ignore[attr-defined]
+        line.agent_name = names.get(line.agent_id or 0, "")  # type: ignore[attr-defined]
     return render(
         request,
         "agents/logs.html",

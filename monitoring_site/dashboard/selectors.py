@@ -163,7 +163,7 @@ def recent_events(organization: Any, now: datetime | None = None) -> list[dict[s
     messages = events_after(organization.pk, TOPICS, now - timedelta(days=1), FEED_MAX)
     for message in messages:
         data = message["data"]
-        subject = next((data[k] for k in SUBJECT_KEYS if isinstance(data.get(k), dict)), {})
+        subject: dict[str, Any] = next((data[k] for k in SUBJECT_KEYS if isinstance(data.get(k), dict)), {})
         message["subject"] = subject.get("name") or subject.get("title") or subject.get("id") or ""
         message["url"] = _event_link(data)
     return list(reversed(messages))
