@@ -22,4 +22,9 @@ urlpatterns = [
     path("webhooks/<int:webhook_id>", views.webhook_deliveries, name="webhook-deliveries"),
     path("maintenance", views.maintenance_list, name="maintenance"),
     path("maintenance/new", views.maintenance_new, name="maintenance-new"),
+    path(
+        "<str:kind>/<int:object_id>/delete",
+        views.object_delete,
+        name="delete",
+    ),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from alerts.services import webhooks as webhook_services
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import page_tenant, tenant_page
+from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import DomainError
 
 PAGE = 100
@@ -237,3 +238,26 @@ def maintenance_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     return done or _page(
         request, "alerts/form.html", tenant, form=form, title="New maintenance window", tab="maintenance"
     )
+
+
+# What the lists' Delete buttons remove: kind -> (model, how, the list to go back to). A rule goes the
+# service's way (its alerts stay in the history); the others as the API deletes them.
+DELETABLE = {
+    "rules": (AlertRule, lambda rule: rule_services.rule_delete(rule=rule), "alerts:rules"),
+    "channels": (NotificationChannel, delete_cascading, "alerts:channels"),
+    "webhooks": (Webhook, delete_cascading, "alerts:webhooks"),
+    "maintenance": (MaintenanceWindow, delete_cascading, "alerts:maintenance"),
+}
+
+
+@require_POST
+@tenant_page(min_role=Role.MEMBER)
+def object_delete(request: HttpRequest, kind: str, object_id: int, *, tenant: Tenant) -> HttpResponse:
+    if kind not in DELETABLE:
+        raise Http404("Nothing of that kind.")
+    model, delete, back = DELETABLE[kind]
+    target = get_object_or_404(model.objects.filter(organization=tenant.organization), pk=object_id)
+    label = str(getattr(target, "name", "") or getattr(target, "url", "") or target.pk)
+    delete(target)
+    messages.success(request, f"Deleted {label}.")
+    return redirect(back)

@@ -147,3 +147,32 @@ def test_dashboard_forms_show_rule_errors_and_create_nothing(owner_browser, view
     )
     assert "cron" in page.content.decode()
     assert browser_for(viewer).get("/alerts/rules/new").status_code == 403
+
+
+def test_rules_channels_webhooks_and_windows_are_deleted_from_their_lists(
+    owner_browser, viewer, outsider, acme
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alerts.models import AlertRule, MaintenanceWindow, NotificationChannel, Webhook
+
+    rule = AlertRule.objects.create(organization=acme, name="r", metric="m", operator="gt", threshold=1)
+    channel = NotificationChannel.objects.create(organization=acme, name="ops", kind="webhook", config={})
+    webhook = Webhook.objects.create(organization=acme, url="https://hooks.test/x", events=["monitor.down"])
+    now = timezone.now()
+    window = MaintenanceWindow.objects.create(
+        organization=acme, name="deploy", starts_at=now, ends_at=now + timedelta(hours=1)
+    )
+    pages = {"rules": "/alerts/rules", "channels": "/alerts/channels", "webhooks": "/alerts/webhooks"}
+    pages["maintenance"] = "/alerts/maintenance"
+    for kind, obj in (("rules", rule), ("channels", channel), ("webhooks", webhook), ("maintenance", window)):
+        listing = owner_browser.get(pages[kind]).content.decode()
+        assert f'action="/alerts/{kind}/{obj.pk}/delete"' in listing and "data-confirm" in listing, kind
+        assert browser_for(viewer).post(f"/alerts/{kind}/{obj.pk}/delete").status_code == 403
+        assert browser_for(outsider).post(f"/alerts/{kind}/{obj.pk}/delete").status_code == 404
+        answer = owner_browser.post(f"/alerts/{kind}/{obj.pk}/delete")
+        assert answer.status_code == 302 and answer["Location"] == pages[kind], kind
+        assert not type(obj).objects.filter(pk=obj.pk).exists(), kind
+    assert owner_browser.post("/alerts/nothing/1/delete").status_code == 404
