@@ -14,6 +14,12 @@ urlpatterns = [
     path("heartbeats/", heartbeat_views.heartbeat_list, name="heartbeats"),
     path("heartbeats/new", heartbeat_views.heartbeat_new, name="heartbeat-new"),
     path("heartbeats/<int:heartbeat_id>", heartbeat_views.heartbeat_detail, name="heartbeat"),
+    path("heartbeats/<int:heartbeat_id>/edit", heartbeat_views.heartbeat_edit, name="heartbeat-edit"),
+    path(
+        "heartbeats/<int:heartbeat_id>/<str:action>",
+        heartbeat_views.heartbeat_action,
+        name="heartbeat-action",
+    ),
     path("status-pages/", status_views.status_page_list, name="status-pages"),
     path("status-pages/new", status_views.status_page_new, name="status-page-new"),
     path("status-pages/<int:page_id>", status_views.status_page_edit, name="status-page"),

@@ -194,3 +194,40 @@ def test_pause_resume_check_now_clone_and_delete_from_the_detail_page(owner_brow
     gone = owner_browser.post(f"/monitors/{monitor.pk}/delete")
     assert gone.status_code == 302 and gone["Location"] == "/monitors/"
     assert not Monitor.objects.filter(pk=monitor.pk).exists()
+
+
+def test_a_heartbeat_is_edited_paused_given_a_new_url_and_deleted_from_its_page(owner_browser, acme, viewer):
+    from monitors.models import Heartbeat
+    from monitors.services.heartbeats import heartbeat_create
+
+    heartbeat = heartbeat_create(organization=acme, data={"name": "backup", "run_interval": 3600})
+    page = owner_browser.get(f"/monitors/heartbeats/{heartbeat.pk}").content.decode()
+    for label in ("Edit", "Pause", "New ping URL", "Delete"):
+        assert label in page, label
+    form = owner_browser.get(f"/monitors/heartbeats/{heartbeat.pk}/edit").content.decode()
+    assert 'value="backup"' in form and 'value="3600"' in form
+    # interval to cron, in one save
+    saved = owner_browser.post(
+        f"/monitors/heartbeats/{heartbeat.pk}/edit",
+        {"name": "nightly backup", "cron": "30 2 * * *", "timezone": "Europe/Paris", "grace_period": 600},
+    )
+    assert saved.status_code == 302
+    heartbeat.refresh_from_db()
+    assert (heartbeat.name, heartbeat.cron, heartbeat.run_interval) == ("nightly backup", "30 2 * * *", None)
+    refused = owner_browser.post(
+        f"/monitors/heartbeats/{heartbeat.pk}/edit",
+        {"name": "x", "cron": "every day", "timezone": "Mars/Base", "grace_period": 600},
+    ).content.decode()
+    assert "Not a valid cron expression" in refused and "Unknown time zone" in refused  # each by its field
+    owner_browser.post(f"/monitors/heartbeats/{heartbeat.pk}/pause")
+    heartbeat.refresh_from_db()
+    assert heartbeat.is_paused
+    token = heartbeat.token
+    owner_browser.post(f"/monitors/heartbeats/{heartbeat.pk}/regenerate-token")
+    heartbeat.refresh_from_db()
+    assert heartbeat.token != token
+    viewer_browser = Client()
+    viewer_browser.force_login(viewer)
+    assert viewer_browser.post(f"/monitors/heartbeats/{heartbeat.pk}/delete").status_code == 403
+    assert owner_browser.post(f"/monitors/heartbeats/{heartbeat.pk}/delete").status_code == 302
+    assert not Heartbeat.objects.filter(pk=heartbeat.pk).exists()
