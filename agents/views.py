@@ -4,7 +4,7 @@ logs with search, and costs by model."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from agents.services.rollups import rollups_window
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import tenant_page
+from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import DomainError
 
 PAGE = 200
@@ -89,6 +90,12 @@ def agent_detail(request: HttpRequest, agent_id: int, *, tenant: Tenant) -> Http
 @tenant_page(min_role=Role.ADMIN)
 def agent_control(request: HttpRequest, agent_id: int, action: str, *, tenant: Tenant) -> HttpResponse:
     agent = get_object_or_404(Agent, organization=tenant.organization, pk=agent_id)
+    if action not in ("pause", "resume", "restart", "scale", "delete"):
+        raise Http404("No such control.")
+    if action == "delete":
+        delete_cascading(agent)
+        messages.success(request, f"Agent {agent.name} deleted, with its telemetry and logs.")
+        return redirect("agents:fleet")
     reason, by = request.POST.get("reason", "").strip(), tenant.actor
     try:
         if action == "pause":

@@ -14,6 +14,7 @@ urlpatterns = [
     path("tasks/new", views.task_edit, name="task-new"),
     path("tasks/<int:task_id>", views.task_detail, name="task"),
     path("tasks/<int:task_id>/edit", views.task_edit, name="task-edit"),
+    path("tasks/<int:task_id>/delete", views.task_delete, name="task-delete"),
     path("queues/", views.queue_list, name="queues"),
     path("runners/", views.runner_list, name="runners"),
 ]

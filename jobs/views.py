@@ -211,3 +211,12 @@ def runner_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
             "is_admin": is_admin,
         },
     )
+
+
+@require_POST
+@tenant_page(min_role=Role.MEMBER)
+def task_delete(request: HttpRequest, task_id: int, *, tenant: Tenant) -> HttpResponse:
+    task = get_object_or_404(Task.objects.filter(organization=tenant.organization), pk=task_id)
+    task_services.task_delete(task=task)
+    messages.success(request, f"Task {task.name} deleted, with its jobs.")
+    return redirect("jobs:tasks")

@@ -78,3 +78,15 @@ def test_viewers_read_and_cannot_control(viewer, outsider, acme):
     assert viewer_browser.post(f"/agents/{agent.pk}/pause", {"reason": "x"}).status_code == 403
     assert browser_for(outsider).get(f"/agents/{agent.pk}").status_code == 404
     assert not AgentControl.objects.exists()
+
+
+def test_an_admin_deletes_an_agent_and_an_unknown_control_is_404(owner, viewer, outsider, acme):
+    agent, _ = agent_create(organization=acme, data={"name": "voice"})
+    browser = browser_for(owner)
+    assert "Delete agent" in browser.get(f"/agents/{agent.pk}").content.decode()
+    assert browser.post(f"/agents/{agent.pk}/explode").status_code == 404
+    assert browser_for(viewer).post(f"/agents/{agent.pk}/delete").status_code == 403
+    assert browser_for(outsider).post(f"/agents/{agent.pk}/delete").status_code == 404
+    answer = browser.post(f"/agents/{agent.pk}/delete")
+    assert answer.status_code == 302 and answer["Location"] == "/agents/"
+    assert not Agent.objects.filter(pk=agent.pk).exists()

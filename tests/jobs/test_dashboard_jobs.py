@@ -123,3 +123,13 @@ def test_a_job_page_shows_its_arguments_as_json(owner_browser, acme):
         "{&quot;who&quot;: &quot;O&#x27;Brien&quot;, &quot;count&quot;: 2, &quot;dry&quot;: true}" in detail
     )
     assert "&#x27;who&#x27;" not in detail and "True" not in detail  # not a Python repr
+
+
+def test_a_task_is_deleted_from_its_page(owner_browser, viewer, acme):
+    task = make_task(acme, "old-report")
+    job_create(task=task)
+    assert "Delete" in owner_browser.get(f"/jobs/tasks/{task.pk}").content.decode()
+    assert browser_for(viewer).post(f"/jobs/tasks/{task.pk}/delete").status_code == 403
+    answer = owner_browser.post(f"/jobs/tasks/{task.pk}/delete")
+    assert answer.status_code == 302 and answer["Location"] == "/jobs/tasks/"
+    assert not Task.objects.filter(pk=task.pk).exists() and not Job.objects.filter(task_id=task.pk).exists()
