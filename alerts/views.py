@@ -256,7 +256,7 @@ def object_delete(request: HttpRequest, kind: str, object_id: int, *, tenant: Te
     if kind not in DELETABLE:
         raise Http404("Nothing of that kind.")
     model, delete, back = DELETABLE[kind]
-    target = get_object_or_404(model.objects.filter(organization=tenant.organization), pk=object_id)
+    target = get_object_or_404(model._default_manager.filter(organization=tenant.organization), pk=object_id)
     label = str(getattr(target, "name", "") or getattr(target, "url", "") or target.pk)
     delete(target)
     messages.success(request, f"Deleted {label}.")
