@@ -7,6 +7,7 @@ from django import forms
 from alerts.choices import ChannelKind, Operator, Severity
 from alerts.models import NotificationChannel
 from monitoring_site.realtime.topics import EVENTS
+from monitors.models import Heartbeat, Monitor
 
 
 class ChannelForm(forms.Form):
@@ -51,6 +52,35 @@ class MaintenanceForm(forms.Form):
     cron = forms.CharField(max_length=100, required=False, help_text="Recurring: a cron expression.")
     timezone = forms.CharField(max_length=64, initial="UTC")
     duration_minutes = forms.IntegerField(min_value=1, required=False)
+    applies_to_all = forms.BooleanField(
+        required=False,
+        label="Everything",
+        help_text="Every monitor, heartbeat, agent and rule of the organization.",
+    )
+    monitors = forms.ModelMultipleChoiceField(
+        queryset=Monitor.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    heartbeats = forms.ModelMultipleChoiceField(
+        queryset=Heartbeat.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["monitors"].queryset = Monitor.objects.filter(organization=organization).order_by("name")  # type: ignore[attr-defined]
+        self.fields["heartbeats"].queryset = Heartbeat.objects.filter(organization=organization).order_by(
+            "name"
+        )  # type: ignore[attr-defined]
 
     def window_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        """The window, covering everything only when "Everything" is ticked, else the subjects picked (none
+        picked is refused by the service: a window never covers everything by accident)."""
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("monitors", "heartbeats") and v not in (None, "")
+        }
+        data["applies_to_all"] = bool(self.cleaned_data.get("applies_to_all"))
+        data["subjects"] = [
+            {"type": "monitor", "id": m.pk} for m in self.cleaned_data.get("monitors") or []
+        ] + [{"type": "heartbeat", "id": h.pk} for h in self.cleaned_data.get("heartbeats") or []]
+        return data

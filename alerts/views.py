@@ -225,7 +225,7 @@ def rule_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
 
 @tenant_page(min_role=Role.MEMBER)
 def maintenance_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
-    form = MaintenanceForm(request.POST or None)
+    form = MaintenanceForm(request.POST or None, organization=tenant.organization)
     done = _create(
         request,
         form,

@@ -133,7 +133,13 @@ def test_create_channel_rule_webhook_and_window_from_the_dashboard(owner_browser
 
     response = owner_browser.post(
         "/alerts/maintenance/new",
-        {"name": "nightly", "cron": "0 3 * * *", "timezone": "UTC", "duration_minutes": "30"},
+        {
+            "name": "nightly",
+            "cron": "0 3 * * *",
+            "timezone": "UTC",
+            "duration_minutes": "30",
+            "applies_to_all": "on",
+        },
     )
     assert response.status_code == 302
 
@@ -176,3 +182,27 @@ def test_rules_channels_webhooks_and_windows_are_deleted_from_their_lists(
         assert answer.status_code == 302 and answer["Location"] == pages[kind], kind
         assert not type(obj).objects.filter(pk=obj.pk).exists(), kind
     assert owner_browser.post("/alerts/nothing/1/delete").status_code == 404
+
+
+def test_a_window_made_in_the_dashboard_covers_what_was_picked_and_never_everything_by_accident(
+    owner_browser, acme
+):
+    from alerts.models import MaintenanceWindow
+    from monitors.models import Monitor
+
+    shop = Monitor.objects.create(organization=acme, name="shop", type="website", target="https://s.test/")
+    Monitor.objects.create(organization=acme, name="blog", type="website", target="https://b.test/")
+    form = owner_browser.get("/alerts/maintenance/new").content.decode()
+    assert 'type="checkbox" name="monitors"' in form and "shop" in form and "blog" in form
+    window = {
+        "name": "deploy",
+        "starts_at": "2030-01-01 10:00",
+        "ends_at": "2030-01-01 11:00",
+        "timezone": "UTC",
+    }
+    refused = owner_browser.post("/alerts/maintenance/new", window).content.decode()
+    assert "Name the subjects, or set applies_to_all" in refused and not MaintenanceWindow.objects.exists()
+    assert owner_browser.post("/alerts/maintenance/new", {**window, "monitors": [shop.pk]}).status_code == 302
+    made = MaintenanceWindow.objects.get()
+    assert not made.applies_to_all and made.subjects == [{"type": "monitor", "id": shop.pk}]
+    assert made.covers("monitor", shop.pk) and not made.covers("monitor", shop.pk + 1)
