@@ -66,10 +66,10 @@ class MaintenanceForm(forms.Form):
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["monitors"].queryset = Monitor.objects.filter(organization=organization).order_by("name")  # type: ignore[attr-defined]
-        self.fields["heartbeats"].queryset = Heartbeat.objects.filter(organization=organization).order_by(
-            "name"
-        )  # type: ignore[attr-defined]
+        for name, model in (("monitors", Monitor), ("heartbeats", Heartbeat)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = model.objects.filter(organization=organization).order_by("name")
 
     def window_data(self) -> dict:
         """The window, covering everything only when "Everything" is ticked, else the subjects picked (none
