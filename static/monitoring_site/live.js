@@ -36,7 +36,9 @@
     li.className = "event";
     li.dataset.event = msg.event;
     var time = document.createElement("time");
-    time.textContent = new Date(msg.timestamp).toLocaleTimeString();
+    time.setAttribute("datetime", msg.timestamp); // times.js shows it as "just now", exact on hover
+    time.dataset.when = "";
+    time.textContent = msg.timestamp.replace("T", " ").slice(0, 19) + " UTC";
     var text = document.createElement("span");
     text.textContent = describe(msg);
     li.appendChild(time);
