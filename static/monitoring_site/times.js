@@ -5,8 +5,10 @@
   "use strict";
   var zone = null;
   try { zone = localStorage.getItem("timezone") || null; } catch (e) { /* the browser's zone */ }
+  // dateStyle/timeStyle cannot be combined with timeZoneName: the parts are named one by one
   var exact = new Intl.DateTimeFormat(undefined, {
-    dateStyle: "medium", timeStyle: "medium", timeZone: zone || undefined, timeZoneName: "short"
+    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    timeZone: zone || undefined, timeZoneName: "short"
   });
   var relative = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
   var STEPS = [[60, "second"], [3600, "minute"], [86400, "hour"], [604800, "day"]];

@@ -311,3 +311,13 @@ def test_dark_mode_follows_the_system_and_the_toggle(platform, page):
     assert page.evaluate(background) == "rgb(246, 247, 249)"
     page.reload()  # the choice is kept in this browser
     assert page.evaluate(background) == "rgb(246, 247, 249)"
+
+
+def test_times_read_relative_with_the_exact_time_in_the_viewers_zone_on_hover(platform, page):
+    platform.wait_healthy()
+    log_in(page, platform)
+    platform.manage("shell", "-c", EMIT_DOWN.format(name="timed"))
+    page.goto(f"{platform.url}/")
+    shown = page.wait_for_selector("#live-events li:has-text('timed') time")
+    assert "ago" in shown.inner_text() or "now" in shown.inner_text(), shown.inner_text()
+    assert "UTC)" in shown.get_attribute("title")  # the exact time, and the UTC it came as
