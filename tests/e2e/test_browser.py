@@ -1,13 +1,14 @@
 """A real Chromium (Debian's /usr/bin/chromium, driven by Playwright) against the platform started by ``up``:
 log in, see the overview, and watch a live event arrive without a reload."""
 
+import contextlib
 import os
 import signal
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.platform import ADMIN_PASSWORD, ROOT, processes_with_env
+from tests.e2e.platform import ADMIN_PASSWORD, ROOT, Platform, processes_with_env
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -22,6 +23,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    """One platform for the module's pages: each test makes its own objects (names are its own), and none
+    depends on an empty organization, so the starts are saved."""
+    running = Platform(tmp_path_factory.mktemp("browser"))
+    running.start()
+    try:
+        yield running
+    finally:
+        with contextlib.suppress(Exception):
+            running.stop(timeout=30)
+        running.cleanup()
 
 
 @pytest.fixture
