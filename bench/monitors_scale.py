@@ -6,7 +6,9 @@ workers started by ``manage.py up``, for a few minutes.
 
 The target answers after 20-200 ms; 5 % of monitors point at a path that hangs past their timeout.
 Prints one JSON line: checks/s, scheduling lag p50/p99 (check start minus due time), missed checks, and the
-dashboard's monitor list and overview page times.
+dashboard's page times (median of 5, server and client on this machine): the monitor list's first page (down
+first, 50 rows with their strips of last checks), sorted by uptime, its last page, filtered by a tag, and
+the overview.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ for i in range({count}):
     path = "hang" if i % 20 == 0 else f"ok/{{20 + (i * 37) % 181}}"
     due = now + timedelta(seconds=random.uniform(0, {interval}))
     rows.append(Monitor(organization=org, name=f"m{{i}}", type="website", target=f"{url}/{{path}}",
-                        check_interval={interval}, timeout=5, next_check_at=due))
+                        check_interval={interval}, timeout=5, next_check_at=due,
+                        tags=["prod"] if i % 4 == 0 else ["staging", "eu"]))
 Monitor.objects.bulk_create(rows, batch_size=1000)
 print(now.isoformat())
 """
@@ -98,9 +101,16 @@ def page_times(url: str, rounds: int = 5) -> dict[str, float]:
             data={"username": "admin", "password": ADMIN_PASSWORD, "csrfmiddlewaretoken": token},
             headers={"Referer": f"{url}/login"},
         )
-        times: dict[str, list[float]] = {"list": [], "overview": []}
+        pages = (
+            ("list", "/monitors/"),
+            ("list_by_uptime", "/monitors/?sort=-uptime"),
+            ("list_last_page", "/monitors/?sort=name&page=9999"),
+            ("list_tag", "/monitors/?tag=prod"),
+            ("overview", "/"),
+        )
+        times: dict[str, list[float]] = {name: [] for name, _ in pages}
         for _ in range(rounds):
-            for name, path in (("list", "/monitors/"), ("overview", "/")):
+            for name, path in pages:
                 started = time.perf_counter()
                 response = client.get(path)
                 assert response.status_code == 200, (path, response.status_code)

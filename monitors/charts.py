@@ -25,14 +25,6 @@ def _filled(series: list[tuple[datetime, Totals]], start: datetime, step: timede
     return [by_time.get(start + i * step) for i in range(n)]
 
 
-def sparkline(
-    series: list[tuple[datetime, Totals]], start: datetime, step: timedelta, n: int, width=120, height=24
-) -> str:
-    values = [t.rt_avg if t else None for t in _filled(series, start, step, n)]
-    present = [v for v in values if v is not None]
-    return _points(values, width, height, max(present) * 1.1 if present else 0)
-
-
 @dataclass
 class ResponseChart:
     avg: str

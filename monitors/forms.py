@@ -181,3 +181,16 @@ class StatusPageForm(forms.Form):
 class PageUpdateForm(forms.Form):
     incident_status = forms.ChoiceField(choices=PageIncidentStatus.choices)
     incident_message = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BulkMonitorForm(forms.Form):
+    """The monitor list's bulk bar: the ticked monitors (only the organization's own can be picked) and
+    what to do with them."""
+
+    action = forms.ChoiceField(choices=[("pause", "Pause"), ("resume", "Resume"), ("delete", "Delete")])
+    ids = forms.ModelMultipleChoiceField(queryset=Monitor.objects.none())
+
+    def __init__(self, *args, organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].queryset = Monitor.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        self.fields["ids"].error_messages["required"] = "Tick at least one monitor."

@@ -7,6 +7,7 @@ app_name = "monitors"
 urlpatterns = [
     path("", views.monitor_list, name="list"),
     path("new", views.monitor_new, name="new"),
+    path("bulk", views.monitor_bulk, name="bulk"),
     path("<int:monitor_id>", views.monitor_detail, name="detail"),
     path("<int:monitor_id>/edit", views.monitor_edit, name="edit"),
     path("<int:monitor_id>/<str:action>", views.monitor_action, name="action"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,19 +12,19 @@ from django.views.decorators.http import require_POST
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import tenant_page
-from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import DomainError
-from monitors.charts import response_chart, sparkline, uptime_bars
+from monitors.charts import response_chart, uptime_bars
 from monitors.filters import IncidentFilter, MonitorFilter
-from monitors.forms import MonitorForm
+from monitors.forms import BulkMonitorForm, MonitorForm
+from monitors.list_selectors import ordered, organization_tags, recent_beats, sort_key
 from monitors.models import Incident, Monitor
 from monitors.models.rollups import Resolution
-from monitors.selectors import display_status, maintenance_in_effect
+from monitors.selectors import display_status, maintenance_in_effect, status_counts
 from monitors.services import monitors as monitor_services
 from monitors.services.rollups import PERIODS, SIZE, floor_time, monitors_series
 from monitors.services.scheduling import monitor_check_now
 
-PAGE = 200
+PAGE = 200  # incidents shown
 # Detail chart: each period's bucket size
 CHART_BUCKET = {"24h": Resolution.HOUR, "7d": Resolution.HOUR, "30d": Resolution.DAY, "90d": Resolution.DAY}
 
@@ -34,28 +35,71 @@ def _chart_axis(period: str, bucket: str, now) -> tuple:
     return start, step, (floor_time(now, step) - start) // step + 1
 
 
+PER_PAGE = (25, 50, 100, 200)
+SORT_COLUMNS = (
+    ("name", "Monitor"),
+    ("status", "Status"),
+    ("type", "Type"),
+    ("uptime", "Uptime 24 h"),
+    ("response", "Response"),
+    ("checked", "Last check"),
+)
+
+
+def _per_page(value: str) -> int:
+    return int(value) if value.isdigit() and int(value) in PER_PAGE else 50
+
+
 @tenant_page
 def monitor_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
-    base = Monitor.objects.filter(organization=tenant.organization)
-    filtered = MonitorFilter(request.GET, queryset=base)
-    monitors = list(filtered.qs.order_by("name")[:PAGE])
-    now = timezone.now()
-    windows = maintenance_in_effect(tenant.organization.pk, now)
-    start, step, n = _chart_axis("24h", Resolution.HOUR, now)
-    series = monitors_series([m.pk for m in monitors], "24h", Resolution.HOUR, now=now, fresh=False)
+    """Down monitors first (or the column clicked), a page at a time, each row with its last checks."""
+    organization = tenant.organization
+    filtered = MonitorFilter(request.GET, queryset=Monitor.objects.filter(organization=organization))
+    sort, descending = sort_key(request.GET.get("sort", ""))
+    paginator = Paginator(
+        ordered(filtered.qs, request.GET.get("sort", "")), _per_page(request.GET.get("per_page", ""))
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    monitors = list(page.object_list)
+    windows = maintenance_in_effect(organization.pk, timezone.now())
+    beats = recent_beats([m.pk for m in monitors])
     for m in monitors:
         m.shown_status = display_status(m, windows)
-        m.sparkline = sparkline(series[m.pk], start, step, n)
+        m.beats = beats[m.pk]
     return render(
         request,
         "monitors/monitor_list.html",
         {
             "monitors": monitors,
+            "page": page,
             "filter": filtered,
+            "sort": sort,
+            "descending": descending,
+            "per_page_choices": PER_PAGE,
+            "sort_columns": SORT_COLUMNS,
+            "tags": organization_tags(organization.pk),
+            "counts": status_counts(organization.pk),
             "section": "monitors",
             "can_act": role_at_least(tenant.role, Role.MEMBER),
         },
     )
+
+
+@require_POST
+@tenant_page(min_role=Role.MEMBER)
+def monitor_bulk(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
+    """The list's bulk bar: pause, resume or delete the ticked monitors, then back to the same list."""
+    form = BulkMonitorForm(request.POST, organization=tenant.organization)
+    if form.is_valid():
+        picked = list(form.cleaned_data["ids"])
+        action = form.cleaned_data["action"]
+        changed = monitor_services.monitors_bulk_action(monitors=picked, action=action)
+        done = {"pause": "paused", "resume": "resumed", "delete": "deleted"}[action]
+        messages.success(request, f"{changed} of {len(picked)} monitors {done}.")
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/monitors/") and "//" not in back else "monitors:list")
 
 
 @tenant_page(min_role=Role.MEMBER)
@@ -147,7 +191,7 @@ def monitor_action(request: HttpRequest, monitor_id: int, action: str, *, tenant
             result = "passed" if outcome.ok else f"failed: {outcome.error}"
             messages.success(request, f"Checked {monitor.name} now: {result} ({status}).")
         else:
-            delete_cascading(monitor)
+            monitor_services.monitor_delete(monitor=monitor)
             messages.success(request, f"Monitor {monitor.name} deleted, with its results and incidents.")
             return redirect("monitors:list")
     except DomainError as exc:

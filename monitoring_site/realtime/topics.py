@@ -22,10 +22,12 @@ EVENTS: tuple[str, ...] = tuple(event for events in TOPICS.values() for event in
 
 # Streams: topics beyond DESIGN section 6's list, for data that is not a domain event (never recorded,
 # never sent to webhooks): commands for agents (an agent subscribes with its own ingest token and gets
-# only its own) and live log lines (one message per ingested batch).
+# only its own), live log lines (one message per ingested batch) and check results (one message per
+# recorded batch, for the monitor list's strips and figures).
 STREAMS: dict[str, tuple[str, ...]] = {
     "agent.commands": ("agent.command",),
     "agent.logs": ("agent.log_lines",),
+    "monitor.results": ("monitor.check_results",),
 }
 SUBSCRIBABLE: frozenset[str] = frozenset(TOPICS) | frozenset(STREAMS)
 # What a connection authenticated by an agent's ingest token may subscribe to.

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from alerts.services.channels import channels_test
 from monitoring_site.accounts.models import Organization
+from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import Conflict, RuleViolation
 from monitors.checks.expectations import expectation_error
 from monitors.choices import MonitorStatus, MonitorType
@@ -113,6 +114,35 @@ def monitor_resume(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
     )
     monitor.refresh_from_db()
     return monitor
+
+
+def monitor_delete(*, monitor: Monitor) -> None:
+    """Delete the monitor with its results, rollups and incidents (while checks may still be storing
+    results for it: see ``monitoring_site/deletion.py``)."""
+    delete_cascading(monitor)
+
+
+BULK_ACTIONS = ("pause", "resume", "delete")
+
+
+def monitors_bulk_action(*, monitors: list[Monitor], action: str) -> int:
+    """Pause, resume or delete each of ``monitors``; one already in the asked state is left as it is.
+    Returns how many were changed."""
+    if action not in BULK_ACTIONS:
+        raise RuleViolation("Unknown action.", details={"action": [f"One of {', '.join(BULK_ACTIONS)}."]})
+    changed = 0
+    for monitor in monitors:
+        try:
+            if action == "delete":
+                monitor_delete(monitor=monitor)
+            elif action == "pause":
+                monitor_pause(monitor=monitor)
+            else:
+                monitor_resume(monitor=monitor)
+        except Conflict:  # already paused (or not paused): nothing to change
+            continue
+        changed += 1
+    return changed
 
 
 def monitor_extend(*, monitor: Monitor, hours: int | None = None, until: datetime | None = None) -> Monitor:

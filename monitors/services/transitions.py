@@ -16,6 +16,7 @@ from monitoring_site.events import emit
 from monitors.checks import Outcome
 from monitors.choices import IncidentCause, IncidentStatus, MonitorStatus
 from monitors.models import CheckResult, Incident, Monitor, StatusChange
+from monitors.streams import results_publish
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -196,7 +197,10 @@ def monitors_record_outcomes(
         except IntegrityError:  # one was deleted between the look and the insert
             checks = _still_there(checks)
     counts: dict[str, int] = {}
+    applied: list[tuple[Monitor, Outcome, str]] = []
     for monitor, outcome, _ in checks:
         status = monitor_apply_outcome(monitor=monitor, outcome=outcome, now=now)
         counts[status] = counts.get(status, 0) + 1
+        applied.append((monitor, outcome, status))
+    results_publish(applied, now)
     return counts

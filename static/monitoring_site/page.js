@@ -1,6 +1,6 @@
 // What pages would otherwise do with inline attributes, which the Content-Security-Policy forbids:
 // bar charts take their heights from data-height, a select with data-autosubmit submits its form, the
-// menu button and the theme toggle work.
+// menu button and the theme toggle work, confirmations are asked, "tick all" boxes tick.
 (function () {
   "use strict";
   document.querySelectorAll("[data-height]").forEach(function (bar) {
@@ -13,6 +13,20 @@
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+  // a button with data-confirm asks before its form submits (the monitor list's bulk delete)
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+    });
+  });
+  // a checkbox with data-check-all="name" ticks or unticks every checkbox of that name in its form
+  document.querySelectorAll("input[data-check-all]").forEach(function (all) {
+    all.addEventListener("change", function () {
+      all.form.querySelectorAll("input[type=checkbox][name='" + all.dataset.checkAll + "']").forEach(function (box) {
+        box.checked = all.checked;
+      });
     });
   });
   // the menu button folds the sections in and out on a narrow screen

@@ -1,0 +1,133 @@
+"""An operator's actions in a real Chromium, with no API and no Django admin: the monitor list fills its
+strips live and bulk-pauses, a monitor is checked now, paused, resumed and deleted from its page, a
+heartbeat's schedule is edited, and a maintenance window made in the UI covers only the monitor picked."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.platform import wait_for
+from tests.e2e.test_browser import log_in, page, platform  # noqa: F401 (fixtures)
+from tests.monitors.targets import HttpTarget
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+CREATE = """
+import json
+from monitoring_site.accounts.models import Organization
+from monitors.models import Heartbeat, Monitor
+org = Organization.objects.get()
+made = {{}}
+for name, fields in {monitors}.items():
+    made[name] = Monitor.objects.create(organization=org, name=name, type="website", **fields).pk
+for name, fields in {heartbeats}.items():
+    made[name] = Heartbeat.objects.create(organization=org, name=name, **fields).pk
+print(json.dumps(made))
+"""
+READ = """
+import json
+from monitors.models import Heartbeat, Monitor
+monitors = {{m.name: [m.is_paused, m.status] for m in Monitor.objects.filter(name__in={names})}}
+heartbeats = {{h.name: [h.run_interval, h.grace_period, h.cron, h.timezone]
+              for h in Heartbeat.objects.filter(name__in={names})}}
+print(json.dumps({{"monitors": monitors, "heartbeats": heartbeats}}))
+"""
+
+
+def _shell(running, code: str):
+    return json.loads(running.manage("shell", "-c", code).stdout.strip().splitlines()[-1])
+
+
+def make(running, monitors=None, heartbeats=None) -> dict[str, int]:
+    return _shell(running, CREATE.format(monitors=repr(monitors or {}), heartbeats=repr(heartbeats or {})))
+
+
+def read(running, *names: str) -> dict:
+    return _shell(running, READ.format(names=list(names)))
+
+
+def test_the_list_fills_its_strips_live_and_pauses_in_bulk(platform, page):  # noqa: F811
+    platform.wait_healthy()
+    with HttpTarget() as target:
+        url = f"http://127.0.0.1:{target.server.server_address[1]}/ok"
+        made = make(platform, {f"Strip {i}": {"target": url, "check_interval": 10} for i in range(2)})
+        log_in(page, platform)
+        page.goto(f"{platform.url}/monitors/?search=Strip")
+        page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+        page.evaluate("window.__marker = 'same page'")
+        row = f"tr[data-monitor-id='{made['Strip 0']}']"
+        before = page.locator(f"{row} .beat.ok").count()
+        wait_for(lambda: page.locator(f"{row} .beat.ok").count() > before, "a new beat in the strip", 30)
+        assert page.evaluate("window.__marker") == "same page"
+        assert "ms" in page.inner_text(f"{row} .monitor-response")
+        page.screenshot(path=str(Path(platform.var_dir) / "monitor-list.png"), full_page=True)
+        page.check("input[data-check-all]")
+        page.click("#bulk-form button[value=pause]")
+        page.wait_for_selector("text=2 of 2 monitors paused")
+    assert read(platform, "Strip 0", "Strip 1")["monitors"] == {
+        "Strip 0": [True, "paused"],
+        "Strip 1": [True, "paused"],
+    }
+
+
+def test_a_monitor_is_checked_now_paused_resumed_and_deleted_from_its_page(platform, page):  # noqa: F811
+    platform.wait_healthy()
+    with HttpTarget() as target:
+        url = f"http://127.0.0.1:{target.server.server_address[1]}/ok"
+        made = make(platform, {"Acted on": {"target": url, "check_interval": 3600}})
+        log_in(page, platform)
+        page.goto(f"{platform.url}/monitors/{made['Acted on']}")
+        page.click("#monitor-actions button:has-text('Check now')")
+        page.wait_for_selector("text=Checked Acted on now: passed")
+        page.click("#monitor-actions button:has-text('Pause')")
+        page.wait_for_selector("text=Acted on is paused")
+        assert read(platform, "Acted on")["monitors"]["Acted on"] == [True, "paused"]
+        page.click("#monitor-actions button:has-text('Resume')")
+        page.wait_for_selector("text=Acted on is resumed")
+        asked: list[str] = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.click("#monitor-actions button:has-text('Delete')")
+        assert asked and "cannot be undone" in asked[0]
+        assert "Acted on" in read(platform, "Acted on")["monitors"]  # dismissed: still there
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("#monitor-actions button:has-text('Delete')")
+        page.wait_for_selector("text=Monitor Acted on deleted")
+    assert read(platform, "Acted on")["monitors"] == {}
+
+
+def test_a_heartbeats_schedule_is_edited(platform, page):  # noqa: F811
+    platform.wait_healthy()
+    made = make(platform, heartbeats={"Nightly": {"run_interval": 3600, "grace_period": 300}})
+    log_in(page, platform)
+    page.goto(f"{platform.url}/monitors/heartbeats/{made['Nightly']}/edit")
+    page.fill("input[name=run_interval]", "")
+    page.fill("input[name=cron]", "30 2 * * *")
+    page.fill("input[name=timezone]", "Europe/Paris")
+    page.fill("input[name=grace_period]", "900")
+    page.click("#heartbeat-form button[type=submit]")
+    page.wait_for_selector("text=Heartbeat Nightly saved")
+    assert read(platform, "Nightly")["heartbeats"]["Nightly"][1:] == [900, "30 2 * * *", "Europe/Paris"]
+
+
+def test_a_window_covering_one_monitor_puts_only_that_one_in_maintenance(platform, page):  # noqa: F811
+    platform.wait_healthy()
+    made = make(
+        platform,
+        {
+            "Covered": {"target": "https://covered.example", "status": "up", "is_enabled": False},
+            "Uncovered": {"target": "https://uncovered.example", "status": "up", "is_enabled": False},
+        },
+    )  # disabled: the checker leaves them alone, so the page shows what the window does and nothing else
+    log_in(page, platform)
+    page.goto(f"{platform.url}/alerts/maintenance/new")
+    page.fill("input[name=name]", "Covered upgrade")
+    page.fill("input[name=starts_at]", "2020-01-01 00:00")
+    page.fill("input[name=ends_at]", "2099-01-01 00:00")
+    page.get_by_label("Covered", exact=True).check()
+    page.click("main form.stacked button[type=submit]")
+    page.wait_for_selector("text=Covered upgrade")
+    page.goto(f"{platform.url}/monitors/?sort=name")
+    covered = page.inner_text(f"tr[data-monitor-id='{made['Covered']}'] .monitor-status")
+    uncovered = page.inner_text(f"tr[data-monitor-id='{made['Uncovered']}'] .monitor-status")
+    assert (covered, uncovered) == ("maintenance", "up")
