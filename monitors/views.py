@@ -13,7 +13,14 @@ from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
-from monitors.charts import response_chart, uptime_bars
+from monitors.charts import uptime_bars
+from monitors.detail_selectors import (
+    CHART_RANGES,
+    certificate_expires,
+    chart_range,
+    monitor_events,
+    response_series,
+)
 from monitors.filters import IncidentFilter, MonitorFilter
 from monitors.forms import BulkMonitorForm, MonitorForm
 from monitors.list_selectors import ordered, organization_tags, recent_beats, sort_key
@@ -25,8 +32,6 @@ from monitors.services.rollups import PERIODS, SIZE, floor_time, monitors_series
 from monitors.services.scheduling import monitor_check_now
 
 PAGE = 200  # incidents shown
-# Detail chart: each period's bucket size
-CHART_BUCKET = {"24h": Resolution.HOUR, "7d": Resolution.HOUR, "30d": Resolution.DAY, "90d": Resolution.DAY}
 
 
 def _chart_axis(period: str, bucket: str, now) -> tuple:
@@ -143,24 +148,25 @@ def monitor_edit(request: HttpRequest, monitor_id: int, *, tenant: Tenant) -> Ht
 def monitor_detail(request: HttpRequest, monitor_id: int, *, tenant: Tenant) -> HttpResponse:
     monitor = get_object_or_404(Monitor.objects.filter(organization=tenant.organization), pk=monitor_id)
     now = timezone.now()
-    period = request.GET.get("period") or "24h"
-    period = period if period in PERIODS else "24h"
-    bucket = CHART_BUCKET[period]
-    start, step, n = _chart_axis(period, bucket, now)
-    chart_series = monitors_series([monitor.pk], period, bucket, now=now, quantiles=True)[monitor.pk]
+    period = chart_range(request.GET.get("period", ""))
     bar_start, _, days = _chart_axis("90d", Resolution.DAY, now)
     bar_series = monitors_series([monitor.pk], "90d", Resolution.DAY, now=now)[monitor.pk]
     windows = maintenance_in_effect(tenant.organization.pk, now)
     monitor.shown_status = display_status(monitor, windows)  # type: ignore[attr-defined]
+    series = response_series(monitor.pk, period, now)
     return render(
         request,
         "monitors/monitor_detail.html",
         {
             "monitor": monitor,
             "period": period,
-            "periods": list(PERIODS),
-            "chart": response_chart(chart_series, start, step, n),
+            "periods": list(CHART_RANGES),
+            "series": series,
+            "summary": series["summary"],
             "bars": uptime_bars(bar_series, bar_start, days),
+            "events": monitor_events(monitor, now),
+            "now": now,
+            "cert_expires": certificate_expires(monitor),
             "results": monitor.results.order_by("-checked_at")[:50],
             "incidents": monitor.incidents.order_by("-started_at")[:20],
             "can_act": role_at_least(tenant.role, Role.MEMBER),

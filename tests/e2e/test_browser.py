@@ -51,6 +51,15 @@ def page():
         browser.close()
 
 
+SHOTS = ROOT / "var" / "test" / "screenshots"  # test artefacts for a reviewer (not committed)
+
+
+def shot(page, name: str) -> None:
+    """Keep a full-page screenshot as ``var/test/screenshots/<name>.png``."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
 def log_in(page, platform) -> None:
     page.goto(f"{platform.url}/login")
     page.fill("input[name=username]", "admin")
@@ -76,7 +85,7 @@ def test_login_overview_and_live_update(platform, page, tmp_path):
     item = page.wait_for_selector("#live-events li[data-event='monitor.down']", timeout=20_000)
     assert "checkout" in item.inner_text()
     assert page.evaluate("window.__marker") == "same page"
-    page.screenshot(path=str(Path(platform.var_dir) / "overview.png"), full_page=True)
+    shot(page, "overview")
 
 
 TRIGGER_ALERT = """
@@ -106,7 +115,7 @@ def test_alerts_page_updates_live_and_acknowledges(platform, page):
     page.fill("#alert-live input[name=notes]", "looking")
     page.click("#alert-live button:has-text('Acknowledge')")
     page.wait_for_selector("#alert-live td.alert-status:has-text('acknowledged')")
-    page.screenshot(path=str(Path(platform.var_dir) / "alerts.png"), full_page=True)
+    shot(page, "alerts")
 
 
 CREATE_MONITOR = """
@@ -163,7 +172,7 @@ def test_job_status_updates_without_a_reload(platform, page):
     page.wait_for_selector(f"{cell}.status-completed", timeout=20_000)
     assert page.evaluate("window.__marker") == "same page"
     page.goto(f"{platform.url}/jobs/?range=All")
-    page.screenshot(path=str(Path(platform.var_dir) / "jobs.png"), full_page=True)
+    shot(page, "jobs")
     assert page.inner_text("#jobs-total") == "1"
 
 
@@ -209,7 +218,7 @@ def test_agent_fleet_and_log_tail_update_without_a_reload(platform, page):
     page.wait_for_selector(f"{cell}.status-healthy", timeout=20_000)
     assert (page.inner_text(tile.format("offline")), page.inner_text(tile.format("healthy"))) == ("0", "1")
     assert page.evaluate("window.__marker") == "same page"
-    page.screenshot(path=str(Path(platform.var_dir) / "agents.png"), full_page=True)
+    shot(page, "agents")
 
     page.goto(f"{platform.url}/agents/logs?level=error")
     page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
@@ -283,7 +292,7 @@ def test_the_overview_counters_change_live_when_a_monitor_goes_down(platform, pa
         page.wait_for_selector("[data-counter=monitors-down]:text-is('1')", timeout=60_000)
     assert "checkout" in page.inner_text("#needs-attention")
     assert page.evaluate("window.__marker") == "same page"
-    page.screenshot(path=str(Path(platform.var_dir) / "overview-down.png"), full_page=True)
+    shot(page, "overview-down")
 
 
 def _no_horizontal_scroll(page) -> bool:
@@ -294,8 +303,6 @@ def test_a_phone_reaches_every_section_and_log_out_without_scrolling_sideways(pl
     platform.wait_healthy()
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, platform)
-    shots = ROOT / "var" / "test" / "screenshots"  # test artefacts for a reviewer (not committed)
-    shots.mkdir(parents=True, exist_ok=True)
     for path in [
         "/",
         "/monitors/",
@@ -307,7 +314,7 @@ def test_a_phone_reaches_every_section_and_log_out_without_scrolling_sideways(pl
     ]:
         page.goto(f"{platform.url}{path}")
         assert _no_horizontal_scroll(page), path
-        page.screenshot(path=str(shots / f"phone{path.replace('/', '_')}.png"), full_page=True)
+        shot(page, f"phone{path.replace('/', '_')}")
     assert not page.is_visible("nav.sidebar")  # folded behind the menu button
     page.click("[data-toggle-nav]")
     page.click("nav.sidebar a:has-text('Monitors')")

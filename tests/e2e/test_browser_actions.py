@@ -3,12 +3,11 @@ strips live and bulk-pauses, a monitor is checked now, paused, resumed and delet
 heartbeat's schedule is edited, and a maintenance window made in the UI covers only the monitor picked."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.platform import wait_for
-from tests.e2e.test_browser import log_in, page, platform  # noqa: F401 (fixtures)
+from tests.e2e.test_browser import log_in, page, platform, shot  # noqa: F401 (fixtures)
 from tests.monitors.targets import HttpTarget
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -61,7 +60,7 @@ def test_the_list_fills_its_strips_live_and_pauses_in_bulk(platform, page):  # n
         wait_for(lambda: page.locator(f"{row} .beat.ok").count() > before, "a new beat in the strip", 30)
         assert page.evaluate("window.__marker") == "same page"
         assert "ms" in page.inner_text(f"{row} .monitor-response")
-        page.screenshot(path=str(Path(platform.var_dir) / "monitor-list.png"), full_page=True)
+        shot(page, "monitor-list")
         page.check("input[data-check-all]")
         page.click("#bulk-form button[value=pause]")
         page.wait_for_selector("text=2 of 2 monitors paused")
@@ -80,6 +79,14 @@ def test_a_monitor_is_checked_now_paused_resumed_and_deleted_from_its_page(platf
         page.goto(f"{platform.url}/monitors/{made['Acted on']}")
         page.click("#monitor-actions button:has-text('Check now')")
         page.wait_for_selector("text=Checked Acted on now: passed")
+        # the first check is on the chart at once, in every range; hovering shows its values
+        page.click(".ranges a:has-text('1h')")
+        page.wait_for_selector("#response-chart[data-ready] canvas")
+        assert "avg" in page.inner_text("#response-chart .u-legend")
+        box = page.locator("#response-chart .u-over").bounding_box()
+        page.mouse.move(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+        assert " ms" in page.inner_text("#response-chart .u-legend")
+        shot(page, "monitor-detail")
         page.click("#monitor-actions button:has-text('Pause')")
         page.wait_for_selector("text=Acted on is paused")
         assert read(platform, "Acted on")["monitors"]["Acted on"] == [True, "paused"]

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 import pytest
@@ -88,7 +89,10 @@ def test_charts_read_rollups_and_the_edit_form_saves_or_refuses(owner_browser, a
     strip = row.split("</tr>")[0]
     assert strip.count("beat ok") + strip.count("beat fail") == 50  # the last 50 of its 120 results
     detail = owner_browser.get(f"/monitors/{monitor.pk}", {"period": "7d"}).content.decode()
-    assert 'id="response-chart"' in detail and '<polyline class="p95" points="' in detail
+    assert 'id="response-chart"' in detail and "vendor/uplot/uPlot.iife.min.js" in detail
+    data = json.loads(detail.split('id="response-data" type="application/json">')[1].split("</script>")[0])
+    assert data["period"] == "7d" and data["bucket_seconds"] == 3600 and len(data["t"]) == len(data["p95"])
+    assert data["summary"]["checks"] == 120 and data["summary"]["uptime"] == 90.0
     bars = detail.split('id="uptime-bars"')[1].split("</svg>")[0]
     assert bars.count("<rect") == 91 and bars.count('class="bad"') == 1 and "90.000% of 120 checks" in bars
 
