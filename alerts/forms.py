@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from alerts.choices import ChannelKind, Operator, Severity
-from alerts.models import NotificationChannel
+from alerts.models import AlertRule, MaintenanceWindow, NotificationChannel, Webhook
+from alerts.selectors import channel_config_shown
+from monitoring_site.metrics.selectors import metric_catalog
 from monitoring_site.realtime.topics import EVENTS
 from monitors.models import Heartbeat, Monitor
 
@@ -13,7 +15,19 @@ from monitors.models import Heartbeat, Monitor
 class ChannelForm(forms.Form):
     name = forms.CharField(max_length=120)
     type = forms.ChoiceField(choices=ChannelKind.choices)
-    target = forms.CharField(max_length=2000, help_text="The URL, or email addresses separated by commas.")
+    target = forms.CharField(
+        max_length=2000,
+        help_text="Email: addresses separated by commas. Others: the URL (shown masked once saved; leave "
+        "the masked value to keep it).",
+    )
+
+    @staticmethod
+    def initial_from(channel: NotificationChannel) -> dict:
+        config = channel_config_shown(channel)
+        target = config.get("to") if channel.kind == ChannelKind.EMAIL else config.get("url")
+        if isinstance(target, list):
+            target = ", ".join(target)
+        return {"name": channel.name, "type": channel.kind, "target": target or ""}
 
     def config(self) -> dict:
         field = "to" if self.cleaned_data["type"] == ChannelKind.EMAIL else "url"
@@ -22,27 +36,54 @@ class ChannelForm(forms.Form):
 
 class WebhookForm(forms.Form):
     url = forms.URLField(max_length=2000, assume_scheme="https")
-    events = forms.MultipleChoiceField(choices=[("*", "every event"), *[(e, e) for e in EVENTS]])
+    events = forms.MultipleChoiceField(
+        choices=[("*", "every event"), *[(e, e) for e in EVENTS]], widget=forms.CheckboxSelectMultiple
+    )
     description = forms.CharField(max_length=200, required=False)
+
+    @staticmethod
+    def initial_from(webhook: Webhook) -> dict:
+        return {"url": webhook.url, "events": webhook.events, "description": webhook.description}
 
 
 class RuleForm(forms.Form):
+    """A rule's metric is picked from the organization's catalogue (registered metrics and the custom ones
+    it has pushed points of): the dashboard refuses a name it does not know. The API still takes a custom
+    metric before its first point, so a rule can be set up ahead of the data."""
+
     name = forms.CharField(max_length=120)
-    metric = forms.CharField(max_length=100)
+    metric = forms.ChoiceField(choices=())
     operator = forms.ChoiceField(choices=Operator.choices)
     threshold = forms.FloatField()
     duration_minutes = forms.IntegerField(min_value=0, initial=5)
     severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.WARNING)
-    channels = forms.ModelMultipleChoiceField(queryset=NotificationChannel.objects.none(), required=False)
+    channels = forms.ModelMultipleChoiceField(
+        queryset=NotificationChannel.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
-    def __init__(self, *args, organization=None, **kwargs):
+    def __init__(self, *args, organization=None, current_metric: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["channels"].queryset = NotificationChannel.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        catalog = metric_catalog(organization.pk) if organization is not None else []
+        choices = [(m["name"], _metric_label(m)) for m in catalog]
+        if current_metric and current_metric not in {name for name, _ in choices}:
+            choices.append((current_metric, f"{current_metric} (custom, no points yet)"))
+        self.fields["metric"].choices = [("", "pick a metric"), *choices]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_from(rule: AlertRule) -> dict:
+        fields = ("name", "metric", "operator", "threshold", "duration_minutes", "severity")
+        return {**{name: getattr(rule, name) for name in fields}, "channels": list(rule.channels.all())}
 
     def rule_data(self) -> dict:
         data = dict(self.cleaned_data)
         data["channels"] = [c.pk for c in data["channels"]]
         return data
+
+
+def _metric_label(metric: dict) -> str:
+    unit = f" ({metric['unit']})" if metric.get("unit") else ""
+    return f"{metric['name']}{unit} — {metric.get('description', '')}".strip(" —")
 
 
 class MaintenanceForm(forms.Form):
@@ -71,13 +112,32 @@ class MaintenanceForm(forms.Form):
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = model.objects.filter(organization=organization).order_by("name")
 
-    def window_data(self) -> dict:
+    @staticmethod
+    def initial_from(window: MaintenanceWindow) -> dict:
+        ids = {
+            kind: [s["id"] for s in window.subjects or [] if s.get("type") == kind]
+            for kind in ("monitor", "heartbeat")
+        }
+        return {
+            "name": window.name,
+            "starts_at": window.starts_at,
+            "ends_at": window.ends_at,
+            "cron": window.cron,
+            "timezone": window.timezone,
+            "duration_minutes": window.duration_minutes,
+            "applies_to_all": window.applies_to_all,
+            "monitors": ids["monitor"],
+            "heartbeats": ids["heartbeat"],
+        }
+
+    def window_data(self, full: bool = False) -> dict:
         """The window, covering everything only when "Everything" is ticked, else the subjects picked (none
-        picked is refused by the service: a window never covers everything by accident)."""
+        picked is refused by the service: a window never covers everything by accident). ``full`` keeps
+        the fields left empty, so an edit can clear them (a one-off window made recurring)."""
         data = {
             k: v
             for k, v in self.cleaned_data.items()
-            if k not in ("monitors", "heartbeats") and v not in (None, "")
+            if k not in ("monitors", "heartbeats") and (full or v not in (None, ""))
         }
         data["applies_to_all"] = bool(self.cleaned_data.get("applies_to_all"))
         data["subjects"] = [

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, QuerySet
+from django.urls import NoReverseMatch, reverse
 
 from alerts.choices import Severity
-from alerts.models import Alert, Event
+from alerts.models import Alert, Event, MaintenanceWindow, NotificationChannel
+from alerts.transports import TRANSPORTS
+from alerts.transports.base import mask_secret
+from monitoring_site.metrics.selectors import metric_series, metric_value
 
 
 def alert_summary(alerts: QuerySet[Alert]) -> dict[str, int]:
@@ -28,3 +33,109 @@ def event_bodies_after(
         .values_list("body", flat=True)[:limit]
     )
     return list(reversed(rows))
+
+
+def channel_config_shown(channel: NotificationChannel) -> dict[str, Any]:
+    """A channel's settings as people and API clients see them once saved: secrets (webhook, Slack and
+    Apprise URLs carry tokens) masked. Sent back unchanged, a masked value keeps the stored secret."""
+    secret = {f.name for f in TRANSPORTS[channel.kind].fields if f.secret}
+    return {k: (mask_secret(v) if k in secret else v) for k, v in (channel.config or {}).items()}
+
+
+def alert_subject(alert: Alert) -> tuple[str, str, str] | None:
+    """What the alert is about, as (kind, label, dashboard path): the monitor, heartbeat or agent its
+    rule's scope names, else the rule itself; None when the rule is gone."""
+    scope = alert.scope or {}
+    for key, kind, model, route in (
+        ("monitor_id", "monitor", "monitors.Monitor", "monitors:detail"),
+        ("heartbeat_id", "heartbeat", "monitors.Heartbeat", "monitors:heartbeat"),
+        ("agent_id", "agent", "agents.Agent", "agents:detail"),
+    ):
+        if scope.get(key):
+            try:
+                pk = int(scope[key])
+                path = reverse(route, args=[pk])
+            except (NoReverseMatch, TypeError, ValueError):
+                return None
+            rows = apps.get_model(model).objects.filter(organization_id=alert.organization_id, pk=pk)
+            name = rows.values_list("name", flat=True).first()
+            return kind, f"{kind} {name}" if name else f"{kind} {pk} (deleted)", path
+    if alert.rule_id:
+        return (
+            "rule",
+            alert.rule.name if alert.rule else "",
+            reverse("alerts:rule-edit", args=[alert.rule_id]),
+        )
+    return None
+
+
+def alert_chart(alert: Alert, now: datetime) -> dict[str, Any]:
+    """The alert's metric from an hour before the trigger to its resolution (or now), a point a minute
+    (an hour past a day), with the threshold: what the detail page draws."""
+    start = alert.triggered_at - timedelta(hours=1)
+    end = min(now, (alert.resolved_at or now) + timedelta(minutes=15))
+    granularity = "minute" if end - start <= timedelta(hours=25) else "hour"
+    series = metric_series(
+        organization_id=alert.organization_id,
+        name=alert.metric,
+        start=start,
+        end=end,
+        granularity=granularity,
+        scope=metrics_scope(alert.scope or {}),
+    )
+    rows = series["timeseries"]
+    return {
+        "t": [int(row["timestamp"].timestamp()) for row in rows],
+        "value": [row["avg"] for row in rows],
+        "threshold": alert.threshold_value,
+        "triggered_at": int(alert.triggered_at.timestamp()),
+        "unit": series["metric"].get("unit", ""),
+    }
+
+
+def alert_condition_now(alert: Alert, now: datetime) -> float | None:
+    """The metric's value now, if the alert's rule would still fire on it (the warning shown before
+    resolving by hand: it would open again at the next evaluation); None when it no longer holds."""
+    rule = alert.rule
+    if rule is None:
+        return None
+    value = metric_value(
+        organization_id=alert.organization_id,
+        name=rule.metric,
+        start=now - timedelta(seconds=max(rule.check_interval, 60)),
+        end=now,
+        scope=metrics_scope(rule.scope or {}),
+    )
+    return value if value is not None and rule.holds(value) else None
+
+
+def metrics_scope(scope: dict[str, Any]) -> dict[str, Any]:
+    """A rule's scope as metric readers take it: ``{"tag": "k:v"}`` becomes ``{"tags": {"k": "v"}}``."""
+    if "tag" in scope:
+        key, _, value = str(scope["tag"]).partition(":")
+        return {"tags": {key: value}}
+    return dict(scope)
+
+
+def maintenance_rows(organization_id: int, now: datetime) -> list[MaintenanceWindow]:
+    """The organization's windows, newest first, each with ``state_now`` (scheduled, in effect, ended, off)
+    and ``subject_names`` (what it covers, by name: two queries for any number of windows)."""
+    windows = list(MaintenanceWindow.objects.filter(organization_id=organization_id).order_by("-id"))
+    wanted: dict[str, set[int]] = {}
+    for w in windows:
+        for s in w.subjects or []:
+            if isinstance(s.get("id"), int):
+                wanted.setdefault(str(s.get("type")), set()).add(s["id"])
+    names: dict[tuple[str, int], str] = {}
+    for kind, model in (("monitor", "monitors.Monitor"), ("heartbeat", "monitors.Heartbeat")):
+        rows = apps.get_model(model).objects.filter(
+            organization_id=organization_id, pk__in=wanted.get(kind, ())
+        )
+        names.update({(kind, pk): name for pk, name in rows.values_list("pk", "name")})
+    for w in windows:
+        w.state_now = w.state(now)  # type: ignore[attr-defined]
+        w.subject_names = [  # type: ignore[attr-defined]
+            names.get((str(s.get("type")), s.get("id")), f"{s.get('type')} {s.get('id')}")
+            for s in w.subjects or []
+        ]
+    return windows

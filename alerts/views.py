@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from alerts.choices import OPEN_ALERT_STATUSES
 from alerts.filters import AlertFilter, DeliveryFilter
 from alerts.forms import ChannelForm, MaintenanceForm, RuleForm, WebhookForm
 from alerts.models import Alert, AlertRule, Delivery, MaintenanceWindow, NotificationChannel, Webhook
-from alerts.selectors import alert_summary
+from alerts.selectors import alert_summary, maintenance_rows
 from alerts.services import alerts as alert_services
 from alerts.services import channels as channel_services
 from alerts.services import maintenance as maintenance_services
@@ -21,11 +22,14 @@ from alerts.services import rules as rule_services
 from alerts.services import webhooks as webhook_services
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.dashboard.forms import add_domain_errors
 from monitoring_site.dashboard.tenancy import page_tenant, tenant_page
 from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import DomainError
 
 PAGE = 100
+# A service's field name -> the dashboard form's field that shows its error.
+FORM_FIELDS = {"subjects": "monitors", "config": "target", "kind": "type"}
 
 
 def _page(request: HttpRequest, template: str, tenant: Tenant, **context) -> HttpResponse:
@@ -74,7 +78,12 @@ def alert_action(request: HttpRequest, alert_id: int, verb: str) -> HttpResponse
         messages.success(request, f"Alert {alert.title} {verb}d.")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or "alerts:list")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith(
+        "/"
+    ):
+        back = "alerts:list"  # only a page of this site
+    return redirect(back)
 
 
 @tenant_page
@@ -162,18 +171,19 @@ def webhook_deliveries(request: HttpRequest, webhook_id: int, *, tenant: Tenant)
 
 @tenant_page
 def maintenance_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
-    windows = MaintenanceWindow.objects.filter(organization=tenant.organization).order_by("-id")
+    windows = maintenance_rows(tenant.organization.pk, timezone.now())
     return _page(request, "alerts/maintenance_list.html", tenant, windows=windows, tab="maintenance")
 
 
 def _create(request: HttpRequest, form, create, success: str, target: str) -> HttpResponse | None:
-    """Run ``create`` for a valid form; a rule broken shows as a message. Returns a redirect when done."""
+    """Run ``create`` (or a save) for a valid form; a rule broken shows next to its field. Returns a
+    redirect when done."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         create()
     except DomainError as exc:
-        messages.error(request, exc.text())
+        add_domain_errors(form, exc, aliases=FORM_FIELDS)
         return None
     messages.success(request, success)
     return redirect(target)

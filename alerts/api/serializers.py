@@ -4,8 +4,7 @@ from rest_framework import serializers
 
 from alerts.choices import ChannelKind
 from alerts.models import Delivery, DeliveryAttempt, NotificationChannel, Webhook
-from alerts.transports import TRANSPORTS
-from alerts.transports.base import mask_secret
+from alerts.selectors import channel_config_shown
 
 
 class ChannelSerializer(serializers.ModelSerializer):
@@ -29,11 +28,7 @@ class ChannelSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        secret_fields = {f.name for f in TRANSPORTS[instance.kind].fields if f.secret}
-        # Secrets (webhook, Slack and Apprise URLs carry tokens) are shown masked after creation.
-        data["config"] = {
-            k: (mask_secret(v) if k in secret_fields else v) for k, v in (instance.config or {}).items()
-        }
+        data["config"] = channel_config_shown(instance)
         return data
 
 

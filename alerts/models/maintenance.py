@@ -44,6 +44,16 @@ class MaintenanceWindow(models.Model):
             return True
         return any(s.get("type") == subject_type and s.get("id") == subject_id for s in self.subjects or [])
 
+    def state(self, at: datetime) -> str:
+        """``off``, ``in effect``, ``ended`` or ``scheduled`` (a recurring window between its runs too)."""
+        if not self.is_active:
+            return "off"
+        if self.is_in_effect(at):
+            return "in effect"
+        if self.ends_at is not None and self.ends_at <= at:
+            return "ended"
+        return "scheduled"
+
     def is_in_effect(self, at: datetime) -> bool:
         if not self.is_active:
             return False

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from alerts import remediation
 from alerts.models import AlertRule, NotificationChannel
+from alerts.selectors import metrics_scope
 from alerts.services.alerts import alert_auto_resolve, alert_trigger
 from alerts.services.channels import channels_test
 from monitoring_site.accounts.models import Organization
@@ -161,13 +162,6 @@ def rule_test(*, rule: AlertRule, by: str) -> dict[str, Any]:
     return {"rule_id": rule.pk, "results": results, "delivered": all(r["delivered"] for r in results)}
 
 
-def _scope_for_metrics(scope: dict[str, Any]) -> dict[str, Any]:
-    if "tag" in scope:
-        key, _, value = str(scope["tag"]).partition(":")
-        return {"tags": {key: value}}
-    return dict(scope)
-
-
 def rule_evaluate(*, rule: AlertRule, now: datetime) -> str:
     """Compare the metric (average over the last check interval, at least a minute) with the threshold.
 
@@ -180,7 +174,7 @@ def rule_evaluate(*, rule: AlertRule, now: datetime) -> str:
         name=rule.metric,
         start=now - window,
         end=now,
-        scope=_scope_for_metrics(rule.scope),
+        scope=metrics_scope(rule.scope),
     )
     AlertRule.objects.filter(pk=rule.pk).update(last_evaluated_at=now, last_value=value)
     if value is None:

@@ -54,3 +54,19 @@ class RateLimitedAuthenticationForm(RateLimitedLoginMixin, AuthenticationForm):
 
 class RateLimitedAdminAuthenticationForm(RateLimitedLoginMixin, AdminAuthenticationForm):
     """The Django admin's login (``admin.site.login_form``)."""
+
+
+def add_domain_errors(form: forms.Form, exc: Any, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's refusal (a ``DomainError`` with per-field ``details``) next to the form's fields, so
+    a page shows every error in one round; ``aliases`` maps a service's field name to the form's (the
+    service's ``subjects`` is the form's ``monitors`` picker); what names no field goes on top."""
+    details = getattr(exc, "details", None) or {}
+    placed = False
+    for name, errors in details.items() if isinstance(details, dict) else ():
+        known = aliases or {}
+        field = known.get(name) or known.get(name.split(".")[0]) or name  # "config.url" -> the config's field
+        for error in errors if isinstance(errors, list) else [errors]:
+            form.add_error(field if field in form.fields else None, str(error))
+            placed = True
+    if not placed:
+        form.add_error(None, exc.text() if hasattr(exc, "text") else str(exc))

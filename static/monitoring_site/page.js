@@ -29,6 +29,18 @@
       });
     });
   });
+  // a button with data-copy="<selector>" copies that element's text (a secret, a ping URL, a snippet)
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var source = document.querySelector(button.dataset.copy);
+      if (!source || !navigator.clipboard) return;
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        var label = button.textContent;
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = label; }, 1500);
+      });
+    });
+  });
   // the menu button folds the sections in and out on a narrow screen
   document.querySelectorAll("[data-toggle-nav]").forEach(function (button) {
     button.addEventListener("click", function () {

@@ -112,7 +112,7 @@ def test_create_channel_rule_webhook_and_window_from_the_dashboard(owner_browser
         "/alerts/rules/new",
         {
             "name": "Errors",
-            "metric": "errors",
+            "metric": "error_rate_percent",
             "operator": "gt",
             "threshold": "5",
             "duration_minutes": "2",
@@ -146,7 +146,21 @@ def test_create_channel_rule_webhook_and_window_from_the_dashboard(owner_browser
 
 def test_dashboard_forms_show_rule_errors_and_create_nothing(owner_browser, viewer, acme):
     page = owner_browser.post("/alerts/channels/new", {"name": "bad", "type": "webhook", "target": "ftp://x"})
-    assert "config.url" in page.content.decode() and not NotificationChannel.objects.exists()
+    target = page.content.decode().split('name="target"')[1].split("</label>")[0]
+    assert 'class="flash error"' in target and not NotificationChannel.objects.exists()
+    page = owner_browser.post(
+        "/alerts/rules/new",
+        {
+            "name": "r",
+            "metric": "happiness",
+            "operator": "gt",
+            "threshold": "1",
+            "duration_minutes": "0",
+            "severity": "info",
+        },
+    )
+    metric = page.content.decode().split('name="metric"')[1].split("</label>")[0]
+    assert "Select a valid choice" in metric and not AlertRule.objects.exists()
     page = owner_browser.post(
         "/alerts/maintenance/new",
         {"name": "w", "cron": "nonsense", "timezone": "UTC", "duration_minutes": "5"},
