@@ -4,6 +4,8 @@ inline styles still draw."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -11,6 +13,29 @@ from tests.e2e.platform import ADMIN_PASSWORD
 from tests.e2e.test_browser import log_in, page  # noqa: F401 (the Chromium fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+ALERTS_SIDE = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from alerts.models import AlertRule, MaintenanceWindow, NotificationChannel
+from alerts.services.alerts import alert_trigger
+from alerts.services.webhooks import webhook_create
+from monitoring_site.accounts.models import Organization
+org = Organization.objects.get()
+now = timezone.now()
+rule = AlertRule.objects.create(organization=org, name="Slow", metric="response_time_ms", operator="gt",
+                                threshold=1)
+alert, _ = alert_trigger(rule=rule, value=9, now=now)
+channel = NotificationChannel.objects.create(organization=org, name="ops", kind="email",
+                                             config={"to": ["a@b.co"]})
+hook = webhook_create(organization=org, url="https://hooks.example/h", events=["*"])
+window = MaintenanceWindow.objects.create(organization=org, name="w", starts_at=now,
+                                          ends_at=now + timedelta(hours=1))
+made = {"rule": rule, "alert": alert, "channel": channel, "webhook": hook, "window": window}
+print(json.dumps({key: value.pk for key, value in made.items()}))
+"""
 
 
 def seed(platform) -> dict[str, int | str]:
@@ -36,7 +61,9 @@ def seed(platform) -> dict[str, int | str]:
         {"name": "Public", "slug": "public", "components": [{"monitor_id": monitor["id"]}]},
         "status_page",
     )
+    alerts_side = json.loads(platform.manage("shell", "-c", ALERTS_SIDE).stdout.strip().splitlines()[-1])
     return {
+        **alerts_side,
         "monitor": monitor["id"], "task": task["id"], "agent": agent["id"], "heartbeat": heartbeat["id"],
         "status_page": status_page["id"], "slug": status_page["slug"],
     }  # fmt: skip
@@ -54,7 +81,11 @@ def test_no_page_breaks_the_content_security_policy(platform, page):  # noqa: F8
         "/monitors/incidents", "/monitors/heartbeats/", f"/monitors/heartbeats/{ids['heartbeat']}",
         "/monitors/status-pages/", f"/monitors/status-pages/{ids['status_page']}",
         "/alerts/", "/alerts/rules", "/alerts/rules/new", "/alerts/channels", "/alerts/channels/new",
-        "/alerts/webhooks", "/alerts/maintenance", "/jobs/", "/jobs/runs/", "/jobs/tasks/",
+        "/alerts/webhooks", "/alerts/maintenance", f"/alerts/{ids['alert']}",
+        f"/alerts/rules/{ids['rule']}/edit", f"/alerts/channels/{ids['channel']}/edit",
+        f"/alerts/webhooks/{ids['webhook']}", f"/alerts/webhooks/{ids['webhook']}/edit",
+        f"/alerts/maintenance/{ids['window']}/edit", f"/monitors/{ids['monitor']}?period=1h",
+        f"/monitors/{ids['monitor']}?period=90d", "/jobs/", "/jobs/runs/", "/jobs/tasks/",
         f"/jobs/tasks/{ids['task']}", "/jobs/tasks/new", "/jobs/queues/", "/jobs/runners/",
         "/agents/", f"/agents/{ids['agent']}", "/agents/costs", "/agents/logs",
         "/settings/api-keys", "/settings/members",
@@ -72,6 +103,13 @@ def test_no_page_breaks_the_content_security_policy(platform, page):  # noqa: F8
     )
     assert heights and all(abs(float(given) - drawn) < 1 for given, drawn in heights), heights
     assert max(drawn for _, drawn in heights) > 0
+
+    for path, chart in (
+        (f"/alerts/{ids['alert']}", "#alert-chart"),
+        (f"/monitors/{ids['monitor']}", "#response-chart"),
+    ):
+        page.goto(f"{platform.url}{path}", wait_until="load")
+        page.wait_for_selector(f"{chart}[data-ready] canvas")  # uPlot drew under the policy
 
     page.goto(f"{platform.url}/api/docs", wait_until="load")
     page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)  # Swagger UI ran and drew operations
