@@ -9,6 +9,7 @@ import re
 from django import forms
 
 from alerts.models import NotificationChannel
+from monitoring_site.dashboard.durations import DurationField
 from monitors.choices import MonitorType, PageIncidentStatus
 from monitors.models import Heartbeat, Monitor, StatusPage
 
@@ -130,14 +131,56 @@ class MonitorForm(forms.Form):
 
 
 class HeartbeatForm(forms.Form):
+    """A heartbeat's schedule the Healthchecks way: a period and a grace ("1 day", "1 hour"), or a cron
+    expression in a time zone (the page previews its next runs in that zone). Only the chosen kind's
+    fields are shown; the service decides what is valid, so the form and the API refuse the same."""
+
     name = forms.CharField(max_length=200)
-    run_interval = forms.IntegerField(min_value=10, required=False, help_text="Seconds between runs…")
-    cron = forms.CharField(max_length=100, required=False, help_text="…or a cron expression: 30 2 * * *")
-    timezone = forms.CharField(max_length=64, initial="UTC", help_text="For cron: Europe/Paris, UTC…")
-    grace_period = forms.IntegerField(min_value=0, initial=300, help_text="Seconds of lateness tolerated.")
+    schedule = forms.ChoiceField(
+        choices=[("period", "Every period"), ("cron", "Cron expression")],
+        widget=forms.RadioSelect(attrs={"data-schedule-kind": ""}),
+        required=False,
+        label="Schedule",
+    )
+    run_interval = DurationField(
+        required=False, label="Period", help_text="How often the job runs (at least 10 seconds)."
+    )
+    cron = forms.CharField(
+        max_length=100, required=False, label="Cron expression", help_text="Five fields: 30 2 * * * is 02:30."
+    )
+    timezone = forms.CharField(
+        max_length=64,
+        initial="UTC",
+        label="Time zone",
+        help_text="The cron expression's zone: Europe/Paris, America/New_York, UTC…",
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+    )
+    grace_period = DurationField(
+        initial=300, label="Grace", help_text="How late a ping may be before the heartbeat is down."
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("run_interval",):
+            self.fields[name].widget.attrs["data-schedule"] = "period"
+        for name in ("cron", "timezone"):
+            self.fields[name].widget.attrs["data-schedule"] = "cron"
+        initial = self.initial
+        if not self.is_bound and "schedule" not in initial:
+            initial["schedule"] = "cron" if initial.get("cron") else "period"
 
     def heartbeat_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        """The schedule of the chosen kind only (the other cleared); without a choice (a script posting
+        the fields), the kind given."""
+        data = dict(self.cleaned_data)
+        kind = data.pop("schedule") or ("cron" if data.get("cron") else "period")
+        if kind == "cron":
+            data["run_interval"] = None
+        else:
+            data["cron"] = ""
+        if data.get("grace_period") is None:
+            data.pop("grace_period", None)
+        return data
 
 
 class StatusPageForm(forms.Form):

@@ -3,20 +3,25 @@ history, and the create form."""
 
 from __future__ import annotations
 
+from datetime import UTC
+from zoneinfo import available_timezones
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.dashboard.forms import add_domain_errors
 from monitoring_site.dashboard.tenancy import tenant_page
-from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import DomainError
 from monitors.filters import HeartbeatFilter
 from monitors.forms import HeartbeatForm
 from monitors.models import Heartbeat
 from monitors.public_urls import ping_url
+from monitors.selectors import cron_next_runs
 from monitors.services import heartbeats as heartbeat_services
 
 PAGE = 200
@@ -52,8 +57,8 @@ def heartbeat_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
             messages.success(request, f"Heartbeat {heartbeat.name} created; point your job at its ping URL.")
             return redirect("monitors:heartbeat", heartbeat_id=heartbeat.pk)
         except DomainError as exc:
-            messages.error(request, exc.text())
-    return render(request, "monitors/heartbeat_form.html", {"form": form, "section": "heartbeats"})
+            add_domain_errors(form, exc)
+    return render(request, "monitors/heartbeat_form.html", _form_context(form, None))
 
 
 @tenant_page
@@ -65,6 +70,7 @@ def heartbeat_detail(request: HttpRequest, heartbeat_id: int, *, tenant: Tenant)
         {
             "heartbeat": heartbeat,
             "url": ping_url(request, heartbeat.token),
+            "next_runs": _next_runs(heartbeat.cron, heartbeat.timezone),
             "pings": heartbeat.pings.order_by("-received_at", "-id")[:100],
             "incidents": heartbeat.incidents.order_by("-started_at")[:20],
             "can_act": role_at_least(tenant.role, Role.MEMBER),
@@ -76,23 +82,62 @@ def heartbeat_detail(request: HttpRequest, heartbeat_id: int, *, tenant: Tenant)
 @tenant_page(min_role=Role.MEMBER)
 def heartbeat_edit(request: HttpRequest, heartbeat_id: int, *, tenant: Tenant) -> HttpResponse:
     heartbeat = get_object_or_404(Heartbeat.objects.filter(organization=tenant.organization), pk=heartbeat_id)
-    initial = {name: getattr(heartbeat, name) for name in HeartbeatForm.base_fields}
+    initial = {name: getattr(heartbeat, name) for name in HeartbeatForm.base_fields if name != "schedule"}
     form = HeartbeatForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {
-            **form.cleaned_data,
-            "cron": form.cleaned_data["cron"] or "",
-        }  # a schedule is one or the other
-        try:
-            heartbeat_services.heartbeat_update(heartbeat=heartbeat, data=data)
+        try:  # a schedule is one or the other: heartbeat_data clears the kind not chosen
+            heartbeat_services.heartbeat_update(heartbeat=heartbeat, data=form.heartbeat_data())
             messages.success(request, f"Heartbeat {heartbeat.name} saved.")
             return redirect("monitors:heartbeat", heartbeat_id=heartbeat.pk)
         except DomainError as exc:
-            for field, errors in (exc.details or {}).items():
-                for error in errors if isinstance(errors, list) else [errors]:
-                    form.add_error(field if field in form.fields else None, str(error))
-    context = {"form": form, "heartbeat": heartbeat, "section": "heartbeats"}
-    return render(request, "monitors/heartbeat_form.html", context)
+            add_domain_errors(form, exc)
+    return render(request, "monitors/heartbeat_form.html", _form_context(form, heartbeat))
+
+
+def _form_context(form: HeartbeatForm, heartbeat: Heartbeat | None) -> dict:
+    cron = form.data.get("cron") if form.is_bound else form.initial.get("cron")
+    zone = form.data.get("timezone") if form.is_bound else form.initial.get("timezone", "UTC")
+    return {
+        "form": form,
+        "heartbeat": heartbeat,
+        "section": "heartbeats",
+        "zones": TIME_ZONES,
+        "next_runs": _next_runs(cron or "", zone or "UTC"),
+    }
+
+
+TIME_ZONES = sorted(available_timezones())
+LOCAL_FORMAT = "%a %Y-%m-%d %H:%M %Z"
+
+
+def _next_runs(cron: str, zone: str) -> list[str]:
+    """The next runs as text in the schedule's own zone ("Mon 2026-12-07 02:30 CET")."""
+    try:
+        runs = cron_next_runs(cron, zone, timezone.now()) if cron else []
+    except ValueError:
+        return []
+    return [run.strftime(LOCAL_FORMAT) for run in runs]
+
+
+@tenant_page
+def cron_preview(request: HttpRequest, *, tenant: Tenant) -> JsonResponse:
+    """``?cron=&timezone=``: the next five runs in that zone, for the heartbeat form's live preview."""
+    try:
+        runs = cron_next_runs(request.GET.get("cron", ""), request.GET.get("timezone", "UTC"), timezone.now())
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc), "runs": []})
+    return JsonResponse(
+        {
+            "runs": [
+                {
+                    "at": run.isoformat(),
+                    "local": run.strftime("%a %Y-%m-%d %H:%M %Z"),
+                    "utc": run.astimezone(UTC).strftime("%H:%M UTC"),
+                }
+                for run in runs
+            ]
+        }
+    )
 
 
 HEARTBEAT_ACTIONS = {
@@ -110,7 +155,7 @@ HEARTBEAT_ACTIONS = {
 def heartbeat_action(request: HttpRequest, heartbeat_id: int, action: str, *, tenant: Tenant) -> HttpResponse:
     heartbeat = get_object_or_404(Heartbeat.objects.filter(organization=tenant.organization), pk=heartbeat_id)
     if action == "delete":
-        delete_cascading(heartbeat)
+        heartbeat_services.heartbeat_delete(heartbeat=heartbeat)
         messages.success(request, f"Heartbeat {heartbeat.name} deleted, with its pings and incidents.")
         return redirect("monitors:heartbeats")
     if action not in HEARTBEAT_ACTIONS:

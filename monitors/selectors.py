@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from croniter import croniter
 from django.db.models import Count
 
 from alerts.models import MaintenanceWindow
@@ -29,3 +31,16 @@ def status_counts(organization_id: int) -> dict[str, int]:
     rows = Monitor.objects.filter(organization_id=organization_id).order_by().values_list("status")
     counts = dict(rows.annotate(n=Count("id")))
     return {status: counts.get(status, 0) for status in MonitorStatus.values}
+
+
+def cron_next_runs(expression: str, zone: str, now: datetime, count: int = 5) -> list[datetime]:
+    """The next ``count`` times a cron expression fires in its time zone (aware, in that zone), as the
+    heartbeat form previews them. Raises ValueError for a bad expression or an unknown zone."""
+    try:
+        tz = ZoneInfo(zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"Unknown time zone '{zone}'.") from exc
+    if not expression or not croniter.is_valid(expression):
+        raise ValueError("Not a valid cron expression (five fields: minute hour day month weekday).")
+    runs = croniter(expression, now.astimezone(tz))
+    return [runs.get_next(datetime) for _ in range(count)]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("incidents", views.incident_list, name="incidents"),
     path("heartbeats/", heartbeat_views.heartbeat_list, name="heartbeats"),
     path("heartbeats/new", heartbeat_views.heartbeat_new, name="heartbeat-new"),
+    path("heartbeats/cron-preview", heartbeat_views.cron_preview, name="cron-preview"),
     path("heartbeats/<int:heartbeat_id>", heartbeat_views.heartbeat_detail, name="heartbeat"),
     path("heartbeats/<int:heartbeat_id>/edit", heartbeat_views.heartbeat_edit, name="heartbeat-edit"),
     path(

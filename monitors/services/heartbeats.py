@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from monitoring_site.accounts.models import Organization
+from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
 from monitors.choices import (
@@ -105,6 +106,11 @@ def heartbeat_create(*, organization: Organization, data: dict[str, Any]) -> Hea
 @transaction.atomic
 def heartbeat_update(*, heartbeat: Heartbeat, data: dict[str, Any]) -> Heartbeat:
     return _store(heartbeat, _clean(heartbeat.organization, dict(data), heartbeat))
+
+
+def heartbeat_delete(*, heartbeat: Heartbeat) -> None:
+    """Delete the heartbeat with its pings and incidents (while pings may still be arriving for it)."""
+    delete_cascading(heartbeat)
 
 
 def heartbeat_regenerate_token(*, heartbeat: Heartbeat) -> Heartbeat:

@@ -108,10 +108,15 @@ def test_a_heartbeats_schedule_is_edited(platform, page):  # noqa: F811
     made = make(platform, heartbeats={"Nightly": {"run_interval": 3600, "grace_period": 300}})
     log_in(page, platform)
     page.goto(f"{platform.url}/monitors/heartbeats/{made['Nightly']}/edit")
-    page.fill("input[name=run_interval]", "")
+    assert page.is_hidden("input[name=cron]") and page.is_visible("input[name=run_interval_0]")
+    page.check("input[name=schedule][value=cron]")  # only the cron fields now
+    assert page.is_hidden("input[name=run_interval_0]") and page.is_visible("input[name=cron]")
     page.fill("input[name=cron]", "30 2 * * *")
     page.fill("input[name=timezone]", "Europe/Paris")
-    page.fill("input[name=grace_period]", "900")
+    page.wait_for_selector("#next-runs li:has-text('02:30 CE')")  # previewed in its zone as typed
+    page.fill("input[name=grace_period_0]", "15")
+    page.select_option("select[name=grace_period_1]", label="minutes")
+    shot(page, "heartbeat-edit")
     page.click("#heartbeat-form button[type=submit]")
     page.wait_for_selector("text=Heartbeat Nightly saved")
     assert read(platform, "Nightly")["heartbeats"]["Nightly"][1:] == [900, "30 2 * * *", "Europe/Paris"]

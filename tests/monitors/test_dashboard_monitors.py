@@ -210,7 +210,8 @@ def test_a_heartbeat_is_edited_paused_given_a_new_url_and_deleted_from_its_page(
     for label in ("Edit", "Pause", "New ping URL", "Delete"):
         assert label in page, label
     form = owner_browser.get(f"/monitors/heartbeats/{heartbeat.pk}/edit").content.decode()
-    assert 'value="backup"' in form and 'value="3600"' in form
+    assert 'value="backup"' in form and 'name="run_interval_0" value="1"' in form  # 1 hour
+    assert '<option value="3600" selected>hours</option>' in form
     # interval to cron, in one save
     saved = owner_browser.post(
         f"/monitors/heartbeats/{heartbeat.pk}/edit",
