@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/api-keys", views.api_keys, name="api-keys"),
     path("settings/api-keys/<int:key_id>/revoke", views.api_key_revoke, name="api-key-revoke"),
     path("settings/members", views.members, name="members"),
+    path("settings/display", views.display_settings, name="display"),
     path("settings/members/<int:user_id>", views.member_update, name="member-update"),
     path("invitations/<int:invitation_id>", views.invitation_answer, name="invitation-answer"),
     path(

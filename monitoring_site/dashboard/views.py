@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import cast
+from zoneinfo import available_timezones
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from monitoring_site.accounts import invitations, services
@@ -184,3 +186,20 @@ def invitation_withdraw(request: HttpRequest, invitation_id: int, *, tenant: Ten
     invitations.invitation_revoke(invitation=invitation, by=tenant)
     messages.success(request, f"Withdrew the invitation of {invitation.username}.")
     return redirect("dashboard:members")
+
+
+@login_required
+def display_settings(request: HttpRequest) -> HttpResponse:
+    """How this browser shows the dashboard: the time zone of every time (default: the browser's own) and
+    the theme. Kept in the browser (``localStorage``), so each device of a user can differ; cron
+    schedules always read in their own zone, whatever is chosen here."""
+    return render(
+        request,
+        "dashboard/display.html",
+        {
+            "zones": sorted(available_timezones()),
+            "now": timezone.now(),
+            "section": "settings",
+            "tab": "display",
+        },
+    )

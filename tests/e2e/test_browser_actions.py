@@ -143,3 +143,17 @@ def test_a_window_covering_one_monitor_puts_only_that_one_in_maintenance(platfor
     covered = page.inner_text(f"tr[data-monitor-id='{made['Covered']}'] .monitor-status")
     uncovered = page.inner_text(f"tr[data-monitor-id='{made['Uncovered']}'] .monitor-status")
     assert (covered, uncovered) == ("maintenance", "up")
+
+
+def test_the_chosen_time_zone_is_used_for_every_time(platform, page):  # noqa: F811
+    platform.wait_healthy()
+    log_in(page, platform)
+    page.goto(f"{platform.url}/settings/display")
+    page.select_option("#display-zone", "Asia/Tokyo")
+    page.wait_for_selector("#display-saved:has-text('Asia/Tokyo')")
+    page.reload()
+    assert page.input_value("#display-zone") == "Asia/Tokyo"
+    title = page.get_attribute("#display-sample time[data-when]", "title")
+    assert title and "GMT+9" in title and "UTC)" in title  # the chosen zone, with the UTC text kept
+    page.select_option("#display-zone", "")  # back to the browser's own
+    assert page.evaluate("localStorage.getItem('timezone')") is None

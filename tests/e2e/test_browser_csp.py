@@ -88,7 +88,7 @@ def test_no_page_breaks_the_content_security_policy(platform, page):  # noqa: F8
         f"/monitors/{ids['monitor']}?period=90d", "/jobs/", "/jobs/runs/", "/jobs/tasks/",
         f"/jobs/tasks/{ids['task']}", "/jobs/tasks/new", "/jobs/queues/", "/jobs/runners/",
         "/agents/", f"/agents/{ids['agent']}", "/agents/costs", "/agents/logs",
-        "/settings/api-keys", "/settings/members",
+        "/settings/api-keys", "/settings/members", "/settings/display",
         "/admin/", "/admin/monitors/monitor/", f"/admin/monitors/monitor/{ids['monitor']}/change/",
     ]  # fmt: skip
     for path in paths:
