@@ -3,6 +3,7 @@ rule (``monitors.services.monitors._clean``), so the form and the API refuse the
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -11,7 +12,7 @@ from django import forms
 from alerts.models import NotificationChannel
 from monitoring_site.dashboard.durations import DurationField
 from monitors.choices import MonitorType, PageIncidentStatus
-from monitors.models import Heartbeat, Monitor, StatusPage
+from monitors.models import Heartbeat, Monitor, StatusPage, StatusPageComponent
 
 STATUS_ITEM = re.compile(r"^\d{3}(-\d{3})?$")
 THRESHOLDS = ("cpu", "mem", "disk")
@@ -184,41 +185,106 @@ class HeartbeatForm(forms.Form):
 
 
 class StatusPageForm(forms.Form):
+    """A status page's settings and components. When editing, each component has its group (the public
+    page's sections), its shown name and its place in the order; new ones go last, ungrouped. The logo is
+    an uploaded image kept as a data: URI (shown by ``<img>``, so an SVG's scripts never run)."""
+
     name = forms.CharField(max_length=200)
     slug = forms.SlugField(max_length=100, help_text="The public address: /status/<slug>")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    is_public = forms.BooleanField(required=False, initial=True)
-    monitors = forms.ModelMultipleChoiceField(queryset=Monitor.objects.none(), required=False)
-    heartbeats = forms.ModelMultipleChoiceField(queryset=Heartbeat.objects.none(), required=False)
+    is_public = forms.BooleanField(required=False, initial=True, label="Public")
+    logo = forms.FileField(
+        required=False,
+        help_text="PNG, JPEG, GIF, WebP or SVG, 256 kB at most.",
+        widget=forms.ClearableFileInput,
+    )
+    monitors = forms.ModelMultipleChoiceField(
+        queryset=Monitor.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    heartbeats = forms.ModelMultipleChoiceField(
+        queryset=Heartbeat.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, organization=None, page: StatusPage | None = None, **kwargs):
+        self.components = list(page.components.select_related("monitor", "heartbeat")) if page else []
         if page is not None:  # editing: the page's settings and components as they are
-            components = list(page.components.all())
             kwargs["initial"] = {
                 **{k: getattr(page, k) for k in ("name", "slug", "description", "is_public")},
-                "monitors": [c.monitor_id for c in components if c.monitor_id],
-                "heartbeats": [c.heartbeat_id for c in components if c.heartbeat_id],
+                "monitors": [c.monitor_id for c in self.components if c.monitor_id],
+                "heartbeats": [c.heartbeat_id for c in self.components if c.heartbeat_id],
             }
         super().__init__(*args, **kwargs)
         self.page = page
-        self.fields["monitors"].queryset = Monitor.objects.filter(organization=organization)  # type: ignore[attr-defined]
-        self.fields["heartbeats"].queryset = Heartbeat.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        for name, model in (("monitors", Monitor), ("heartbeats", Heartbeat)):
+            picker = self.fields[name]
+            assert isinstance(picker, forms.ModelMultipleChoiceField)
+            picker.queryset = model.objects.filter(organization=organization).order_by("name")
+        for position, c in enumerate(self.components):
+            key = _component_key(c)
+            self.fields[f"group_{key}"] = forms.CharField(max_length=100, required=False, initial=c.group)
+            self.fields[f"name_{key}"] = forms.CharField(max_length=200, required=False, initial=c.name)
+            self.fields[f"position_{key}"] = forms.IntegerField(
+                min_value=0, max_value=10_000, required=False, initial=position + 1
+            )
+        if page is not None and page.logo:
+            self.fields["remove_logo"] = forms.BooleanField(required=False, label="Remove the logo")
+
+    def _posted(self, name: str, kept):
+        """A component field as posted, or what the component has when the form left it out (a client
+        that posts only the pickers keeps the groups, names and order set through the API)."""
+        value = self.cleaned_data.get(name)
+        return kept if name not in self.data or value is None else value
+
+    def component_rows(self) -> list[dict]:
+        """The editor's table: one row per component with its three fields."""
+        return [
+            {
+                "component": c,
+                "group": self[f"group_{_component_key(c)}"],
+                "name": self[f"name_{_component_key(c)}"],
+                "position": self[f"position_{_component_key(c)}"],
+            }
+            for c in self.components
+        ]
+
+    def settings_fields(self) -> list:
+        return [self[name] for name in self.fields if not name.startswith(("group_", "name_", "position_"))]
+
+    def clean_logo(self) -> str | None:
+        """The upload as a data: URI; the service judges its type and size (as it does the API's)."""
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        return f"data:{upload.content_type};base64,{base64.b64encode(upload.read()).decode()}"
 
     def page_data(self) -> dict:
-        """The settings, and the components chosen: ones the page had keep their group, name and
-        order (set through the API); new ones follow, ungrouped."""
+        """The settings, and the components chosen: ones the page had take the group, name and place
+        given here; new ones follow, ungrouped."""
         data = {k: self.cleaned_data[k] for k in ("name", "slug", "description", "is_public")}
+        if self.cleaned_data.get("logo"):
+            data["logo"] = self.cleaned_data["logo"]
+        elif self.cleaned_data.get("remove_logo"):
+            data["logo"] = ""
         chosen = {("monitor_id", m.pk) for m in self.cleaned_data["monitors"]}
         chosen |= {("heartbeat_id", h.pk) for h in self.cleaned_data["heartbeats"]}
-        components = []
-        for c in self.page.components.all() if self.page else []:
+        kept: list[tuple[int, dict]] = []
+        for c in self.components:
             key = ("monitor_id", c.monitor_id) if c.monitor_id else ("heartbeat_id", c.heartbeat_id)
             if key in chosen:
                 chosen.discard(key)
-                components.append({key[0]: key[1], "group": c.group, "name": c.name})
+                field = _component_key(c)
+                place = self._posted(f"position_{field}", len(kept) + 1)
+                group = self._posted(f"group_{field}", c.group) or ""
+                name = self._posted(f"name_{field}", c.name) or ""
+                kept.append((place, {key[0]: key[1], "group": group.strip(), "name": name.strip()}))
+        components = [c for _, c in sorted(kept, key=lambda item: item[0])]
         components += [{field: pk} for field, pk in sorted(chosen)]
         data["components"] = components
         return data
+
+
+def _component_key(component: StatusPageComponent) -> str:
+    return f"m{component.monitor_id}" if component.monitor_id else f"h{component.heartbeat_id}"
 
 
 class PageUpdateForm(forms.Form):

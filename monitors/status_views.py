@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.accounts.selectors import tenant_for_user
+from monitoring_site.dashboard.forms import add_domain_errors
 from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
 from monitors.forms import PageUpdateForm, StatusPageForm
@@ -48,7 +49,7 @@ def status_page_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
 
 @tenant_page(min_role=Role.MEMBER)
 def status_page_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
-    form = StatusPageForm(request.POST or None, organization=tenant.organization)
+    form = StatusPageForm(request.POST or None, request.FILES or None, organization=tenant.organization)
     if request.method == "POST" and form.is_valid():
         try:
             page = page_services.status_page_create(
@@ -78,8 +79,15 @@ def status_page_edit(request: HttpRequest, page_id: int, *, tenant: Tenant) -> H
         initial={"incident_status": page.incident_status, "incident_message": page.incident_message},
     )
     settings_form = StatusPageForm(
-        posted if action == "settings" else None, organization=tenant.organization, page=page
+        posted if action == "settings" else None,
+        request.FILES if action == "settings" else None,
+        organization=tenant.organization,
+        page=page,
     )
+    if action == "delete":
+        page_services.status_page_delete(page=page)
+        messages.success(request, f"Status page {page.name} deleted; /status/{page.slug} answers 404 now.")
+        return redirect("monitors:status-pages")
     try:
         if action == "update" and form.is_valid():
             page_services.status_page_update(page=page, data=form.cleaned_data, by=tenant.actor)
@@ -90,7 +98,7 @@ def status_page_edit(request: HttpRequest, page_id: int, *, tenant: Tenant) -> H
             messages.success(request, "Status page saved.")
             return redirect("monitors:status-page", page_id=page.pk)
     except DomainError as exc:
-        messages.error(request, exc.text())
+        add_domain_errors(settings_form if action == "settings" else form, exc)
     return render(
         request,
         "monitors/status_page_edit.html",
@@ -98,6 +106,7 @@ def status_page_edit(request: HttpRequest, page_id: int, *, tenant: Tenant) -> H
             "page": page,
             "form": form,
             "settings_form": settings_form,
+            "view": page_services.status_page_view(page),
             "section": "status_pages",
             "can_act": can_act,
         },

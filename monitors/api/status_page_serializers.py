@@ -49,6 +49,11 @@ class StatusPageSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(max_length=100)
     incident_status = serializers.ChoiceField(choices=PageIncidentStatus.choices, required=False)
     components = ComponentSerializer(many=True, required=False)
+    logo = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="A data: URI of a PNG, JPEG, GIF, WebP or SVG image, 256 kB at most; blank removes it.",
+    )
     updates = serializers.SerializerMethodField()
     public_url = serializers.SerializerMethodField()
 
@@ -60,6 +65,7 @@ class StatusPageSerializer(serializers.ModelSerializer):
             "slug",
             "description",
             "is_public",
+            "logo",
             "incident_status",
             "incident_message",
             "components",

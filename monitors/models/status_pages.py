@@ -17,6 +17,11 @@ class StatusPage(models.Model):
     slug = models.SlugField(max_length=100, unique=True, help_text="The public URL: /status/{slug}")
     description = models.TextField(blank=True, default="")
     is_public = models.BooleanField(default=True)
+    logo = models.TextField(
+        blank=True,
+        default="",
+        help_text="The page's logo as a data: URI (uploaded in the dashboard, 256 kB at most).",
+    )
     incident_status = models.CharField(
         max_length=16, choices=PageIncidentStatus.choices, default=PageIncidentStatus.NONE
     )

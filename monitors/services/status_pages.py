@@ -18,6 +18,9 @@ from monitors.selectors import display_status, maintenance_in_effect
 from monitors.services.rollups import floor_time, monitors_series
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+LOGO_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
+LOGO_MAX_BYTES = 256 * 1024
+LOGO = re.compile(r"^data:(?P<type>[a-z+/]+);base64,(?P<data>[A-Za-z0-9+/]*={0,2})$")
 INCIDENT_FIELDS = ("incident_status", "incident_message")
 
 
@@ -29,6 +32,11 @@ def _clean(organization: Organization, data: dict[str, Any], current: StatusPage
             errors["slug"] = ["Lower-case letters, digits and inner hyphens, up to 100 characters."]
         elif StatusPage.objects.filter(slug=slug).exclude(pk=current.pk if current else 0).exists():
             errors["slug"] = ["This address is taken."]
+    logo = data.get("logo")
+    if logo:
+        problem = _logo_problem(logo)
+        if problem:
+            errors["logo"] = [problem]
     components = data.get("components")
     if components is not None:
         monitor_ids = {c["monitor_id"] for c in components if c.get("monitor_id")}
@@ -53,6 +61,17 @@ def _clean(organization: Organization, data: dict[str, Any], current: StatusPage
     if errors:
         raise RuleViolation("The status page is invalid.", details=errors)
     return data
+
+
+def _logo_problem(logo: str) -> str | None:
+    """A logo is a data: URI of a PNG, JPEG, GIF, WebP or SVG image of 256 kB at most (it is shown by
+    ``<img>``, where an SVG's scripts never run)."""
+    found = LOGO.match(logo)
+    if found is None or found["type"] not in LOGO_TYPES:
+        return "A data: URI of a PNG, JPEG, GIF, WebP or SVG image (data:image/png;base64,...)."
+    if len(found["data"]) * 3 // 4 > LOGO_MAX_BYTES:
+        return "256 kB at most."
+    return None
 
 
 def _payload(page: StatusPage) -> dict:
@@ -109,6 +128,11 @@ def status_page_create(*, organization: Organization, data: dict[str, Any], by: 
 @transaction.atomic
 def status_page_update(*, page: StatusPage, data: dict[str, Any], by: str = "") -> StatusPage:
     return _store(page, _clean(page.organization, dict(data), page), by)
+
+
+def status_page_delete(*, page: StatusPage) -> None:
+    """Delete the page with its components and updates; its public address answers 404 from now on."""
+    page.delete()
 
 
 # --- the public page ---------------------------------------------------------------------------------
@@ -169,6 +193,7 @@ def status_page_view(page: StatusPage) -> dict[str, Any]:
         "name": page.name,
         "slug": page.slug,
         "description": page.description,
+        "logo": page.logo or None,
         "overall": overall,
         "overall_text": OVERALL[overall],
         "first_day": first_day.date().isoformat(),

@@ -1,7 +1,8 @@
 // Live updates for dashboard pages: one WebSocket to /api/v1/ws, authenticated by the session cookie.
 // Every event is re-dispatched on `document` as a "monitoring:event" CustomEvent so pages can update
 // their own rows; the overview's #live-events list is filled here. A reconnect asks for the events since
-// the last one seen ("since"): the server replays what was missed, and an event met twice is shown once.
+// the last one seen ("since"): the server replays what was missed, and an event met twice is shown once;
+// "monitoring:reconnected" then tells server-rendered regions (live_refresh.js) to fetch themselves again.
 (function () {
   "use strict";
   var ALL_TOPICS = ["monitor.status", "heartbeat.status", "incident.updates", "alert.updates", "agent.status", "job.updates"];
@@ -13,6 +14,7 @@
     : listEl && listEl.dataset.topics ? listEl.dataset.topics.split(",") : ALL_TOPICS;
   var delay = 1000;
   var since = null; // the timestamp of the latest event seen
+  var dropped = false; // the socket closed since the page loaded: catch up when it is back
   var recent = []; // ids of the latest events seen, to drop one that comes both replayed and live
 
   function setStatus(state, text) {
@@ -59,6 +61,8 @@
       var msg = JSON.parse(e.data);
       if (msg.type === "subscribed") {
         delay = 1000;
+        if (dropped) document.dispatchEvent(new CustomEvent("monitoring:reconnected"));
+        dropped = false;
         setStatus("live", "live");
       } else if (msg.type === "event") {
         if (recent.indexOf(msg.id) !== -1) return;
@@ -71,6 +75,7 @@
     };
     socket.onclose = function (e) {
       if (e.code === 4401) { setStatus("offline", "signed out"); return; }
+      dropped = true;
       setStatus("offline", "reconnecting…");
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);

@@ -39,4 +39,5 @@
   render();
   setInterval(render, 30000);
   document.addEventListener("monitoring:event", function () { setTimeout(render, 600); });
+  document.addEventListener("monitoring:refreshed", render);
 })();

@@ -4,6 +4,7 @@ heartbeat's schedule is edited, and a maintenance window made in the UI covers o
 
 import json
 
+import httpx
 import pytest
 
 from tests.e2e.platform import wait_for
@@ -14,6 +15,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 CREATE = """
 import json
+
+import httpx
 from monitoring_site.accounts.models import Organization
 from monitors.models import Heartbeat, Monitor
 org = Organization.objects.get()
@@ -26,6 +29,8 @@ print(json.dumps(made))
 """
 READ = """
 import json
+
+import httpx
 from monitors.models import Heartbeat, Monitor
 monitors = {{m.name: [m.is_paused, m.status] for m in Monitor.objects.filter(name__in={names})}}
 heartbeats = {{h.name: [h.run_interval, h.grace_period, h.cron, h.timezone]
@@ -157,3 +162,46 @@ def test_the_chosen_time_zone_is_used_for_every_time(platform, page):  # noqa: F
     assert title and "GMT+9" in title and "UTC)" in title  # the chosen zone, with the UTC text kept
     page.select_option("#display-zone", "")  # back to the browser's own
     assert page.evaluate("localStorage.getItem('timezone')") is None
+
+
+def test_heartbeat_pages_and_the_status_page_editor_follow_the_feed(platform, page):  # noqa: F811
+    """Server-rendered regions fetch themselves again when their events arrive: a first ping turns the
+    heartbeat list's row down and up (a first success ping is no event, as in Healthchecks: the list's
+    30 s refresh shows it), and the status-page editor's component state with it, without a reload."""
+    platform.wait_healthy()
+    token = "live" + "x" * 18
+    made = make(
+        platform, heartbeats={"Live beat": {"run_interval": 3600, "grace_period": 300, "token": token}}
+    )
+    log_in(page, platform)
+    page.goto(f"{platform.url}/monitors/heartbeats/")
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+    page.evaluate("window.__marker = 'same page'")
+    cell = f"tr[data-heartbeat-id='{made['Live beat']}'] .heartbeat-status"
+    assert page.inner_text(cell) == "new"
+    assert httpx.get(f"{platform.url}/ping/{token}/fail").text == "OK"
+    page.wait_for_selector(f"{cell}:has-text('down')", timeout=20_000)
+    assert httpx.get(f"{platform.url}/ping/{token}").text == "OK"
+    page.wait_for_selector(f"{cell}:has-text('up')", timeout=20_000)
+    assert page.evaluate("window.__marker") == "same page"
+
+    page.goto(f"{platform.url}/monitors/status-pages/")
+    page.fill("#status-page-form input[name=name]", "Live page")
+    page.fill("#status-page-form input[name=slug]", "live-page")
+    page.check(f"#status-page-form input[name=heartbeats][value='{made['Live beat']}']")
+    page.click("#status-page-form button[type=submit]")
+    page.wait_for_selector("#page-state:has-text('Live beat')")
+    page.fill(f"input[name=group_h{made['Live beat']}]", "Jobs")
+    page.click("#page-settings button[type=submit]")
+    page.wait_for_selector("text=Status page saved.")
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+    page.evaluate("window.__marker = 'same page'")
+    assert "Jobs" in page.inner_text("#page-state")
+    httpx.get(f"{platform.url}/ping/{token}/fail")  # down: the editor's state follows
+    page.wait_for_selector("#page-state .pill.status-down", timeout=20_000)
+    assert page.evaluate("window.__marker") == "same page"
+    shot(page, "status-page-editor")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#page-delete button")
+    page.wait_for_selector("text=Status page Live page deleted")
+    assert httpx.get(f"{platform.url}/status/live-page").status_code == 404

@@ -79,6 +79,7 @@ def test_no_page_breaks_the_content_security_policy(platform, page):  # noqa: F8
     paths = [
         "/", "/monitors/", f"/monitors/{ids['monitor']}", f"/monitors/{ids['monitor']}/edit", "/monitors/new",
         "/monitors/incidents", "/monitors/heartbeats/", f"/monitors/heartbeats/{ids['heartbeat']}",
+        f"/monitors/heartbeats/{ids['heartbeat']}/edit", "/monitors/heartbeats/new",
         "/monitors/status-pages/", f"/monitors/status-pages/{ids['status_page']}",
         "/alerts/", "/alerts/rules", "/alerts/rules/new", "/alerts/channels", "/alerts/channels/new",
         "/alerts/webhooks", "/alerts/maintenance", f"/alerts/{ids['alert']}",
