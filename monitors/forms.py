@@ -23,56 +23,111 @@ def _split(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
+HTTP_KINDS = ("website", "keyword", "json")
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    # the fields that mean something for each monitor type; the form shows and keeps only these
+    "port": ("port",),
+    "method": HTTP_KINDS,
+    "headers": HTTP_KINDS,
+    "body": HTTP_KINDS,
+    "expected_status": HTTP_KINDS,
+    "follow_redirects": HTTP_KINDS,
+    "verify_tls": HTTP_KINDS,
+    "cert_warn_days": HTTP_KINDS,
+    "keyword": ("keyword",),
+    "keyword_absent": ("keyword",),
+    "json_path": ("json",),
+    "json_expected": ("json",),
+    "dns_record_type": ("dns",),
+    "dns_expected": ("dns",),
+    "threshold_cpu": ("host",),
+    "threshold_mem": ("host",),
+    "threshold_disk": ("host",),
+}
+
+
 class MonitorForm(forms.Form):
+    """A monitor's settings with human labels and durations; the page shows only the chosen type's
+    fields (``KIND_FIELDS``, marked ``data-kinds`` for monitor_form.js) and ``monitor_data`` keeps only
+    those, so a value typed for another type and then hidden is never saved."""
+
     name = forms.CharField(max_length=200)
-    type = forms.ChoiceField(choices=MonitorType.choices)
-    target = forms.CharField(max_length=2000, help_text="URL for website/keyword/json, else a host.")
-    port = forms.IntegerField(min_value=1, max_value=65535, required=False, help_text="Port monitors.")
-    check_interval = forms.IntegerField(min_value=10, initial=60, help_text="Seconds.")
-    timeout = forms.FloatField(min_value=0.5, max_value=120, initial=10, help_text="Seconds.")
+    type = forms.ChoiceField(choices=MonitorType.choices, label="Monitor type")
+    target = forms.CharField(
+        max_length=2000,
+        label="URL or host",
+        help_text="A URL for website, keyword and JSON monitors; a host name or address for the others.",
+    )
+    port = forms.IntegerField(min_value=1, max_value=65535, required=False, label="Port")
+    check_interval = DurationField(
+        min_seconds=10, initial=60, label="Check every", help_text="At least 10 seconds."
+    )
+    timeout = forms.FloatField(
+        min_value=0.5, max_value=120, initial=10, label="Timeout (seconds)", help_text="0.5 to 120."
+    )
     retries = forms.IntegerField(
-        min_value=0, max_value=10, initial=0, help_text="Failed checks tolerated before down."
+        min_value=0, max_value=10, initial=0, help_text="Failed checks in a row tolerated before down."
     )
-    retry_interval = forms.IntegerField(
-        min_value=5, initial=20, required=False, help_text="Seconds between retries."
+    retry_interval = DurationField(
+        min_seconds=5, initial=20, required=False, label="Retry every", help_text="While retrying."
     )
-    # website, keyword, json
     method = forms.ChoiceField(
-        choices=[(m, m) for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")], required=False
+        choices=[(m, m) for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")],
+        required=False,
+        label="HTTP method",
     )
     headers = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="JSON object."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Request headers",
+        help_text='A JSON object: {"Accept": "text/html"}.',
     )
-    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    expected_status = forms.CharField(required=False, help_text="e.g. 200, 300-399 (empty: any 2xx).")
-    follow_redirects = forms.BooleanField(required=False, initial=True)
-    verify_tls = forms.BooleanField(required=False, initial=True, help_text="Fail on an invalid certificate.")
+    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Request body")
+    expected_status = forms.CharField(
+        required=False, label="Accepted status codes", help_text="e.g. 200, 300-399 (empty: any 2xx)."
+    )
+    follow_redirects = forms.BooleanField(required=False, initial=True, label="Follow redirects")
+    verify_tls = forms.BooleanField(
+        required=False, initial=True, label="Verify the TLS certificate", help_text="Down on an invalid one."
+    )
     cert_warn_days = forms.IntegerField(
-        min_value=0, initial=14, required=False, help_text="Warn when fewer days are left."
+        min_value=0,
+        initial=14,
+        required=False,
+        label="Certificate warning (days)",
+        help_text="Warn when the certificate has fewer days left.",
     )
-    keyword = forms.CharField(max_length=500, required=False, help_text="Keyword monitors.")
-    keyword_absent = forms.BooleanField(required=False, help_text="Fail when the keyword IS present.")
-    json_path = forms.CharField(max_length=500, required=False, help_text="JSON monitors: data.items.0.state")
-    json_expected = forms.CharField(max_length=500, required=False)
-    # dns
+    keyword = forms.CharField(max_length=500, required=False, label="Keyword")
+    keyword_absent = forms.BooleanField(required=False, label="Invert: down when the keyword is present")
+    json_path = forms.CharField(
+        max_length=500, required=False, label="JSON path", help_text="e.g. data.items.0.state"
+    )
+    json_expected = forms.CharField(max_length=500, required=False, label="Expected value")
     dns_record_type = forms.ChoiceField(
         choices=[(t, t) for t in ("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "CAA")],
         initial="A",
         required=False,
+        label="Record type",
     )
-    dns_expected = forms.CharField(max_length=500, required=False, help_text="DNS monitors: expected answer.")
-    # host
-    threshold_cpu = forms.IntegerField(min_value=1, max_value=100, required=False, help_text="Host: CPU %.")
-    threshold_mem = forms.IntegerField(
-        min_value=1, max_value=100, required=False, help_text="Host: memory %."
+    dns_expected = forms.CharField(
+        max_length=500, required=False, label="Expected answer", help_text="Empty: any answer."
     )
-    threshold_disk = forms.IntegerField(min_value=1, max_value=100, required=False, help_text="Host: disk %.")
+    threshold_cpu = forms.IntegerField(min_value=1, max_value=100, required=False, label="CPU above (%)")
+    threshold_mem = forms.IntegerField(min_value=1, max_value=100, required=False, label="Memory above (%)")
+    threshold_disk = forms.IntegerField(min_value=1, max_value=100, required=False, label="Disk above (%)")
     tags = forms.CharField(required=False, help_text="Comma-separated.")
     notifications = forms.ModelMultipleChoiceField(
-        queryset=NotificationChannel.objects.none(), required=False
+        queryset=NotificationChannel.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Notify",
     )
     depends_on = forms.ModelMultipleChoiceField(
-        queryset=Monitor.objects.none(), required=False, help_text="While one is down, stay quiet."
+        queryset=Monitor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Depends on",
+        help_text="While one of these is down, this one stays quiet.",
     )
 
     def __init__(self, *args, organization=None, instance: Monitor | None = None, **kwargs):
@@ -85,6 +140,8 @@ class MonitorForm(forms.Form):
             others = others.exclude(pk=instance.pk)
             self.fields["type"].disabled = True  # a kind change is a new monitor
         self.fields["depends_on"].queryset = others  # type: ignore[attr-defined]
+        for name, kinds in KIND_FIELDS.items():
+            self.fields[name].widget.attrs["data-kinds"] = " ".join(kinds)
 
     @staticmethod
     def initial_from(monitor: Monitor) -> dict:
@@ -125,6 +182,12 @@ class MonitorForm(forms.Form):
         data["depends_on"] = [m.pk for m in data["depends_on"]]
         data["thresholds"] = {k: data.pop(f"threshold_{k}") for k in THRESHOLDS}
         data["thresholds"] = {k: v for k, v in data["thresholds"].items() if v is not None}
+        kind = data["type"]
+        for name, kinds in KIND_FIELDS.items():
+            if kind not in kinds:
+                data.pop(name, None)  # another type's field: hidden on the page, not saved
+        if kind != "host":
+            data.pop("thresholds")
         if self.fields["type"].disabled:
             data.pop("type")
         # not given: the model's default (a new monitor) or the current value (an edit)

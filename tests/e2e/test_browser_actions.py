@@ -205,3 +205,16 @@ def test_heartbeat_pages_and_the_status_page_editor_follow_the_feed(platform, pa
     page.click("#page-delete button")
     page.wait_for_selector("text=Status page Live page deleted")
     assert httpx.get(f"{platform.url}/status/live-page").status_code == 404
+
+
+def test_the_monitor_form_shows_only_the_chosen_types_fields(platform, page):  # noqa: F811
+    platform.wait_healthy()
+    log_in(page, platform)
+    page.goto(f"{platform.url}/monitors/new")
+    page.select_option("select[name=type]", "port")
+    assert page.is_visible("input[name=port]") and page.is_hidden("input[name=keyword]")
+    assert page.is_hidden("select[name=method]") and page.is_hidden("input[name=threshold_cpu]")
+    page.select_option("select[name=type]", "keyword")
+    assert page.is_visible("input[name=keyword]") and page.is_visible("select[name=method]")
+    assert page.is_hidden("input[name=port]") and page.is_hidden("input[name=json_path]")
+    shot(page, "monitor-form")

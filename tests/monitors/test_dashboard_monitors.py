@@ -237,3 +237,50 @@ def test_a_heartbeat_is_edited_paused_given_a_new_url_and_deleted_from_its_page(
     assert viewer_browser.post(f"/monitors/heartbeats/{heartbeat.pk}/delete").status_code == 403
     assert owner_browser.post(f"/monitors/heartbeats/{heartbeat.pk}/delete").status_code == 302
     assert not Heartbeat.objects.filter(pk=heartbeat.pk).exists()
+
+
+def test_the_form_shows_and_keeps_only_the_chosen_types_fields(owner_browser, acme):
+    form = owner_browser.get("/monitors/new").content.decode()
+    assert 'name="keyword" maxlength="500" data-kinds="keyword"' in form
+    assert 'data-kinds="website keyword json"' in form and "monitor_form.js" in form
+    assert '<select name="check_interval_1"' in form  # "Check every" an amount and a unit
+    assert '<fieldset class="picker" id="id_depends_on_group"><legend>Depends on</legend>' in form
+    response = owner_browser.post(
+        "/monitors/new",
+        {
+            "name": "DB port",
+            "type": "port",
+            "target": "db.internal",
+            "port": "5432",
+            "check_interval_0": "2",
+            "check_interval_1": "60",
+            "timeout": "5",
+            "retries": "0",
+            "keyword": "typed for a keyword monitor, then the type changed",
+            "json_path": "data.state",
+            "threshold_cpu": "90",
+        },
+    )
+    assert response.status_code == 302
+    saved = Monitor.objects.get(name="DB port")
+    assert (saved.check_interval, saved.port, saved.keyword, saved.json_path, saved.thresholds) == (
+        120,
+        5432,
+        "",
+        "",
+        {},
+    )
+    too_often = owner_browser.post(
+        "/monitors/new",
+        {
+            "name": "x",
+            "type": "port",
+            "target": "h",
+            "port": "1",
+            "check_interval_0": "5",
+            "check_interval_1": "1",
+            "timeout": "5",
+            "retries": "0",
+        },
+    )
+    assert "At least 10 seconds." in too_often.content.decode()
