@@ -9,7 +9,8 @@ from alerts.models import AlertRule, MaintenanceWindow, NotificationChannel, Web
 from alerts.selectors import channel_config_shown
 from monitoring_site.metrics.selectors import metric_catalog
 from monitoring_site.realtime.topics import EVENTS
-from monitors.models import Heartbeat, Monitor
+from monitors.list_selectors import subject_tags
+from monitors.models import Heartbeat, Monitor, StatusPage
 
 
 class ChannelForm(forms.Form):
@@ -104,19 +105,35 @@ class MaintenanceForm(forms.Form):
     heartbeats = forms.ModelMultipleChoiceField(
         queryset=Heartbeat.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    tags = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every monitor and heartbeat carrying the tag when the window is in effect.",
+    )
+    status_pages = forms.ModelMultipleChoiceField(
+        queryset=StatusPage.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The page's components.",
+    )
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, model in (("monitors", Monitor), ("heartbeats", Heartbeat)):
+        for name, model in (("monitors", Monitor), ("heartbeats", Heartbeat), ("status_pages", StatusPage)):
             field = self.fields[name]
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = model.objects.filter(organization=organization).order_by("name")
+        tags = self.fields["tags"]
+        assert isinstance(tags, forms.MultipleChoiceField)
+        known = subject_tags(organization.pk) if organization is not None else []
+        chosen = [t for t in self.initial.get("tags") or [] if t not in known]  # a tag no longer carried
+        tags.choices = [(t, t) for t in [*known, *chosen]]
 
     @staticmethod
     def initial_from(window: MaintenanceWindow) -> dict:
         ids = {
             kind: [s["id"] for s in window.subjects or [] if s.get("type") == kind]
-            for kind in ("monitor", "heartbeat")
+            for kind in ("monitor", "heartbeat", "status_page")
         }
         return {
             "name": window.name,
@@ -128,6 +145,8 @@ class MaintenanceForm(forms.Form):
             "applies_to_all": window.applies_to_all,
             "monitors": ids["monitor"],
             "heartbeats": ids["heartbeat"],
+            "status_pages": ids["status_page"],
+            "tags": [s["name"] for s in window.subjects or [] if s.get("type") == "tag"],
         }
 
     def window_data(self, full: bool = False) -> dict:
@@ -137,10 +156,14 @@ class MaintenanceForm(forms.Form):
         data = {
             k: v
             for k, v in self.cleaned_data.items()
-            if k not in ("monitors", "heartbeats") and (full or v not in (None, ""))
+            if k not in ("monitors", "heartbeats", "tags", "status_pages") and (full or v not in (None, ""))
         }
         data["applies_to_all"] = bool(self.cleaned_data.get("applies_to_all"))
         data["subjects"] = [
             {"type": "monitor", "id": m.pk} for m in self.cleaned_data.get("monitors") or []
         ] + [{"type": "heartbeat", "id": h.pk} for h in self.cleaned_data.get("heartbeats") or []]
+        data["subjects"] += [{"type": "tag", "name": t} for t in self.cleaned_data.get("tags") or []]
+        data["subjects"] += [
+            {"type": "status_page", "id": p.pk} for p in self.cleaned_data.get("status_pages") or []
+        ]
         return data

@@ -117,6 +117,40 @@ def metrics_scope(scope: dict[str, Any]) -> dict[str, Any]:
     return dict(scope)
 
 
+def windows_resolved(windows: list[MaintenanceWindow]) -> list[MaintenanceWindow]:
+    """Give each window's tag and status-page subjects as the monitors and heartbeats they name now
+    (``window.covered``), so ``covers`` answers for them: at most one query per model, and none when no
+    window names a tag or a page."""
+    tags = {s.get("name") for w in windows for s in w.subjects or [] if s.get("type") == "tag"}
+    pages = {s.get("id") for w in windows for s in w.subjects or [] if s.get("type") == "status_page"}
+    if not tags and not pages:
+        return windows
+    organizations = {w.organization_id for w in windows}
+    by_tag: dict[tuple[int, str], set[tuple[str, int]]] = {}
+    for kind, model in (("monitor", "monitors.Monitor"), ("heartbeat", "monitors.Heartbeat")) if tags else ():
+        rows = apps.get_model(model).objects.filter(organization_id__in=organizations)
+        for pk, organization_id, carried in rows.values_list("pk", "organization_id", "tags"):
+            for tag in set(carried or ()) & tags:
+                by_tag.setdefault((organization_id, tag), set()).add((kind, pk))
+    by_page: dict[int, set[tuple[str, int]]] = {}
+    components = apps.get_model("monitors.StatusPageComponent").objects.filter(
+        page_id__in=pages, page__organization_id__in=organizations
+    )
+    for page_id, monitor_id, heartbeat_id in components.values_list("page_id", "monitor_id", "heartbeat_id"):
+        by_page.setdefault(page_id, set()).add(
+            ("monitor", monitor_id) if monitor_id else ("heartbeat", heartbeat_id)
+        )
+    for w in windows:
+        covered: set[tuple[str, int]] = set()
+        for s in w.subjects or []:
+            if s.get("type") == "tag":
+                covered |= by_tag.get((w.organization_id, s.get("name")), set())
+            elif s.get("type") == "status_page":
+                covered |= by_page.get(s.get("id"), set())
+        w.covered = frozenset(covered)
+    return windows
+
+
 def maintenance_rows(organization_id: int, now: datetime) -> list[MaintenanceWindow]:
     """The organization's windows, newest first, each with ``state_now`` (scheduled, in effect, ended, off)
     and ``subject_names`` (what it covers, by name: two queries for any number of windows)."""
@@ -126,16 +160,25 @@ def maintenance_rows(organization_id: int, now: datetime) -> list[MaintenanceWin
         for s in w.subjects or []:
             if isinstance(s.get("id"), int):
                 wanted.setdefault(str(s.get("type")), set()).add(s["id"])
-    names: dict[tuple[str, int], str] = {}
-    for kind, model in (("monitor", "monitors.Monitor"), ("heartbeat", "monitors.Heartbeat")):
+    names: dict[tuple[str, Any], str] = {}
+    for kind, model in (
+        ("monitor", "monitors.Monitor"),
+        ("heartbeat", "monitors.Heartbeat"),
+        ("status_page", "monitors.StatusPage"),
+    ):
         rows = apps.get_model(model).objects.filter(
             organization_id=organization_id, pk__in=wanted.get(kind, ())
         )
         names.update({(kind, pk): name for pk, name in rows.values_list("pk", "name")})
+    names.update(
+        {(kind, pk): f"status page {name}" for (kind, pk), name in names.items() if kind == "status_page"}
+    )
     for w in windows:
         w.state_now = w.state(now)  # type: ignore[attr-defined]
         w.subject_names = [  # type: ignore[attr-defined]
-            names.get((str(s.get("type")), s.get("id")), f"{s.get('type')} {s.get('id')}")
+            f"tag {s.get('name')}"
+            if s.get("type") == "tag"
+            else names.get((str(s.get("type")), s.get("id")), f"{s.get('type')} {s.get('id')}")
             for s in w.subjects or []
         ]
     return windows

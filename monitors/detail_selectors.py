@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from alerts.models import MaintenanceWindow
+from alerts.selectors import windows_resolved
 from monitors.models import Monitor
 from monitors.models.rollups import Resolution
 from monitors.services.rollups import SIZE, Totals, floor_time, window, window_totals
@@ -105,7 +106,7 @@ def monitor_events(monitor: Monitor, now: datetime, limit: int = EVENTS_MAX) -> 
         ends_at__gte=now - timedelta(days=90),
         cron="",
     )
-    for w in windows:
+    for w in windows_resolved(list(windows)):
         if w.covers("monitor", monitor.pk):
             assert w.starts_at is not None and w.ends_at is not None
             ended = w.ends_at if w.ends_at <= now else None

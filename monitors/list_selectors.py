@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from monitors.choices import MonitorStatus
-from monitors.models import CheckResult, Monitor
+from monitors.models import CheckResult, Heartbeat, Monitor
 
 STRIP = 50  # check results shown per row, newest on the right
 # Down first, then what is not known to be up, then up, then what is not checked.
@@ -90,6 +90,15 @@ def recent_beats(monitor_ids: list[int], per_monitor: int = STRIP) -> dict[int, 
     for found in beats.values():
         found.sort(key=lambda beat: beat.checked_at)
     return beats
+
+
+def subject_tags(organization_id: int) -> list[str]:
+    """Every tag on the organization's monitors and heartbeats, sorted (what a maintenance window can
+    cover by tag)."""
+    tags = set(organization_tags(organization_id))
+    for row in Heartbeat.objects.filter(organization_id=organization_id).values_list("tags", flat=True):
+        tags.update(tag for tag in row or () if isinstance(tag, str))
+    return sorted(tags, key=str.lower)
 
 
 def organization_tags(organization_id: int) -> list[str]:

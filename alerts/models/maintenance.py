@@ -15,8 +15,13 @@ class MaintenanceWindow(models.Model):
 
     One-off (``starts_at`` to ``ends_at``) or recurring (``cron`` in ``timezone`` starts a window of
     ``duration_minutes``). Scoped to everything (``applies_to_all``) or to listed subjects
-    (``subjects``: ``[{"type": "monitor", "id": 3}, ...]``).
+    (``subjects``: ``[{"type": "monitor", "id": 3}, {"type": "tag", "name": "db"},
+    {"type": "status_page", "id": 2}, ...]``). A tag covers the monitors and heartbeats that carry it, a
+    status page its components, as they are when the window is read: ``alerts.selectors.windows_resolved``
+    puts them in ``covered``.
     """
+
+    covered: frozenset[tuple[str, int]] = frozenset()  # set by windows_resolved; not a column
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="maintenance_windows"
@@ -42,7 +47,8 @@ class MaintenanceWindow(models.Model):
     def covers(self, subject_type: str, subject_id: int | None) -> bool:
         if self.applies_to_all:
             return True
-        return any(s.get("type") == subject_type and s.get("id") == subject_id for s in self.subjects or [])
+        named = any(s.get("type") == subject_type and s.get("id") == subject_id for s in self.subjects or [])
+        return named or (subject_type, subject_id) in self.covered
 
     def state(self, at: datetime) -> str:
         """``off``, ``in effect``, ``ended`` or ``scheduled`` (a recurring window between its runs too)."""

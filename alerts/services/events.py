@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from alerts.choices import DeliveryStatus, TargetType
 from alerts.models import Delivery, Event, MaintenanceWindow, NotificationChannel, Webhook
+from alerts.selectors import windows_resolved
 from monitoring_site.events import DomainEvent
 
 FAN_OUT_BATCH = 200
@@ -103,7 +104,10 @@ def _recipients_by_organization(events: list[Event]) -> dict[int, _Recipients]:
     windows: dict[int, list[MaintenanceWindow]] = defaultdict(list)
     for window in MaintenanceWindow.objects.filter(organization_id__in=organizations, is_active=True):
         windows[window.organization_id].append(window)
-    return {org: _Recipients(channels[org], webhooks[org], windows[org]) for org in organizations}
+    return {
+        org: _Recipients(channels[org], webhooks[org], windows_resolved(windows[org]))
+        for org in organizations
+    }
 
 
 def events_fan_out(*, event_ids: list[str], now: datetime | None = None) -> list[int]:

@@ -11,7 +11,27 @@ from alerts.models import MaintenanceWindow
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
 
-SUBJECT_TYPES = {"monitor", "heartbeat", "agent", "alert_rule"}
+SUBJECT_TYPES = {
+    "monitor",
+    "heartbeat",
+    "agent",
+    "alert_rule",
+    "status_page",
+}  # by id; and {"type": "tag", "name"}
+
+
+def _subject_ok(subject: Any) -> bool:
+    if not isinstance(subject, dict):
+        return False
+    if subject.get("type") == "tag":
+        name = subject.get("name")
+        return set(subject) == {"type", "name"} and isinstance(name, str) and 0 < len(name) <= 100
+    return (
+        subject.get("type") in SUBJECT_TYPES
+        and isinstance(subject.get("id"), int)
+        and not isinstance(subject.get("id"), bool)
+        and set(subject) == {"type", "id"}
+    )
 
 
 def _clean(data: dict[str, Any], current: MaintenanceWindow | None = None) -> dict[str, Any]:
@@ -46,11 +66,11 @@ def _clean(data: dict[str, Any], current: MaintenanceWindow | None = None) -> di
     except (ZoneInfoNotFoundError, ValueError):
         errors["timezone"] = [f"Unknown time zone '{merged.get('timezone')}'."]
     subjects = merged.get("subjects") or []
-    if not isinstance(subjects, list) or any(
-        not isinstance(s, dict) or s.get("type") not in SUBJECT_TYPES or not isinstance(s.get("id"), int)
-        for s in subjects
-    ):
-        errors["subjects"] = [f'A list of {{"type", "id"}} with type in {", ".join(sorted(SUBJECT_TYPES))}.']
+    if not isinstance(subjects, list) or not all(_subject_ok(s) for s in subjects):
+        errors["subjects"] = [
+            f'A list of {{"type", "id"}} with type in {", ".join(sorted(SUBJECT_TYPES))}, '
+            'or {"type": "tag", "name"} (the monitors and heartbeats carrying that tag).'
+        ]
     elif not merged.get("applies_to_all", True) and not subjects:
         errors["subjects"] = ["Name the subjects, or set applies_to_all."]
     if errors:
