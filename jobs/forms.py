@@ -11,6 +11,8 @@ from django import forms
 from jobs.choices import ArgumentType, ScheduleType, TaskKind
 from jobs.models import Task
 from jobs.services.tasks import RUNNER_FORMS, runner_target, runner_text
+from monitoring_site.dashboard.durations import DurationField
+from monitoring_site.dashboard.kinds import chosen_only, mark_kinds
 
 EDITABLE = (
     "name",
@@ -34,11 +36,40 @@ EDITABLE = (
 )
 
 
+KIND_FIELDS = {  # the task kind each field belongs to (shown and saved only for it)
+    "executable": ("script",),
+    "argv": ("script",),
+    "environment": ("script",),
+    "url": ("http",),
+    "method": ("http",),
+    "body": ("http",),
+}
+SCHEDULE_FIELDS = {
+    "interval_seconds": ("interval",),
+    "cron": ("cron",),
+    "timezone": ("cron",),
+    "max_runs": ("interval", "cron"),
+}
+BLANK = {
+    "executable": "",
+    "argv": [],
+    "environment": {},
+    "url": "",
+    "method": "GET",
+    "body": "",
+    "cron": "",
+    "timezone": "UTC",
+}
+
+
 class TaskForm(forms.Form):
+    """A task with human labels; the page shows only the chosen kind's fields (a script's executable and
+    argv, an HTTP request's URL and method) and the chosen schedule's; the others are saved blank."""
+
     name = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     task_type = forms.CharField(max_length=100, initial="general", help_text="A label for statistics.")
-    kind = forms.ChoiceField(choices=TaskKind.choices, initial=TaskKind.NOOP)
+    kind = forms.ChoiceField(choices=TaskKind.choices, initial=TaskKind.NOOP, label="Runs")
     executable = forms.CharField(
         max_length=500, required=False, help_text="Script: an absolute path on the allow-list."
     )
@@ -72,8 +103,10 @@ class TaskForm(forms.Form):
     timeout = forms.IntegerField(min_value=1, initial=300, help_text="Seconds.")
     max_output_bytes = forms.IntegerField(min_value=1024, initial=65536)
     retries = forms.IntegerField(min_value=0, max_value=10, initial=0)
-    schedule_type = forms.ChoiceField(choices=ScheduleType.choices, initial=ScheduleType.NONE)
-    interval_seconds = forms.IntegerField(min_value=1, required=False)
+    schedule_type = forms.ChoiceField(
+        choices=ScheduleType.choices, initial=ScheduleType.NONE, label="Schedule"
+    )
+    interval_seconds = DurationField(min_seconds=1, required=False, label="Every")
     cron = forms.CharField(max_length=100, required=False, help_text="For cron: 0 3 * * *")
     timezone = forms.CharField(max_length=64, initial="UTC")
     max_runs = forms.IntegerField(min_value=1, required=False)
@@ -89,6 +122,8 @@ class TaskForm(forms.Form):
             initial["runner"] = runner_text(task)
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        mark_kinds(self, "kind", KIND_FIELDS)
+        mark_kinds(self, "schedule_type", SCHEDULE_FIELDS)
 
     def clean_arguments(self) -> list:
         raw = self.cleaned_data["arguments"].strip()
@@ -122,6 +157,9 @@ class TaskForm(forms.Form):
         data["environment"] = self.cleaned_data["environment"]
         data.update(self.cleaned_data["runner"])
         data["cron"] = data["cron"] or ""
+        for kinds, chosen in ((KIND_FIELDS, data["kind"]), (SCHEDULE_FIELDS, data["schedule_type"])):
+            kept = chosen_only(data, chosen, kinds)
+            data = {name: kept.get(name, BLANK.get(name)) for name in data}  # another kind's: blank
         return data
 
 

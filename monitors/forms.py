@@ -11,6 +11,7 @@ from django import forms
 
 from alerts.models import NotificationChannel
 from monitoring_site.dashboard.durations import DurationField
+from monitoring_site.dashboard.kinds import chosen_only, mark_kinds
 from monitors.choices import MonitorType, PageIncidentStatus
 from monitors.models import Heartbeat, Monitor, StatusPage, StatusPageComponent
 
@@ -48,7 +49,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 
 class MonitorForm(forms.Form):
     """A monitor's settings with human labels and durations; the page shows only the chosen type's
-    fields (``KIND_FIELDS``, marked ``data-kinds`` for monitor_form.js) and ``monitor_data`` keeps only
+    fields (``KIND_FIELDS``, see ``monitoring_site.dashboard.kinds``) and ``monitor_data`` keeps only
     those, so a value typed for another type and then hidden is never saved."""
 
     name = forms.CharField(max_length=200)
@@ -140,8 +141,7 @@ class MonitorForm(forms.Form):
             others = others.exclude(pk=instance.pk)
             self.fields["type"].disabled = True  # a kind change is a new monitor
         self.fields["depends_on"].queryset = others  # type: ignore[attr-defined]
-        for name, kinds in KIND_FIELDS.items():
-            self.fields[name].widget.attrs["data-kinds"] = " ".join(kinds)
+        mark_kinds(self, "type", KIND_FIELDS)
 
     @staticmethod
     def initial_from(monitor: Monitor) -> dict:
@@ -183,9 +183,7 @@ class MonitorForm(forms.Form):
         data["thresholds"] = {k: data.pop(f"threshold_{k}") for k in THRESHOLDS}
         data["thresholds"] = {k: v for k, v in data["thresholds"].items() if v is not None}
         kind = data["type"]
-        for name, kinds in KIND_FIELDS.items():
-            if kind not in kinds:
-                data.pop(name, None)  # another type's field: hidden on the page, not saved
+        data = chosen_only(data, kind, KIND_FIELDS)
         if kind != "host":
             data.pop("thresholds")
         if self.fields["type"].disabled:

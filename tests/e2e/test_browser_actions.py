@@ -207,7 +207,7 @@ def test_heartbeat_pages_and_the_status_page_editor_follow_the_feed(platform, pa
     assert httpx.get(f"{platform.url}/status/live-page").status_code == 404
 
 
-def test_the_monitor_form_shows_only_the_chosen_types_fields(platform, page):  # noqa: F811
+def test_the_monitor_and_task_forms_show_only_the_chosen_kinds_fields(platform, page):  # noqa: F811
     platform.wait_healthy()
     log_in(page, platform)
     page.goto(f"{platform.url}/monitors/new")
@@ -218,3 +218,10 @@ def test_the_monitor_form_shows_only_the_chosen_types_fields(platform, page):  #
     assert page.is_visible("input[name=keyword]") and page.is_visible("select[name=method]")
     assert page.is_hidden("input[name=port]") and page.is_hidden("input[name=json_path]")
     shot(page, "monitor-form")
+    page.goto(f"{platform.url}/jobs/tasks/new")
+    page.select_option("select[name=kind]", "http")
+    assert page.is_visible("input[name=url]") and page.is_hidden("input[name=executable]")
+    page.select_option("select[name=schedule_type]", "cron")
+    assert page.is_visible("input[name=cron]") and page.is_hidden("input[name=interval_seconds_0]")
+    page.select_option("select[name=schedule_type]", "none")
+    assert page.is_hidden("input[name=cron]") and page.is_hidden("input[name=max_runs]")

@@ -84,6 +84,43 @@ def test_task_editor_and_run_now(owner_browser, acme, settings):
     assert task.executable == PYTHON
 
 
+def test_the_task_form_keeps_only_the_chosen_kind_and_schedule(owner_browser, acme):
+    form = owner_browser.get("/jobs/tasks/new").content.decode()
+    assert 'data-shown-when="kind=script"' in form and 'data-shown-when="schedule_type=cron"' in form
+    answer = owner_browser.post(
+        "/jobs/tasks/new",
+        {
+            "name": "ping the api",
+            "task_type": "ops",
+            "kind": "http",
+            "url": "https://api.example/health",
+            "method": "GET",
+            "executable": "/bin/sh",  # typed while "script" was chosen, then hidden: not saved
+            "argv": "-c\nrm -rf /",
+            "queue": "default",
+            "runner": "local",
+            "timeout": 30,
+            "max_output_bytes": 65536,
+            "retries": 0,
+            "schedule_type": "interval",
+            "interval_seconds_0": "5",
+            "interval_seconds_1": "60",
+            "cron": "0 3 * * *",  # typed for cron, hidden: not saved
+            "timezone": "Europe/Paris",
+            "enabled": "on",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()
+    task = Task.objects.get(name="ping the api")
+    assert (task.kind, task.executable, task.argv, task.url) == ("http", "", [], "https://api.example/health")
+    assert (task.schedule_type, task.interval_seconds, task.cron, task.timezone) == (
+        "interval",
+        300,
+        "",
+        "UTC",
+    )
+
+
 def test_runners_page_and_enrollment_token(owner_browser, acme):
     make_runner(acme, "edge-1")
     answer = owner_browser.post("/jobs/runners/", {"name": "fleet"}, follow=True).content.decode()

@@ -241,8 +241,8 @@ def test_a_heartbeat_is_edited_paused_given_a_new_url_and_deleted_from_its_page(
 
 def test_the_form_shows_and_keeps_only_the_chosen_types_fields(owner_browser, acme):
     form = owner_browser.get("/monitors/new").content.decode()
-    assert 'name="keyword" maxlength="500" data-kinds="keyword"' in form
-    assert 'data-kinds="website keyword json"' in form and "monitor_form.js" in form
+    assert 'name="keyword" maxlength="500" data-shown-when="type=keyword"' in form
+    assert 'data-shown-when="type=website keyword json"' in form and "kind_fields.js" in form
     assert '<select name="check_interval_1"' in form  # "Check every" an amount and a unit
     assert '<fieldset class="picker" id="id_depends_on_group"><legend>Depends on</legend>' in form
     response = owner_browser.post(
