@@ -26,7 +26,10 @@ class DurationWidget(forms.MultiWidget):
     def __init__(self, attrs: dict | None = None) -> None:
         widgets = (
             forms.NumberInput(attrs={"min": "0", "step": "any", "class": "amount"}),
-            forms.Select(choices=[(str(size), label) for size, label in UNITS], attrs={"class": "unit"}),
+            forms.Select(
+                choices=[(str(size), label) for size, label in UNITS],
+                attrs={"class": "unit", "aria-label": "unit"},
+            ),
         )
         super().__init__(widgets, attrs)
 

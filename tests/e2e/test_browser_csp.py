@@ -1,6 +1,7 @@
 """Every page group under the Content-Security-Policy in a real Chromium: no violation and no console error
 on the dashboard, the Django admin, the Swagger UI and a public status page, and the charts that used
-inline styles still draw."""
+inline styles still draw; every form control on the dashboard's pages has a label and every live status
+cell sits in an aria-live region."""
 
 from __future__ import annotations
 
@@ -69,6 +70,15 @@ def seed(platform) -> dict[str, int | str]:
     }  # fmt: skip
 
 
+UNLABELLED = """() => Array.from(document.querySelectorAll("input, select, textarea"))
+  .filter(el => el.type !== "hidden" && !(el.labels && el.labels.length)
+    && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby") && !el.title)
+  .map(el => el.outerHTML.slice(0, 120))"""
+SILENT = """() => Array.from(document.querySelectorAll(
+    ".monitor-status, .heartbeat-status, .job-status, .agent-status, .alert-status"))
+  .filter(el => !el.closest("[aria-live]")).map(el => el.outerHTML.slice(0, 120))"""
+
+
 def test_no_page_breaks_the_content_security_policy(platform, page):  # noqa: F811
     platform.wait_healthy()
     ids = seed(platform)
@@ -97,6 +107,11 @@ def test_no_page_breaks_the_content_security_policy(platform, page):  # noqa: F8
         assert response is not None and response.status == 200, (path, response and response.status)
         assert "script-src 'self'" in response.headers.get("content-security-policy", ""), path
         page.wait_for_timeout(150)  # late console messages (deferred scripts, the WebSocket)
+        if not path.startswith("/admin/"):  # every control of ours has a label a screen reader reads
+            unlabelled = page.evaluate(UNLABELLED)
+            assert unlabelled == [], (path, unlabelled)
+            silent = page.evaluate(SILENT)  # live status cells are announced when they change
+            assert silent == [], (path, silent)
 
     page.goto(f"{platform.url}/jobs/", wait_until="load")
     heights = page.eval_on_selector_all(
