@@ -16,25 +16,10 @@ from alerts.services import channels as channel_services
 from alerts.services import maintenance as maintenance_services
 from alerts.services import rules as rule_services
 from alerts.services import webhooks as webhook_services
-from alerts.views import FORM_FIELDS, _page
+from alerts.views import _page, _saved
 from monitoring_site.accounts.choices import Role
 from monitoring_site.accounts.principal import Tenant
-from monitoring_site.dashboard.forms import add_domain_errors
 from monitoring_site.dashboard.tenancy import tenant_page
-from monitoring_site.errors import DomainError
-
-
-def _saved(request: HttpRequest, form, save, success: str) -> bool:
-    """Save a valid posted form with ``save``; a refusal goes next to its fields. True when saved."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save()
-    except DomainError as exc:
-        add_domain_errors(form, exc, aliases=FORM_FIELDS)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _edit_page(request, tenant, form, title: str, tab: str, obj) -> HttpResponse:

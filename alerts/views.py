@@ -175,18 +175,22 @@ def maintenance_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     return _page(request, "alerts/maintenance_list.html", tenant, windows=windows, tab="maintenance")
 
 
-def _create(request: HttpRequest, form, create, success: str, target: str) -> HttpResponse | None:
-    """Run ``create`` (or a save) for a valid form; a rule broken shows next to its field. Returns a
-    redirect when done."""
+def _saved(request: HttpRequest, form, save, success: str) -> bool:
+    """Save a valid posted form with ``save``; a refusal goes next to its fields. True when saved."""
     if request.method != "POST" or not form.is_valid():
-        return None
+        return False
     try:
-        create()
+        save()
     except DomainError as exc:
         add_domain_errors(form, exc, aliases=FORM_FIELDS)
-        return None
+        return False
     messages.success(request, success)
-    return redirect(target)
+    return True
+
+
+def _create(request: HttpRequest, form, create, success: str, target: str) -> HttpResponse | None:
+    """Run ``create`` for a valid form (a refusal shows next to its fields); a redirect when done."""
+    return redirect(target) if _saved(request, form, create, success) else None
 
 
 @tenant_page(min_role=Role.MEMBER)
