@@ -74,6 +74,10 @@ def status_page_edit(request: HttpRequest, page_id: int, *, tenant: Tenant) -> H
     can_act = role_at_least(tenant.role, Role.MEMBER)
     posted = request.POST if request.method == "POST" and can_act else None
     action = posted.get("action") if posted else None
+    if action == "delete":
+        page_services.status_page_delete(page=page)
+        messages.success(request, f"Status page {page.name} deleted; /status/{page.slug} answers 404 now.")
+        return redirect("monitors:status-pages")
     form = PageUpdateForm(
         posted if action == "update" else None,
         initial={"incident_status": page.incident_status, "incident_message": page.incident_message},
@@ -84,10 +88,6 @@ def status_page_edit(request: HttpRequest, page_id: int, *, tenant: Tenant) -> H
         organization=tenant.organization,
         page=page,
     )
-    if action == "delete":
-        page_services.status_page_delete(page=page)
-        messages.success(request, f"Status page {page.name} deleted; /status/{page.slug} answers 404 now.")
-        return redirect("monitors:status-pages")
     try:
         if action == "update" and form.is_valid():
             page_services.status_page_update(page=page, data=form.cleaned_data, by=tenant.actor)

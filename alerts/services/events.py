@@ -102,8 +102,10 @@ def _recipients_by_organization(events: list[Event]) -> dict[int, _Recipients]:
     for webhook in Webhook.objects.filter(organization_id__in=organizations, is_active=True):
         webhooks[webhook.organization_id].append(webhook)
     windows: dict[int, list[MaintenanceWindow]] = defaultdict(list)
+    moments = {e.occurred_at for e in events}
     for window in MaintenanceWindow.objects.filter(organization_id__in=organizations, is_active=True):
-        windows[window.organization_id].append(window)
+        if any(window.is_in_effect(at) for at in moments):  # the others cannot quiet these events
+            windows[window.organization_id].append(window)
     return {
         org: _Recipients(channels[org], webhooks[org], windows_resolved(windows[org]))
         for org in organizations
