@@ -397,6 +397,11 @@ JOBS_MAX_TIMEOUT_SECONDS = env_int("JOBS_MAX_TIMEOUT_SECONDS", 86_400, minimum=1
 JOBS_MAX_OUTPUT_BYTES = env_int("JOBS_MAX_OUTPUT_BYTES", 10 * 1024 * 1024, minimum=1024)
 # A runner silent for this long is offline; its in-flight jobs are failed or re-queued (task retries).
 JOBS_RUNNER_OFFLINE_SECONDS = env_int("JOBS_RUNNER_OFFLINE_SECONDS", 60, minimum=5)
+# Probes (docs/probes.md): a location silent this long (and at least three intervals) leaves the quorum.
+PROBES_LOST_GRACE_SECONDS = env_int("PROBES_LOST_GRACE_SECONDS", 90, minimum=10)
+# Checks one probe claim hands out, and how long past its due time and timeout a claimed check stays leased.
+PROBES_CLAIM_BATCH = env_int("PROBES_CLAIM_BATCH", 500, minimum=1)
+PROBES_LEASE_MARGIN_SECONDS = env_int("PROBES_LEASE_MARGIN_SECONDS", 15, minimum=1)
 # POST /runners/{id}/claim waits at most this long for a job.
 JOBS_CLAIM_WAIT_SECONDS = env_int("JOBS_CLAIM_WAIT_SECONDS", 30, minimum=1)
 # A local job queued this long without starting is handed to a worker again (its message was lost).

@@ -53,6 +53,7 @@ class CheckResultFilter(django_filters.FilterSet):
     start_date = DateOrDateTimeFilter(field_name="checked_at", lookup_expr="gte")
     end_date = DateOrDateTimeFilter(field_name="checked_at", lookup_expr="lt")
     ok = django_filters.BooleanFilter()
+    location = django_filters.CharFilter()
 
 
 class HeartbeatFilter(django_filters.FilterSet):

@@ -28,6 +28,7 @@ from jobs.api.serializers import (
     EnrollmentTokenSerializer,
     JobDetailSerializer,
     JobResultSerializer,
+    ProbeResultsSerializer,
     RunnerHeartbeatSerializer,
     RunnerRegisterSerializer,
     RunnerSerializer,
@@ -46,6 +47,7 @@ from monitoring_site.api.viewsets import (
     TenantModelViewSet,
     TenantViewSet,
 )
+from monitors.services.probes import probe_checks_claim, probe_results_record
 
 CLAIM_POLL_SECONDS = 0.5
 
@@ -240,3 +242,76 @@ class RunnerLogView(RunnerTokenView):
             raise ValidationError({"log": ["The output so far, as text."]})
         runner_services.job_progress_report(runner=runner, job=job, log=text[: job.task.max_output_bytes])
         return Response(status=204)
+
+
+class ProbeClaimView(RunnerTokenView):
+    """A probe's long-poll for due checks of its locations (``monitors.services.probes``)."""
+
+    query_params = {"post": ("wait", "limit")}
+
+    @extend_schema(
+        tags=["runners"],
+        auth=[],
+        request=None,
+        parameters=[
+            OpenApiParameter("wait", int, description="Seconds to wait for due checks (default 10)."),
+            OpenApiParameter("limit", int, description="At most this many checks (default 500)."),
+        ],
+        responses={
+            200: inline_serializer(
+                "ProbeChecks",
+                {
+                    "checks": serializers.ListField(
+                        child=serializers.DictField(),
+                        help_text="{id (lease), monitor_id, location, due, check: {type, target, ...}}",
+                    )
+                },
+            ),
+            204: None,
+        },
+        summary="Lease the due checks of this probe's locations (200 with checks, 204 when none came)",
+    )
+    def post(self, request, pk: int):
+        runner = self.runner(request, pk)
+        wait, limit = request.query_params.get("wait", "10"), request.query_params.get("limit", "")
+        errors = {}
+        if not wait.isdigit():
+            errors["wait"] = ["Whole seconds."]
+        if limit and not (limit.isdigit() and 1 <= int(limit) <= settings.PROBES_CLAIM_BATCH):
+            errors["limit"] = [f"A whole number from 1 to {settings.PROBES_CLAIM_BATCH}."]
+        if not runner.locations:
+            errors["locations"] = ["This runner declares no locations: it is not a probe (docs/probes.md)."]
+        if errors:
+            raise ValidationError(errors)
+        deadline = time.monotonic() + min(int(wait), settings.JOBS_CLAIM_WAIT_SECONDS)
+        runner_services.runner_heartbeat(runner=runner)
+        while True:
+            checks = probe_checks_claim(runner=runner, limit=int(limit) if limit else None)
+            if checks:
+                return Response({"checks": checks})
+            if time.monotonic() + CLAIM_POLL_SECONDS > deadline:
+                return Response(status=204)
+            time.sleep(CLAIM_POLL_SECONDS)
+
+
+class ProbeResultsView(RunnerTokenView):
+    @extend_schema(
+        tags=["runners"],
+        auth=[],
+        request=ProbeResultsSerializer,
+        responses={
+            200: keyed(
+                "ProbeResultsRecorded",
+                accepted=serializers.IntegerField(),
+                rejected=serializers.IntegerField(
+                    help_text="Results of checks this probe does not hold the lease of (lapsed, repeated)."
+                ),
+            )
+        },
+        summary="Post the results of leased checks, in a batch",
+    )
+    def post(self, request, pk: int):
+        runner = self.runner(request, pk)
+        body = ProbeResultsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(probe_results_record(runner=runner, results=body.validated_data["results"]))

@@ -9,6 +9,7 @@ from jobs.choices import ScheduleType, TaskKind
 from jobs.models import EnrollmentToken, Job, JobStatusAudit, Runner, Task
 from jobs.services.tasks import RUNNER_FORMS, runner_target, runner_text
 from monitoring_site.api.tenancy import request_tenant
+from monitoring_site.compat.base import StrictSerializer
 
 RUNNER_HELP = (
     '"local" (a platform worker), "remote" (any runner), "label:<label>" (runners with that label) or '
@@ -215,6 +216,11 @@ class JobStatusAuditSerializer(serializers.ModelSerializer):
 
 class RunnerSerializer(serializers.ModelSerializer):
     labels = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    locations = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        help_text="As a probe: the locations it checks monitors from (docs/probes.md).",
+    )
     online = serializers.SerializerMethodField()
     host_monitor_id = serializers.IntegerField(required=False, allow_null=True)
 
@@ -224,6 +230,7 @@ class RunnerSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "labels",
+            "locations",
             "hostname",
             "version",
             "token_prefix",
@@ -251,6 +258,9 @@ class RunnerRegisterSerializer(serializers.Serializer):
     enrollment_token = serializers.CharField()
     name = serializers.CharField(max_length=200)
     labels = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
+    locations = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, default=list, max_length=16
+    )
     hostname = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
     version = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
 
@@ -260,6 +270,23 @@ class RunnerHeartbeatSerializer(serializers.Serializer):
     stats = serializers.DictField(
         required=False, help_text="Host stats {cpu, mem, cache, disk: [{name, value}]}."
     )
+
+
+class ProbeResultSerializer(StrictSerializer):
+    id = serializers.IntegerField(help_text="The lease id the claim gave.")
+    due = serializers.DateTimeField(help_text="The due time the claim gave.")
+    ok = serializers.BooleanField()
+    response_time_ms = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=3.6e6)
+    status_code = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=999)
+    error = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    cert_days_left = serializers.IntegerField(
+        required=False, allow_null=True, min_value=-100000, max_value=100000
+    )
+    started_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class ProbeResultsSerializer(StrictSerializer):
+    results = serializers.ListField(child=ProbeResultSerializer(), max_length=5000)
 
 
 class JobResultSerializer(serializers.Serializer):

@@ -2,6 +2,8 @@ from django.urls import path
 
 from jobs.api.runner_views import (
     EnrollmentTokenViewSet,
+    ProbeClaimView,
+    ProbeResultsView,
     RunnerClaimView,
     RunnerHeartbeatView,
     RunnerLogView,
@@ -24,6 +26,8 @@ urlpatterns = [
     path("runners/register", RunnerRegisterView.as_view(), name="runner-register"),
     path("runners/<int:pk>/heartbeat", RunnerHeartbeatView.as_view(), name="runner-heartbeat"),
     path("runners/<int:pk>/claim", RunnerClaimView.as_view(), name="runner-claim"),
+    path("runners/<int:pk>/checks/claim", ProbeClaimView.as_view(), name="probe-claim"),
+    path("runners/<int:pk>/checks/results", ProbeResultsView.as_view(), name="probe-results"),
     path("runners/<int:pk>/jobs/<int:job_id>/result", RunnerResultView.as_view(), name="runner-job-result"),
     path("runners/<int:pk>/jobs/<int:job_id>/log", RunnerLogView.as_view(), name="runner-job-log"),
     *router.urls,

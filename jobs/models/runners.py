@@ -41,6 +41,9 @@ class Runner(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="runners")
     name = models.CharField(max_length=200)
     labels = models.JSONField(default=list, blank=True)
+    locations = models.JSONField(
+        default=list, blank=True, help_text="As a probe: the locations it checks monitors from."
+    )
     hostname = models.CharField(max_length=255, blank=True, default="")
     version = models.CharField(max_length=50, blank=True, default="")
     token_hash = models.CharField(max_length=64, unique=True)

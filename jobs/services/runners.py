@@ -17,6 +17,7 @@ from jobs.services.liveness import jobs_gone
 from monitoring_runner.execution import Outcome
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
+from monitoring_site.events import emit
 from monitoring_site.secret_tokens import token_digest, token_new
 
 MAX_LABELS = 20
@@ -49,6 +50,8 @@ def runner_update(*, runner: Runner, data: dict[str, Any]) -> Runner:
     data = dict(data)
     if "labels" in data:
         data["labels"] = labels_clean(data["labels"])
+    if "locations" in data:
+        data["locations"] = probe_locations_clean(data["locations"])
     monitor_id = data.pop("host_monitor_id", runner.host_monitor_id)
     if (
         monitor_id is not None
@@ -102,11 +105,42 @@ def labels_clean(labels: Any) -> list[str]:
     return sorted(set(labels))
 
 
+def probe_locations_clean(locations: Any) -> list[str]:
+    """A probe's locations: names like a monitor's (``local`` is the platform's own checker)."""
+    from monitors.services.locations import MAX_LOCATIONS, location_name_error
+
+    problems: list[str] = []
+    if not isinstance(locations, list) or len(locations) > MAX_LOCATIONS:
+        problems = [f"Up to {MAX_LOCATIONS} location names."]
+    else:
+        problems = [p for p in (location_name_error(name) for name in locations) if p]
+        if "local" in locations:
+            problems.append('"local" is the platform\'s own checker; a probe names another location.')
+    if problems:
+        raise RuleViolation("The locations are invalid.", details={"locations": problems})
+    return sorted(set(locations))
+
+
+def probe_payload(runner: Runner) -> dict[str, Any]:
+    return {"id": runner.pk, "name": runner.name, "locations": list(runner.locations)}
+
+
+def _probe_channels(runner: Runner) -> list[int]:
+    """The channels of the monitors checked from the probe's locations: whom its loss concerns."""
+    from monitors.models import Monitor
+
+    monitors = Monitor.objects.filter(
+        organization_id=runner.organization_id, location_states__location__in=runner.locations
+    )
+    return sorted(set(monitors.values_list("notifications", flat=True)) - {None})
+
+
 def runner_register(
     *,
     enrollment_token: str,
     name: str,
     labels: Any = (),
+    locations: Any = (),
     hostname: str = "",
     version: str = "",
     now: datetime | None = None,
@@ -127,6 +161,7 @@ def runner_register(
         organization_id=enrollment.organization_id,
         name=name,
         labels=labels_clean(list(labels)),
+        locations=probe_locations_clean(list(locations)),
         hostname=hostname[:255],
         version=version[:50],
         token_hash=digest,
@@ -150,7 +185,17 @@ def runner_heartbeat(
     fields: dict[str, Any] = {"last_heartbeat_at": now, "lost_at": None}
     if version is not None:
         fields["version"] = version[:50]
+    recovered = Runner.objects.filter(pk=runner.pk, lost_at__isnull=False).update(**fields)
     Runner.objects.filter(pk=runner.pk).update(**fields)
+    if recovered and runner.locations:
+        emit(
+            runner.organization_id,
+            "probe.recovered",
+            {"probe": probe_payload(runner)},
+            subject_type="runner",
+            subject_id=runner.pk,
+            channel_ids=_probe_channels(runner),
+        )
     if stats and runner.host_monitor_id:
         from monitors.services.host_stats import host_stats_record
 
@@ -222,6 +267,20 @@ def jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     for runner in Runner.objects.filter(lost_at__isnull=True, last_heartbeat_at__lt=silent_since):
         if Runner.objects.filter(pk=runner.pk, lost_at__isnull=True).update(lost_at=now):
             counts["runners_lost"] += 1
+            if runner.locations:  # a probe: its locations leave the quorum after the grace
+                emit(
+                    runner.organization_id,
+                    "probe.lost",
+                    {
+                        "probe": probe_payload(runner),
+                        "last_heartbeat_at": runner.last_heartbeat_at.isoformat(),  # type: ignore[union-attr]
+                        "message": f"Probe {runner.name} ({', '.join(runner.locations)}) stopped "
+                        "heartbeating.",
+                    },
+                    subject_type="runner",
+                    subject_id=runner.pk,
+                    channel_ids=_probe_channels(runner),
+                )
     lost = Job.objects.filter(status=JobStatus.IN_PROGRESS, runner__lost_at__isnull=False)
     for job in lost.select_related("task", "organization", "runner"):
         counts["jobs_failed"] += job_fail(

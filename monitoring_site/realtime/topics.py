@@ -16,6 +16,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     ),
     "agent.status": ("monitoring.agent_status_changed", "monitoring.agent_restarted"),
     "job.updates": ("job.started", "job.completed", "job.failed"),
+    "probe.status": ("probe.lost", "probe.recovered"),
 }
 
 EVENTS: tuple[str, ...] = tuple(event for events in TOPICS.values() for event in events)

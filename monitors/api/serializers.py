@@ -19,6 +19,19 @@ class MonitorSerializer(serializers.ModelSerializer):
     notifications = serializers.ListField(child=serializers.IntegerField(), required=False, write_only=True)
     depends_on = serializers.ListField(child=serializers.IntegerField(), required=False, write_only=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
+    locations = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        help_text='Where it is checked from: "local" (the platform) and probe locations; default ["local"].',
+    )
+    quorum = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="Down when at least this many locations see it down; null: all but one of 3 or more, "
+        "else all.",
+    )
+    quorum_needed = serializers.IntegerField(read_only=True)
     check_interval = serializers.IntegerField(min_value=10, max_value=MAX_INTERVAL_SECONDS, default=60)
     timeout = serializers.FloatField(min_value=0.5, max_value=120, default=10)
     retries = serializers.IntegerField(min_value=0, max_value=10, default=0)
@@ -71,6 +84,9 @@ class MonitorSerializer(serializers.ModelSerializer):
             "depends_on",
             "project_id",
             "tags",
+            "locations",
+            "quorum",
+            "quorum_needed",
             "status",
             "is_ok",
             "uptime",
@@ -150,7 +166,15 @@ class BulkUpdateSerializer(serializers.Serializer):
 class CheckResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = CheckResult
-        fields = ["checked_at", "scheduled_for", "ok", "response_time_ms", "status_code", "error"]
+        fields = [
+            "checked_at",
+            "scheduled_for",
+            "location",
+            "ok",
+            "response_time_ms",
+            "status_code",
+            "error",
+        ]
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -171,6 +195,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "resolved_at",
             "duration_seconds",
             "error_message",
+            "locations",
         ]
 
     def get_monitor(self, incident: Incident) -> dict | None:

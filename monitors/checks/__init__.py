@@ -1,6 +1,7 @@
-"""Active checks, one module per kind; each is an async function of (monitor, session) -> Outcome."""
+"""The checks the platform runs are the runner package's (``monitoring_runner.checks``), so that a probe at
+another location runs exactly the same code; a ``Monitor`` is a ``CheckSpec`` by its attributes."""
 
-from monitors.checks.base import Outcome
-from monitors.checks.registry import CHECKERS, check_many
+from monitoring_runner.checks import CHECKERS, SPEC_FIELDS, CheckSpec, Outcome, check_many
+from monitoring_runner.checks.expectations import expectation_error
 
-__all__ = ["CHECKERS", "Outcome", "check_many"]
+__all__ = ["CHECKERS", "SPEC_FIELDS", "CheckSpec", "Outcome", "check_many", "expectation_error"]

@@ -3,12 +3,14 @@ their pings, and incidents."""
 
 from monitors.models.heartbeats import Heartbeat, HeartbeatPing
 from monitors.models.incidents import Incident, StatusChange
+from monitors.models.locations import LOCAL, MonitorLocation
 from monitors.models.monitor import Monitor
 from monitors.models.results import CheckResult, HostStat
 from monitors.models.rollups import CheckRollup, Resolution, RollupCursor
 from monitors.models.status_pages import StatusPage, StatusPageComponent, StatusPageUpdate
 
 __all__ = [
+    "LOCAL",
     "CheckResult",
     "CheckRollup",
     "Heartbeat",
@@ -16,6 +18,7 @@ __all__ = [
     "HostStat",
     "Incident",
     "Monitor",
+    "MonitorLocation",
     "Resolution",
     "RollupCursor",
     "StatusChange",

@@ -45,6 +45,9 @@ class Incident(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     error_message = models.CharField(max_length=500, blank=True, default="")
+    locations = models.JSONField(
+        default=dict, blank=True, help_text='What each location saw when it opened: {"eu-west": "down"}.'
+    )
 
     class Meta:
         ordering = ["-started_at"]

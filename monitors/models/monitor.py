@@ -11,6 +11,10 @@ from monitoring_site.accounts.models import Organization, Project
 from monitors.choices import MonitorStatus, MonitorType
 
 
+def _local_only() -> list[str]:
+    return ["local"]
+
+
 class Monitor(models.Model):
     """One active check. ``next_check_at`` is its due time, claimed by the dispatcher (DESIGN section 2).
 
@@ -64,6 +68,14 @@ class Monitor(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     notifications = models.ManyToManyField(NotificationChannel, blank=True, related_name="monitors")
     tags = models.JSONField(default=list, blank=True)
+    # where it is checked from: "local" is the platform's own checker, anything else a probe's location
+    locations = models.JSONField(default=_local_only, blank=True)
+    quorum = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Down when this many locations see it down (empty: the default).",
+    )
+    checks_local = models.BooleanField(default=True, help_text='"local" is among the locations.')
     badge_key = models.CharField(max_length=32, unique=True, default=new_badge_key)
     depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependents")
     # state, written by the services
@@ -91,7 +103,7 @@ class Monitor(models.Model):
             models.Index(
                 fields=["next_check_at"],
                 name="monitor_due_idx",
-                condition=models.Q(is_enabled=True, is_paused=False),
+                condition=models.Q(is_enabled=True, is_paused=False, checks_local=True),
             ),
             models.Index(fields=["organization", "status"], name="monitor_org_status_idx"),
         ]
@@ -105,6 +117,17 @@ class Monitor(models.Model):
     @property
     def is_ok(self) -> bool:
         return self.status == MonitorStatus.UP
+
+    @property
+    def quorum_needed(self) -> int:
+        """Down when at least this many of its locations see it down: ``quorum``, or all but one of three
+        or more locations, or all of one or two."""
+        count = len(self.locations or ["local"])
+        return self.quorum or (count - 1 if count >= 3 else count)
+
+    @property
+    def is_multi_location(self) -> bool:
+        return list(self.locations or ["local"]) != ["local"]
 
     def payload(self) -> dict:
         """The ``monitor`` object of events (DESIGN section 6)."""

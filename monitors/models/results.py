@@ -32,6 +32,7 @@ class CheckResult(models.Model):
     response_time_ms = models.FloatField(null=True, blank=True)
     status_code = models.PositiveIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True, default="")
+    location = models.CharField(max_length=64, default="local")
 
     class Meta:
         ordering = ["-checked_at"]

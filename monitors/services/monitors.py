@@ -13,10 +13,11 @@ from alerts.services.channels import channels_test
 from monitoring_site.accounts.models import Organization
 from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import Conflict, RuleViolation
-from monitors.checks.expectations import expectation_error
+from monitors.checks import expectation_error
 from monitors.choices import MonitorStatus, MonitorType
 from monitors.models import Monitor, StatusChange
 from monitors.services.host_stats import host_grace, host_push_token_issue
+from monitors.services.locations import locations_clean, locations_restart, locations_sync
 from monitors.services.watched import related_errors, store
 
 HTTP_TYPES = {MonitorType.WEBSITE, MonitorType.KEYWORD, MonitorType.JSON}
@@ -38,6 +39,7 @@ def _clean(organization: Organization, data: dict[str, Any], current: Monitor | 
     if problem:
         errors["json_expected"] = [problem]
     errors.update(related_errors(organization, data))
+    errors.update(locations_clean(data, current))
     if current is not None and current.pk in (data.get("depends_on") or []):
         errors["depends_on"] = ["A monitor cannot depend on itself."]
     if errors:
@@ -51,6 +53,7 @@ def monitor_create(*, organization: Organization, data: dict[str, Any]) -> Monit
     data = _clean(organization, dict(data), None)
     now = timezone.now()
     monitor = store(Monitor(organization=organization, next_check_at=now), data)
+    locations_sync(monitor=monitor, now=now)
     if monitor.type == MonitorType.HOST:  # pushed stats are first due a grace after creation, not at once
         Monitor.objects.filter(pk=monitor.pk).update(next_check_at=now + host_grace(monitor))
         monitor.next_check_at = now + host_grace(monitor)
@@ -66,7 +69,9 @@ def monitor_test(*, monitor: Monitor, by: str) -> dict[str, Any]:
 
 @transaction.atomic
 def monitor_update(*, monitor: Monitor, data: dict[str, Any]) -> Monitor:
-    return store(monitor, _clean(monitor.organization, dict(data), monitor))
+    monitor = store(monitor, _clean(monitor.organization, dict(data), monitor))
+    locations_sync(monitor=monitor, now=timezone.now())
+    return monitor
 
 
 @transaction.atomic
@@ -105,6 +110,7 @@ def monitor_resume(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
     )
     if not changed:
         raise Conflict("The monitor is not paused.", code="monitor_not_paused")
+    locations_restart(monitor=monitor, now=now)
     StatusChange.objects.create(
         monitor=monitor,
         from_status=MonitorStatus.PAUSED,

@@ -42,7 +42,9 @@ def monitors_claim_due(*, now: datetime, limit: int = 500, lookahead: float = 0.
     """
     with transaction.atomic():
         horizon = now + timedelta(seconds=lookahead)
-        due = Monitor.objects.filter(is_enabled=True, is_paused=False, next_check_at__lte=horizon)
+        due = Monitor.objects.filter(
+            is_enabled=True, is_paused=False, checks_local=True, next_check_at__lte=horizon
+        )
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         rows = list(

@@ -15,7 +15,13 @@ from django.db.models import F
 from monitoring_site.events import emit
 from monitors.checks import Outcome
 from monitors.choices import IncidentCause, IncidentStatus, MonitorStatus
-from monitors.models import CheckResult, Incident, Monitor, StatusChange
+from monitors.models import LOCAL, CheckResult, Incident, Monitor, StatusChange
+from monitors.services.locations import (
+    incident_locations,
+    location_apply_outcome,
+    quorum_summary,
+    quorum_view,
+)
 from monitors.streams import results_publish
 
 
@@ -31,6 +37,7 @@ def incident_payload(incident: Incident) -> dict:
         "error_message": incident.error_message,
         "cause": incident.cause,
         "status": incident.status,
+        "locations": incident.locations,
     }
 
 
@@ -74,7 +81,9 @@ def _went_up(monitor: Monitor, old: str, now: datetime) -> None:
     emit(monitor.organization_id, "incident.resolved", payload, subject_type="monitor", subject_id=monitor.pk)
 
 
-def _went_down(monitor: Monitor, outcome: Outcome, now: datetime) -> None:
+def _went_down(
+    monitor: Monitor, outcome: Outcome, now: datetime, locations: dict[str, str] | None = None
+) -> None:
     cause = IncidentCause.DEPENDENCY_DOWN if _parent_down(monitor) else IncidentCause.FAILURE
     try:
         with transaction.atomic():
@@ -84,6 +93,7 @@ def _went_down(monitor: Monitor, outcome: Outcome, now: datetime) -> None:
                 cause=cause,
                 started_at=outcome.started_at or now,  # when the failing check ran, not its batch
                 error_message=outcome.error,
+                locations=locations or {},
             )
     except IntegrityError:  # already open (a re-run batch): nothing new to say
         return
@@ -163,6 +173,40 @@ def monitor_apply_outcome(*, monitor: Monitor, outcome: Outcome, now: datetime) 
     return monitor.status
 
 
+@transaction.atomic
+def monitor_apply_location_outcome(
+    *, monitor: Monitor, location: str, outcome: Outcome, now: datetime
+) -> str:
+    """A monitor checked from several locations: update the location, then decide by quorum."""
+    if outcome.cert_days_left is not None:
+        Monitor.objects.filter(pk=monitor.pk).update(cert_days_left=outcome.cert_days_left)
+        _certificate_watch(monitor, outcome.cert_days_left)
+    if location_apply_outcome(monitor=monitor, location=location, outcome=outcome, now=now) is None:
+        return monitor.status
+    view = quorum_view(monitor, now)
+    summary = quorum_summary(view)
+    Monitor.objects.filter(pk=monitor.pk).update(
+        last_checked_at=now,
+        last_response_time_ms=outcome.response_time_ms,
+        last_error=summary[:500],
+        consecutive_failures=len(view["down"]),
+    )
+    old = monitor.status = Monitor.objects.values_list("status", flat=True).get(pk=monitor.pk)
+    if view["is_down"]:
+        if old in (MonitorStatus.PENDING, MonitorStatus.UP) and _swap_status(
+            monitor, old, MonitorStatus.DOWN, now, summary
+        ):
+            failed = Outcome.failed(summary, started_at=outcome.started_at)
+            _went_down(monitor, failed, now, incident_locations(view))
+    elif (
+        view["reporting"]
+        and old in (MonitorStatus.PENDING, MonitorStatus.DOWN)
+        and _swap_status(monitor, old, MonitorStatus.UP, now, "quorum of locations up")
+    ):
+        _went_up(monitor, old, now)
+    return monitor.status
+
+
 def _still_there(
     checks: list[tuple[Monitor, Outcome, datetime | None]],
 ) -> list[tuple[Monitor, Outcome, datetime | None]]:
@@ -171,10 +215,10 @@ def _still_there(
 
 
 def monitors_record_outcomes(
-    *, checks: list[tuple[Monitor, Outcome, datetime | None]], now: datetime
+    *, checks: list[tuple[Monitor, Outcome, datetime | None]], now: datetime, location: str = LOCAL
 ) -> dict[str, int]:
-    """Store the raw results in one insert, then apply each outcome. A monitor deleted while its check ran
-    (seconds can pass) is left out: its result has nowhere to go."""
+    """Store the raw results (all from ``location``) in one insert, then apply each outcome. A monitor
+    deleted while its check ran (seconds can pass) is left out: its result has nowhere to go."""
     checks = _still_there(checks)
     for _attempt in range(3):
         try:
@@ -189,6 +233,7 @@ def monitors_record_outcomes(
                             response_time_ms=o.response_time_ms,
                             status_code=o.status_code,
                             error=o.error[:500],
+                            location=location,
                         )
                         for m, o, due in checks
                     ]
@@ -199,7 +244,12 @@ def monitors_record_outcomes(
     counts: dict[str, int] = {}
     applied: list[tuple[Monitor, Outcome, str]] = []
     for monitor, outcome, _ in checks:
-        status = monitor_apply_outcome(monitor=monitor, outcome=outcome, now=now)
+        if monitor.is_multi_location:
+            status = monitor_apply_location_outcome(
+                monitor=monitor, location=location, outcome=outcome, now=now
+            )
+        else:
+            status = monitor_apply_outcome(monitor=monitor, outcome=outcome, now=now)
         counts[status] = counts.get(status, 0) + 1
         applied.append((monitor, outcome, status))
     results_publish(applied, now)

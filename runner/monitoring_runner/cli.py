@@ -21,6 +21,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -110,7 +111,9 @@ class Runner:
                 return
 
 
-def register(url: str, enrollment: str, name: str, labels: list[str]) -> tuple[int, str]:
+def register(
+    url: str, enrollment: str, name: str, labels: list[str], locations: list[str] | None = None
+) -> tuple[int, str]:
     try:
         answer = PlatformClient(url, timeout=30).post(
             "runners/register",
@@ -118,6 +121,7 @@ def register(url: str, enrollment: str, name: str, labels: list[str]) -> tuple[i
                 "enrollment_token": enrollment,
                 "name": name,
                 "labels": labels,
+                "locations": locations or [],
                 "hostname": socket.gethostname(),
                 "version": VERSION,
             },
@@ -155,24 +159,34 @@ def parser() -> argparse.ArgumentParser:
     return parser
 
 
+def credentials(
+    options: argparse.ArgumentParser,
+    args: argparse.Namespace,
+    labels: list[str],
+    locations: Sequence[str] = (),
+) -> tuple[int, str]:
+    """Register with ``--enroll`` (saving the token to ``--token-file``, mode 0600), or use ``--token`` with
+    ``--runner-id``, or the saved token file."""
+    if args.enroll:
+        runner_id, token = register(args.url, args.enroll, args.name, labels, list(locations))
+        args.token_file.write_text(json.dumps({"runner_id": runner_id, "token": token}))
+        os.chmod(args.token_file, 0o600)
+        logger.info("registered as runner %s; token saved to %s", runner_id, args.token_file)
+        return runner_id, token
+    if args.token and args.runner_id:
+        return args.runner_id, args.token
+    if args.token_file.exists():
+        saved = json.loads(args.token_file.read_text())
+        return saved["runner_id"], saved["token"]
+    options.error("give --enroll, or --token with --runner-id, or an existing --token-file")
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parser()
     args = options.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
-    if args.enroll:
-        runner_id, token = register(args.url, args.enroll, args.name, args.label)
-        args.token_file.write_text(json.dumps({"runner_id": runner_id, "token": token}))
-        os.chmod(args.token_file, 0o600)
-        logger.info("registered as runner %s; token saved to %s", runner_id, args.token_file)
-    elif args.token and args.runner_id:
-        runner_id, token = args.runner_id, args.token
-    elif args.token_file.exists():
-        saved = json.loads(args.token_file.read_text())
-        runner_id, token = saved["runner_id"], saved["token"]
-    else:
-        options.error("give --enroll, or --token with --runner-id, or an existing --token-file")
-
+    runner_id, token = credentials(options, args, args.label)
     runner = Runner(args.url, runner_id, token, args.allow, args.heartbeat)
     signal.signal(signal.SIGTERM, lambda *_: runner.stopping.set())
     with contextlib.suppress(KeyboardInterrupt):

@@ -5,8 +5,8 @@ import socket
 
 import pytest
 
+from monitoring_runner.checks.http import json_lookup, status_expected
 from monitors.checks import check_many
-from monitors.checks.http import json_lookup, status_expected
 from monitors.models import Monitor
 from tests.monitors.targets import DnsTarget, HttpTarget
 

@@ -12,11 +12,11 @@ import dns.exception
 from icmplib import async_ping
 from icmplib.exceptions import ICMPLibError, SocketPermissionError
 
-from monitors.checks.base import Outcome
-from monitors.models import Monitor
+from monitoring_runner.checks.base import Outcome
+from monitoring_runner.checks.spec import Checkable
 
 
-async def check_tcp(monitor: Monitor, session=None) -> Outcome:
+async def check_tcp(monitor: Checkable, session=None) -> Outcome:
     started = time.perf_counter()
     try:
         _, writer = await asyncio.wait_for(
@@ -33,7 +33,7 @@ async def check_tcp(monitor: Monitor, session=None) -> Outcome:
     return Outcome(ok=True, response_time_ms=elapsed)
 
 
-async def check_icmp(monitor: Monitor, session=None) -> Outcome:
+async def check_icmp(monitor: Checkable, session=None) -> Outcome:
     """Raw sockets as root; otherwise unprivileged ICMP, which needs net.ipv4.ping_group_range to admit us."""
     try:
         host = await async_ping(
@@ -50,7 +50,7 @@ async def check_icmp(monitor: Monitor, session=None) -> Outcome:
     return Outcome(ok=True, response_time_ms=round(host.avg_rtt, 2))
 
 
-async def check_dns(monitor: Monitor, session=None) -> Outcome:
+async def check_dns(monitor: Checkable, session=None) -> Outcome:
     started = time.perf_counter()
     resolver = dns.asyncresolver.Resolver()
     resolver.lifetime = monitor.timeout

@@ -10,10 +10,9 @@ from typing import Any
 import aiohttp
 from cryptography import x509
 
-from monitors.checks.base import Outcome
-from monitors.checks.expectations import expectation_met
-from monitors.choices import MonitorType
-from monitors.models import Monitor
+from monitoring_runner.checks.base import Outcome
+from monitoring_runner.checks.expectations import expectation_met
+from monitoring_runner.checks.spec import KIND_JSON, KIND_KEYWORD, Checkable
 
 BODY_LIMIT = 1024 * 1024
 
@@ -74,15 +73,15 @@ def _cert_days_left(session: aiohttp.ClientSession, response: aiohttp.ClientResp
     return (expires - datetime.now(tz=UTC)).days
 
 
-def _content_verdict(monitor: Monitor, text: str) -> str:
+def _content_verdict(monitor: Checkable, text: str) -> str:
     """An error message, or "" when the content is as expected."""
-    if monitor.type == MonitorType.KEYWORD and monitor.keyword:
+    if monitor.type == KIND_KEYWORD and monitor.keyword:
         present = monitor.keyword in text
         if present and monitor.keyword_absent:
             return f"Keyword '{monitor.keyword}' found, expected absent"
         if not present and not monitor.keyword_absent:
             return f"Keyword '{monitor.keyword}' not found"
-    if monitor.type == MonitorType.JSON and monitor.json_path:
+    if monitor.type == KIND_JSON and monitor.json_path:
         try:
             value = json_lookup(json.loads(text), monitor.json_path)
         except (ValueError, KeyError, IndexError) as exc:
@@ -105,7 +104,7 @@ def _glimpse(value: Any, shown: str) -> str:
     return f'{kind} of {len(shown)} characters starting "{shown[:4]}…"'
 
 
-async def check_http(monitor: Monitor, session: aiohttp.ClientSession) -> Outcome:
+async def check_http(monitor: Checkable, session: aiohttp.ClientSession) -> Outcome:
     started = time.perf_counter()
     timeout = aiohttp.ClientTimeout(total=monitor.timeout)
     try:

@@ -1,39 +1,38 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 
 import aiohttp
-from django.utils import timezone
 
-from monitors.checks.base import Outcome
-from monitors.checks.http import CertificateRecordingConnector, check_http
-from monitors.checks.network import check_dns, check_icmp, check_tcp
-from monitors.choices import MonitorType
-from monitors.models import Monitor
+from monitoring_runner.checks import spec
+from monitoring_runner.checks.base import Outcome
+from monitoring_runner.checks.http import CertificateRecordingConnector, check_http
+from monitoring_runner.checks.network import check_dns, check_icmp, check_tcp
+from monitoring_runner.checks.spec import Checkable
 
-Checker = Callable[[Monitor, aiohttp.ClientSession], Awaitable[Outcome]]
+Checker = Callable[[Checkable, aiohttp.ClientSession], Awaitable[Outcome]]
 
 CHECKERS: dict[str, Checker] = {
-    MonitorType.WEBSITE: check_http,
-    MonitorType.KEYWORD: check_http,
-    MonitorType.JSON: check_http,
-    MonitorType.PORT: check_tcp,
-    MonitorType.PING: check_icmp,
-    MonitorType.DNS: check_dns,
+    spec.KIND_WEBSITE: check_http,
+    spec.KIND_KEYWORD: check_http,
+    spec.KIND_JSON: check_http,
+    spec.KIND_PORT: check_tcp,
+    spec.KIND_PING: check_icmp,
+    spec.KIND_DNS: check_dns,
 }
 GRACE_SECONDS = 2.0
 
 
-async def _guarded(monitor: Monitor, session: aiohttp.ClientSession, due: datetime | None) -> Outcome:
+async def _guarded(monitor: Checkable, session: aiohttp.ClientSession, due: datetime | None) -> Outcome:
     """Wait for the monitor's due time (the dispatcher claims a little ahead), then check; a check never
     outlives its timeout (plus a little grace), whatever the checker does."""
     if due is not None:
-        wait = (due - timezone.now()).total_seconds()
+        wait = (due - datetime.now(tz=UTC)).total_seconds()
         if wait > 0:
             await asyncio.sleep(wait)
-    started = timezone.now()
+    started = datetime.now(tz=UTC)
     checker = CHECKERS.get(monitor.type)
     if checker is None:
         outcome = Outcome.failed(f"{monitor.type} monitors are not checked actively")
@@ -48,7 +47,7 @@ async def _guarded(monitor: Monitor, session: aiohttp.ClientSession, due: dateti
     return outcome
 
 
-async def check_many(monitors: list[Monitor], due: dict[int, datetime] | None = None) -> list[Outcome]:
+async def check_many(monitors: Sequence[Checkable], due: dict[int, datetime] | None = None) -> list[Outcome]:
     """Run a batch concurrently on one HTTP session (connection reuse across the batch), each check at its
     due time when ``due`` gives one."""
     connector = CertificateRecordingConnector(limit=200, ttl_dns_cache=60)

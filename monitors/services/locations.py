@@ -1,0 +1,149 @@
+"""Where a monitor is checked from, and the quorum that turns its locations' views into one status.
+
+Each location keeps its own status (``MonitorLocation``), with the monitor's retries applied per location.
+A monitor of one location (``["local"]``, the default) is decided by ``transitions.monitor_apply_outcome``
+as before; a monitor of several goes down when at least ``quorum_needed`` of its live locations see it
+down, and comes back up when fewer do. A location with no result for ``PROBES_LOST_GRACE_SECONDS`` (and at
+least three intervals) is out of the quorum: a probe that went silent neither holds a monitor down nor
+keeps it up, and the quorum is capped at the number of locations still reporting.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F
+
+from monitors.checks import Outcome
+from monitors.choices import MonitorStatus
+from monitors.models import LOCAL, Monitor, MonitorLocation
+
+LOCATION_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+MAX_LOCATIONS = 16
+
+
+def location_name_error(name: Any) -> str:
+    if not isinstance(name, str) or not LOCATION_NAME.match(name):
+        return f"{name!r} is not a location name: lower-case letters, digits and '-', up to 63 characters."
+    return ""
+
+
+def locations_clean(data: dict[str, Any], current: Monitor | None) -> dict[str, list[str]]:
+    """Check ``locations`` and ``quorum`` (in place: ``checks_local`` follows the locations); errors."""
+    errors: dict[str, list[str]] = {}
+    locations = data.get("locations", current.locations if current else [LOCAL])
+    if "locations" in data:
+        if not isinstance(locations, list) or not 1 <= len(locations) <= MAX_LOCATIONS:
+            errors["locations"] = [f"A list of 1 to {MAX_LOCATIONS} location names."]
+            return errors
+        problems = [p for p in (location_name_error(name) for name in locations) if p]
+        if len(set(locations)) != len(locations):
+            problems.append("Each location once.")
+        if problems:
+            errors["locations"] = problems
+            return errors
+        data["checks_local"] = LOCAL in locations
+    quorum = data.get("quorum", current.quorum if current else None)
+    if quorum is not None and not 1 <= quorum <= len(locations):
+        errors["quorum"] = [f"Between 1 and the number of locations ({len(locations)}), or null."]
+    return errors
+
+
+def locations_sync(*, monitor: Monitor, now: datetime) -> None:
+    """One ``MonitorLocation`` per location of the monitor (a new probe location is due at once); rows of
+    locations it no longer has go, with their leases."""
+    wanted = list(monitor.locations or [LOCAL])
+    MonitorLocation.objects.filter(monitor=monitor).exclude(location__in=wanted).delete()
+    have = set(MonitorLocation.objects.filter(monitor=monitor).values_list("location", flat=True))
+    MonitorLocation.objects.bulk_create(
+        [
+            MonitorLocation(monitor=monitor, location=name, next_check_at=None if name == LOCAL else now)
+            for name in wanted
+            if name not in have
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def locations_restart(*, monitor: Monitor, now: datetime) -> None:
+    """On resume: every location starts pending, and probe locations are due at once."""
+    rows = MonitorLocation.objects.filter(monitor=monitor)
+    rows.update(status=MonitorStatus.PENDING, consecutive_failures=0)
+    rows.exclude(location=LOCAL).update(next_check_at=now)
+
+
+def location_apply_outcome(
+    *, monitor: Monitor, location: str, outcome: Outcome, now: datetime
+) -> MonitorLocation | None:
+    """The location's own status after this outcome (its retries applied); None when the monitor no
+    longer has that location."""
+    row = MonitorLocation.objects.filter(monitor=monitor, location=location).first()
+    if row is None:
+        return None
+    fields: dict[str, Any] = {
+        "last_checked_at": outcome.started_at or now,
+        "last_response_time_ms": outcome.response_time_ms,
+        "last_error": outcome.error[:500],
+    }
+    if outcome.ok:
+        fields.update(consecutive_failures=0, status=MonitorStatus.UP)
+    else:
+        failures = row.consecutive_failures + 1
+        fields["consecutive_failures"] = F("consecutive_failures") + 1
+        if failures > monitor.retries:
+            fields["status"] = MonitorStatus.DOWN
+        elif location == LOCAL:  # still retrying: sooner than the interval
+            Monitor.objects.filter(pk=monitor.pk).update(
+                next_check_at=now + timedelta(seconds=monitor.retry_interval)
+            )
+        else:
+            fields["next_check_at"] = now + timedelta(seconds=monitor.retry_interval)
+    MonitorLocation.objects.filter(pk=row.pk).update(**fields)
+    row.refresh_from_db()
+    return row
+
+
+def _grace(monitor: Monitor) -> timedelta:
+    return timedelta(seconds=max(settings.PROBES_LOST_GRACE_SECONDS, 3 * monitor.check_interval))
+
+
+def quorum_view(monitor: Monitor, now: datetime) -> dict[str, Any]:
+    """What the locations say: each one's status and whether it counts (it reported within the grace)."""
+    rows = {r.location: r for r in MonitorLocation.objects.filter(monitor=monitor)}
+    cutoff = now - _grace(monitor)
+    seen: dict[str, dict[str, Any]] = {}
+    for name in monitor.locations or [LOCAL]:
+        row = rows.get(name)
+        seen[name] = {
+            "status": row.status if row else MonitorStatus.PENDING,
+            "counted": bool(row and row.last_checked_at and row.last_checked_at >= cutoff),
+            "error": row.last_error if row else "",
+        }
+    counted = [v for v in seen.values() if v["counted"] and v["status"] != MonitorStatus.PENDING]
+    down = [name for name, v in seen.items() if v["counted"] and v["status"] == MonitorStatus.DOWN]
+    needed = min(monitor.quorum_needed, len(counted))
+    return {
+        "locations": seen,
+        "down": down,
+        "reporting": len(counted),
+        "needed": needed,
+        "is_down": needed > 0 and len(down) >= needed,
+    }
+
+
+def quorum_summary(view: dict[str, Any]) -> str:
+    down = view["down"]
+    return (
+        f"Down from {', '.join(down)} ({len(down)} of {view['reporting']} reporting locations; "
+        f"quorum {view['needed']})"
+        if down
+        else ""
+    )
+
+
+def incident_locations(view: dict[str, Any]) -> dict[str, str]:
+    """The incident's record of what each location saw (``lost`` for one out of the quorum)."""
+    return {name: (v["status"] if v["counted"] else "lost") for name, v in view["locations"].items()}
