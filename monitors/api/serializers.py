@@ -138,6 +138,36 @@ class MonitorSerializer(serializers.ModelSerializer):
         return data
 
 
+class _ProbeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    online = serializers.BooleanField()
+
+
+class MonitorLocationSerializer(serializers.Serializer):
+    location = serializers.CharField()
+    status = serializers.CharField(help_text="pending, up or down as this location sees it.")
+    in_quorum = serializers.BooleanField(help_text="False once the location has been silent past the grace.")
+    last_checked_at = serializers.DateTimeField(allow_null=True)
+    last_response_time_ms = serializers.FloatField(allow_null=True)
+    last_error = serializers.CharField()
+    probes = _ProbeSerializer(many=True, help_text="The probes serving this location (none for local).")
+    checks_24h = serializers.IntegerField()
+    failures_24h = serializers.IntegerField()
+    uptime_24h = serializers.FloatField(allow_null=True)
+    p50_ms = serializers.FloatField(allow_null=True)
+    p95_ms = serializers.FloatField(allow_null=True)
+    p99_ms = serializers.FloatField(allow_null=True)
+
+
+class QuorumSerializer(serializers.Serializer):
+    needed = serializers.IntegerField(help_text="Locations that must see it down (the monitor's rule).")
+    effective = serializers.IntegerField(help_text="The same, capped at the locations reporting now.")
+    reporting = serializers.IntegerField()
+    down = serializers.ListField(child=serializers.CharField())
+    is_down = serializers.BooleanField()
+
+
 class UptimeSerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=["24h", "7d", "30d", "90d"], default="24h")
 

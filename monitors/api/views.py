@@ -16,11 +16,14 @@ from monitors.api.serializers import (
     BulkUpdateSerializer,
     CheckResultSerializer,
     IncidentSerializer,
+    MonitorLocationSerializer,
     MonitorSerializer,
+    QuorumSerializer,
     UptimeResultSerializer,
     UptimeSerializer,
 )
 from monitors.filters import CheckResultFilter, IncidentFilter, MonitorFilter
+from monitors.location_selectors import monitor_locations, monitor_quorum
 from monitors.models import Incident, Monitor
 from monitors.selectors import maintenance_in_effect
 from monitors.services import monitors as monitor_services
@@ -64,6 +67,16 @@ from monitors.services.scheduling import monitor_check_now
     ),
     logs=extend_schema(
         responses={200: CheckResultSerializer(many=True)}, summary="Raw check results (CSV too)"
+    ),
+    locations=extend_schema(
+        responses={
+            200: keyed(
+                "MonitorLocations",
+                locations=MonitorLocationSerializer(many=True),
+                quorum=QuorumSerializer(),
+            )
+        },
+        summary="What each location sees, with 24-hour uptime and latency percentiles per location",
     ),
     bulk=extend_schema(
         request=BulkUpdateSerializer,
@@ -176,6 +189,17 @@ class MonitorViewSet(TenantModelViewSet):
                         "p99": totals.quantile(0.99),
                     },
                 }
+            }
+        )
+
+    @action(detail=True, methods=["get"])
+    def locations(self, request, pk=None):
+        monitor = self.get_object()
+        now = timezone.now()
+        return Response(
+            {
+                "locations": MonitorLocationSerializer(monitor_locations(monitor, now), many=True).data,
+                "quorum": QuorumSerializer(monitor_quorum(monitor, now)).data,
             }
         )
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from monitors.choices import MonitorStatus
 from monitors.models.monitor import Monitor
@@ -30,6 +31,7 @@ class MonitorLocation(models.Model):
     )
     leased_due = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    since = models.DateTimeField(default=timezone.now, help_text="When the monitor got this location.")
 
     class Meta:
         ordering = ["monitor_id", "location"]

@@ -3,9 +3,10 @@
 Each location keeps its own status (``MonitorLocation``), with the monitor's retries applied per location.
 A monitor of one location (``["local"]``, the default) is decided by ``transitions.monitor_apply_outcome``
 as before; a monitor of several goes down when at least ``quorum_needed`` of its live locations see it
-down, and comes back up when fewer do. A location with no result for ``PROBES_LOST_GRACE_SECONDS`` (and at
+down, and is up when fewer do and at least one sees it up (pending until one does). A location with no result for ``PROBES_LOST_GRACE_SECONDS`` (and at
 least three intervals) is out of the quorum: a probe that went silent neither holds a monitor down nor
-keeps it up, and the quorum is capped at the number of locations still reporting.
+keeps it up, and the quorum is capped at the number of locations still live (a new location is live for
+that grace before its first result).
 """
 
 from __future__ import annotations
@@ -117,18 +118,22 @@ def quorum_view(monitor: Monitor, now: datetime) -> dict[str, Any]:
     seen: dict[str, dict[str, Any]] = {}
     for name in monitor.locations or [LOCAL]:
         row = rows.get(name)
+        # A location counts while it reports, and while it is new (it has not had the grace to report).
+        last = (row.last_checked_at or row.since) if row else None
         seen[name] = {
             "status": row.status if row else MonitorStatus.PENDING,
-            "counted": bool(row and row.last_checked_at and row.last_checked_at >= cutoff),
+            "counted": bool(last and last >= cutoff),
             "error": row.last_error if row else "",
         }
-    counted = [v for v in seen.values() if v["counted"] and v["status"] != MonitorStatus.PENDING]
+    live = [v for v in seen.values() if v["counted"]]
     down = [name for name, v in seen.items() if v["counted"] and v["status"] == MonitorStatus.DOWN]
-    needed = min(monitor.quorum_needed, len(counted))
+    up = [name for name, v in seen.items() if v["counted"] and v["status"] == MonitorStatus.UP]
+    needed = min(monitor.quorum_needed, len(live))
     return {
         "locations": seen,
         "down": down,
-        "reporting": len(counted),
+        "up": up,
+        "reporting": len(down) + len(up),
         "needed": needed,
         "is_down": needed > 0 and len(down) >= needed,
     }

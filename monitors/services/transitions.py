@@ -199,7 +199,7 @@ def monitor_apply_location_outcome(
             failed = Outcome.failed(summary, started_at=outcome.started_at)
             _went_down(monitor, failed, now, incident_locations(view))
     elif (
-        view["reporting"]
+        view["up"]
         and old in (MonitorStatus.PENDING, MonitorStatus.DOWN)
         and _swap_status(monitor, old, MonitorStatus.UP, now, "quorum of locations up")
     ):

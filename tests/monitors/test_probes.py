@@ -1,0 +1,277 @@
+"""Probes and quorums without a network: outcomes are given, probes are runners with locations, and the
+lease protocol is driven through the services and the runner API as a probe process drives it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from alerts.models import Event, NotificationChannel
+from jobs.models import Runner
+from jobs.services.runners import enrollment_token_create, jobs_sweep, runner_register
+from monitors.checks import Outcome
+from monitors.models import CheckResult, Incident, Monitor, MonitorLocation
+from monitors.services.monitors import monitor_create, monitor_update
+from monitors.services.probes import probe_checks_claim, probe_results_record
+from monitors.services.transitions import monitors_record_outcomes
+from tests.conftest import assert_error, data_of
+
+OK = Outcome(ok=True, response_time_ms=20.0, status_code=200)
+FAIL = Outcome.failed("HTTP 503", status_code=503)
+RUNNERS = "/api/v1/runners"
+
+
+def make_probe(org, name: str, locations: list[str]) -> tuple[Runner, str]:
+    _token, raw = enrollment_token_create(organization=org, name="probes")
+    return runner_register(enrollment_token=raw, name=name, locations=locations)
+
+
+def make_monitor(org, locations, quorum=None, **extra) -> Monitor:
+    data = {"name": "shop", "type": "website", "target": "https://shop.example", "locations": locations}
+    if quorum is not None:
+        data["quorum"] = quorum
+    return monitor_create(organization=org, data={**data, **extra})
+
+
+def record(monitor: Monitor, location: str, outcome: Outcome, now=None) -> str:
+    now = now or timezone.now()
+    fresh = Monitor.objects.get(pk=monitor.pk)
+    result = Outcome(**{**outcome.__dict__, "started_at": now})
+    return next(iter(monitors_record_outcomes(checks=[(fresh, result, now)], now=now, location=location)))
+
+
+@pytest.fixture
+def channel(acme):
+    return NotificationChannel.objects.create(
+        organization=acme, name="ops", kind="email", config={"to": ["o@x.co"]}
+    )
+
+
+def test_default_quorum_rule(acme):
+    assert make_monitor(acme, ["local"]).quorum_needed == 1
+    assert make_monitor(acme, ["local", "eu"]).quorum_needed == 2
+    assert make_monitor(acme, ["local", "eu", "us"]).quorum_needed == 2
+    assert make_monitor(acme, ["local", "eu", "us", "ap"]).quorum_needed == 3
+    assert make_monitor(acme, ["local", "eu", "us"], quorum=1).quorum_needed == 1
+
+
+def test_three_locations_go_down_only_on_a_quorum(acme):
+    monitor = make_monitor(acme, ["local", "eu-west", "us-east"])
+    assert set(MonitorLocation.objects.filter(monitor=monitor).values_list("location", flat=True)) == {
+        "local",
+        "eu-west",
+        "us-east",
+    }
+    assert record(monitor, "local", OK) == "up"
+    assert record(monitor, "eu-west", FAIL) == "up"  # one of three: a probe's bad network pages nobody
+    assert not Incident.objects.exists()
+    assert record(monitor, "us-east", FAIL) == "down"  # two of three
+    incident = Incident.objects.get(monitor=monitor)
+    assert incident.locations == {"local": "up", "eu-west": "down", "us-east": "down"}
+    assert "eu-west, us-east" in incident.error_message
+    assert set(CheckResult.objects.filter(monitor=monitor).values_list("location", flat=True)) == {
+        "local",
+        "eu-west",
+        "us-east",
+    }
+    assert record(monitor, "eu-west", OK) == "up"  # back under the quorum
+    incident.refresh_from_db()
+    assert incident.status == "resolved"
+
+
+@pytest.mark.parametrize(("quorum", "opens"), [(2, False), (1, True)])
+def test_two_locations_quorum_two_or_one(acme, quorum, opens):
+    monitor = make_monitor(acme, ["local", "probe-b"], quorum=quorum)
+    record(monitor, "local", OK)
+    status = record(monitor, "probe-b", FAIL)
+    assert (status == "down") is opens
+    assert Incident.objects.filter(monitor=monitor).exists() is opens
+
+
+def test_per_location_retries(acme):
+    monitor = make_monitor(acme, ["local", "eu"], quorum=1, retries=1)
+    record(monitor, "local", OK)
+    assert record(monitor, "eu", FAIL) == "up"  # the location's first failure is a retry
+    assert (
+        MonitorLocation.objects.get(monitor=monitor, location="eu").status == "pending"
+    )  # retrying: as it was
+    assert record(monitor, "eu", FAIL) == "down"
+
+
+def test_a_silent_location_leaves_the_quorum(acme, settings):
+    settings.PROBES_LOST_GRACE_SECONDS = 60
+    monitor = make_monitor(acme, ["local", "eu", "us"], check_interval=10)
+    t0 = timezone.now()
+    record(monitor, "eu", FAIL, t0)
+    record(monitor, "us", OK, t0)
+    later = t0 + timedelta(seconds=120)  # eu and us went silent (their probes are gone)
+    assert record(monitor, "local", FAIL, later) == "down"  # 1 reporting: the quorum is capped at 1
+    assert Incident.objects.get(monitor=monitor).locations == {"local": "down", "eu": "lost", "us": "lost"}
+
+
+def test_locations_are_validated(acme):
+    from monitoring_site.errors import RuleViolation
+
+    for bad in ([], ["EU West"], ["eu", "eu"], "eu", ["x" * 70]):
+        with pytest.raises(RuleViolation) as caught:
+            make_monitor(acme, bad)
+        assert "locations" in caught.value.details
+    with pytest.raises(RuleViolation) as caught:
+        make_monitor(acme, ["local", "eu"], quorum=3)
+    assert "quorum" in caught.value.details
+
+
+def test_removing_a_location_drops_its_row_and_the_local_checker_follows(acme):
+    monitor = make_monitor(acme, ["eu", "us"])
+    assert monitor.checks_local is False
+    monitor = monitor_update(monitor=monitor, data={"locations": ["local", "eu"]})
+    assert monitor.checks_local is True
+    assert sorted(MonitorLocation.objects.filter(monitor=monitor).values_list("location", flat=True)) == [
+        "eu",
+        "local",
+    ]
+
+
+def test_claim_is_scoped_to_the_probes_own_locations_and_organization(acme, umbrella, channel):
+    mine = make_monitor(acme, ["local", "eu"], notifications=[channel.pk], headers={"X-Key": "k"})
+    make_monitor(acme, ["local", "us"])
+    make_monitor(umbrella, ["eu"])  # another organization's, same location name
+    probe, _ = make_probe(acme, "probe-eu", ["eu"])
+    claimed = probe_checks_claim(runner=probe)
+    assert [(c["monitor_id"], c["location"]) for c in claimed] == [(mine.pk, "eu")]
+    spec = claimed[0]["check"]
+    assert spec["target"] == "https://shop.example" and spec["headers"] == {"X-Key": "k"}
+    assert not {"notifications", "organization", "organization_id", "push_token_hash", "badge_key"} & set(
+        spec
+    )
+    assert probe_checks_claim(runner=probe) == []  # leased: not handed out twice
+
+
+def test_results_are_accepted_once_from_the_lease_holder(acme):
+    monitor = make_monitor(acme, ["local", "eu"], quorum=1)
+    probe, _ = make_probe(acme, "probe-1", ["eu"])
+    other, _ = make_probe(acme, "probe-2", ["eu"])
+    claimed = probe_checks_claim(runner=probe)[0]
+    result = {"id": claimed["id"], "due": _due(claimed), "ok": False, "error": "refused"}
+    assert probe_results_record(runner=other, results=[result]) == {"accepted": 0, "rejected": 1}
+    assert probe_results_record(runner=probe, results=[result]) == {"accepted": 1, "rejected": 0}
+    assert probe_results_record(runner=probe, results=[result]) == {"accepted": 0, "rejected": 1}
+    assert CheckResult.objects.filter(monitor=monitor, location="eu").count() == 1
+    assert Monitor.objects.get(pk=monitor.pk).status == "down"
+
+
+def test_a_lapsed_lease_is_claimed_again_for_the_same_due_time(acme):
+    make_monitor(acme, ["eu"])
+    dead, _ = make_probe(acme, "dead", ["eu"])
+    alive, _ = make_probe(acme, "alive", ["eu"])
+    first = probe_checks_claim(runner=dead)[0]
+    row = MonitorLocation.objects.get(pk=first["id"])
+    later = row.lease_until + timedelta(seconds=1)
+    again = probe_checks_claim(runner=alive, now=later)
+    assert [(c["id"], c["due"]) for c in again] == [(first["id"], first["due"])]
+    late = {"id": first["id"], "due": _due(first), "ok": True}
+    assert probe_results_record(runner=dead, results=[late])["rejected"] == 1  # its lease is gone
+    assert probe_results_record(runner=alive, results=[late])["accepted"] == 1
+    assert CheckResult.objects.count() == 1
+
+
+def test_a_lost_probe_raises_probe_lost_to_the_monitors_channels(acme, channel):
+    make_monitor(acme, ["local", "eu"], notifications=[channel.pk])
+    probe, _ = make_probe(acme, "probe-eu", ["eu"])
+    silent = timezone.now() + timedelta(minutes=10)
+    assert jobs_sweep(now=silent)["runners_lost"] == 1
+    event = Event.objects.get(name="probe.lost")
+    assert event.body["probe"] == {"id": probe.pk, "name": "probe-eu", "locations": ["eu"]}
+    assert event.channel_ids == [channel.pk]
+    assert jobs_sweep(now=silent)["runners_lost"] == 0  # once
+
+
+def _due(claimed):
+    from django.utils.dateparse import parse_datetime
+
+    return parse_datetime(claimed["due"])
+
+
+# --- over the API ---------------------------------------------------------------------------------------
+
+
+def probe_client(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def test_probe_api_claim_and_results(acme, anon_client):
+    monitor = make_monitor(acme, ["local", "eu"], quorum=1)
+    _token, raw = enrollment_token_create(organization=acme, name="p")
+    body = {"enrollment_token": raw, "name": "probe-eu", "locations": ["eu"]}
+    registered = data_of(anon_client.post(f"{RUNNERS}/register", body, format="json"), 201)
+    assert registered["runner"]["locations"] == ["eu"]
+    pk, own = registered["runner"]["id"], probe_client(registered["token"])
+    checks = data_of(own.post(f"{RUNNERS}/{pk}/checks/claim?wait=0"))["checks"]
+    assert [c["monitor_id"] for c in checks] == [monitor.pk]
+    result = {"id": checks[0]["id"], "due": checks[0]["due"], "ok": True, "response_time_ms": 12.0}
+    answer = data_of(own.post(f"{RUNNERS}/{pk}/checks/results", {"results": [result]}, format="json"))
+    assert answer == {"accepted": 1, "rejected": 0}
+    assert own.post(f"{RUNNERS}/{pk}/checks/claim?wait=0").status_code == 204
+
+
+def test_probe_api_refuses_bad_input(acme, anon_client):
+    _token, raw = enrollment_token_create(organization=acme, name="p")
+    local = {"enrollment_token": raw, "name": "x", "locations": ["local"]}
+    assert_error(anon_client.post(f"{RUNNERS}/register", local, format="json"), 400, "validation_error")
+    plain, plain_token = runner_register(enrollment_token=raw, name="plain")
+    assert_error(
+        probe_client(plain_token).post(f"{RUNNERS}/{plain.pk}/checks/claim?wait=0"), 400, "validation_error"
+    )
+    probe, token = make_probe(acme, "p", ["eu"])
+    own = probe_client(token)
+    for bad in (
+        {"results": [{"id": 1, "due": "2026-01-01T00:00:00Z", "ok": True, "extra": 1}]},
+        {"results": [{"id": "x", "due": "soon", "ok": "maybe"}]},
+        {"results": [{"id": 1, "due": "2026-01-01T00:00:00Z", "ok": True, "response_time_ms": -5}]},
+        {"results": "all"},
+        {},
+    ):
+        assert_error(
+            own.post(f"{RUNNERS}/{probe.pk}/checks/results", bad, format="json"), 400, "validation_error"
+        )
+    assert_error(own.post(f"{RUNNERS}/{probe.pk}/checks/claim?wait=x"), 400, "validation_error")
+    assert_error(own.post(f"{RUNNERS}/{probe.pk}/checks/claim?limit=0"), 400, "validation_error")
+    assert_error(anon_client.post(f"{RUNNERS}/{probe.pk}/checks/claim?wait=0"), 401, "authentication_failed")
+    other, _ = make_probe(acme, "q", ["eu"])
+    assert_error(own.post(f"{RUNNERS}/{other.pk}/checks/claim?wait=0"), 404, "not_found")
+
+
+def test_monitor_locations_endpoint(acme, owner_client, outsider_client, anon_client):
+    monitor = make_monitor(acme, ["local", "eu"])
+    make_probe(acme, "probe-eu", ["eu"])
+    record(monitor, "local", OK)
+    record(monitor, "eu", FAIL)
+    url = f"/api/v1/monitors/{monitor.pk}/locations"
+    data = data_of(owner_client.get(url))
+    rows = {row["location"]: row for row in data["locations"]}
+    assert rows["local"]["status"] == "up" and rows["local"]["uptime_24h"] == 100.0
+    assert rows["local"]["p50_ms"] == 20.0 and rows["local"]["probes"] == []
+    assert rows["eu"]["status"] == "down" and rows["eu"]["failures_24h"] == 1
+    assert [p["name"] for p in rows["eu"]["probes"]] == ["probe-eu"]
+    assert data["quorum"] == {"needed": 2, "effective": 2, "reporting": 2, "down": ["eu"], "is_down": False}
+    assert_error(outsider_client.get(url), 404, "not_found")
+    assert_error(anon_client.get(url), 401, "authentication_failed")
+    assert_error(owner_client.get(f"{url}?x=1"), 400, "validation_error")
+    logs = data_of(owner_client.get(f"/api/v1/monitors/{monitor.pk}/logs?location=eu"))["logs"]
+    assert [row["location"] for row in logs] == ["eu"]
+
+
+def test_monitor_api_locations_and_quorum(owner_client):
+    body = {"name": "a", "type": "website", "target": "https://a.example", "locations": ["local", "eu"]}
+    created = data_of(owner_client.post("/api/v1/monitors", body, format="json"), 201)["monitor"]
+    assert (created["locations"], created["quorum"], created["quorum_needed"]) == (["local", "eu"], None, 2)
+    bad = {**body, "locations": ["Bad Name"]}
+    assert_error(owner_client.post("/api/v1/monitors", bad, format="json"), 400, "validation_error")
+    assert_error(
+        owner_client.post("/api/v1/monitors", {**body, "quorum": 5}, format="json"), 400, "validation_error"
+    )
