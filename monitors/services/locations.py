@@ -2,11 +2,12 @@
 
 Each location keeps its own status (``MonitorLocation``), with the monitor's retries applied per location.
 A monitor of one location (``["local"]``, the default) is decided by ``transitions.monitor_apply_outcome``
-as before; a monitor of several goes down when at least ``quorum_needed`` of its live locations see it
-down, and is up when fewer do and at least one sees it up (pending until one does). A location with no result for ``PROBES_LOST_GRACE_SECONDS`` (and at
-least three intervals) is out of the quorum: a probe that went silent neither holds a monitor down nor
-keeps it up, and the quorum is capped at the number of locations still live (a new location is live for
-that grace before its first result).
+as before. A monitor of several goes down when at least ``quorum_needed`` of its live locations see it
+down, and is up when fewer do and at least one sees it up (pending until one does).
+
+A location with no result for ``PROBES_LOST_GRACE_SECONDS`` (and at least three intervals) is out of the
+quorum: a probe that went silent neither holds a monitor down nor keeps it up, and the quorum is capped
+at the number of locations still live (a new location is live for that grace before its first result).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from tests.conftest import assert_error, data_of
 OK = Outcome(ok=True, response_time_ms=20.0, status_code=200)
 FAIL = Outcome.failed("HTTP 503", status_code=503)
 RUNNERS = "/api/v1/runners"
+INVALID = "validation_error"
 
 
 def make_probe(org, name: str, locations: list[str]) -> tuple[Runner, str]:
@@ -95,9 +96,7 @@ def test_per_location_retries(acme):
     monitor = make_monitor(acme, ["local", "eu"], quorum=1, retries=1)
     record(monitor, "local", OK)
     assert record(monitor, "eu", FAIL) == "up"  # the location's first failure is a retry
-    assert (
-        MonitorLocation.objects.get(monitor=monitor, location="eu").status == "pending"
-    )  # retrying: as it was
+    assert MonitorLocation.objects.get(monitor=monitor, location="eu").status == "pending"
     assert record(monitor, "eu", FAIL) == "down"
 
 
@@ -222,7 +221,7 @@ def test_probe_api_claim_and_results(acme, anon_client):
 def test_probe_api_refuses_bad_input(acme, anon_client):
     _token, raw = enrollment_token_create(organization=acme, name="p")
     local = {"enrollment_token": raw, "name": "x", "locations": ["local"]}
-    assert_error(anon_client.post(f"{RUNNERS}/register", local, format="json"), 400, "validation_error")
+    assert_error(anon_client.post(f"{RUNNERS}/register", local, format="json"), 400, INVALID)
     plain, plain_token = runner_register(enrollment_token=raw, name="plain")
     assert_error(
         probe_client(plain_token).post(f"{RUNNERS}/{plain.pk}/checks/claim?wait=0"), 400, "validation_error"
@@ -239,8 +238,8 @@ def test_probe_api_refuses_bad_input(acme, anon_client):
         assert_error(
             own.post(f"{RUNNERS}/{probe.pk}/checks/results", bad, format="json"), 400, "validation_error"
         )
-    assert_error(own.post(f"{RUNNERS}/{probe.pk}/checks/claim?wait=x"), 400, "validation_error")
-    assert_error(own.post(f"{RUNNERS}/{probe.pk}/checks/claim?limit=0"), 400, "validation_error")
+    assert_error(own.post(f"{RUNNERS}/{probe.pk}/checks/claim?wait=x"), 400, INVALID)
+    assert_error(own.post(f"{RUNNERS}/{probe.pk}/checks/claim?limit=0"), 400, INVALID)
     assert_error(anon_client.post(f"{RUNNERS}/{probe.pk}/checks/claim?wait=0"), 401, "authentication_failed")
     other, _ = make_probe(acme, "q", ["eu"])
     assert_error(own.post(f"{RUNNERS}/{other.pk}/checks/claim?wait=0"), 404, "not_found")
@@ -261,7 +260,7 @@ def test_monitor_locations_endpoint(acme, owner_client, outsider_client, anon_cl
     assert data["quorum"] == {"needed": 2, "effective": 2, "reporting": 2, "down": ["eu"], "is_down": False}
     assert_error(outsider_client.get(url), 404, "not_found")
     assert_error(anon_client.get(url), 401, "authentication_failed")
-    assert_error(owner_client.get(f"{url}?x=1"), 400, "validation_error")
+    assert_error(owner_client.get(f"{url}?x=1"), 400, INVALID)
     logs = data_of(owner_client.get(f"/api/v1/monitors/{monitor.pk}/logs?location=eu"))["logs"]
     assert [row["location"] for row in logs] == ["eu"]
 
@@ -271,7 +270,7 @@ def test_monitor_api_locations_and_quorum(owner_client):
     created = data_of(owner_client.post("/api/v1/monitors", body, format="json"), 201)["monitor"]
     assert (created["locations"], created["quorum"], created["quorum_needed"]) == (["local", "eu"], None, 2)
     bad = {**body, "locations": ["Bad Name"]}
-    assert_error(owner_client.post("/api/v1/monitors", bad, format="json"), 400, "validation_error")
+    assert_error(owner_client.post("/api/v1/monitors", bad, format="json"), 400, INVALID)
     assert_error(
         owner_client.post("/api/v1/monitors", {**body, "quorum": 5}, format="json"), 400, "validation_error"
     )
