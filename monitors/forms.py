@@ -117,6 +117,18 @@ class MonitorForm(forms.Form):
     threshold_mem = forms.IntegerField(min_value=1, max_value=100, required=False, label="Memory above (%)")
     threshold_disk = forms.IntegerField(min_value=1, max_value=100, required=False, label="Disk above (%)")
     tags = forms.CharField(required=False, help_text="Comma-separated.")
+    locations = forms.CharField(
+        required=False,
+        initial="local",
+        label="Check from",
+        help_text='Comma-separated locations: "local" is this platform, others are probes (docs/probes.md).',
+    )
+    quorum = forms.IntegerField(
+        min_value=1,
+        required=False,
+        label="Down when this many locations agree",
+        help_text="Empty: all but one of three or more locations, else all.",
+    )
     notifications = forms.ModelMultipleChoiceField(
         queryset=NotificationChannel.objects.none(),
         required=False,
@@ -150,6 +162,7 @@ class MonitorForm(forms.Form):
             headers=json.dumps(monitor.headers) if monitor.headers else "",
             expected_status=", ".join(str(s) for s in monitor.expected_status),
             tags=", ".join(monitor.tags),
+            locations=", ".join(monitor.locations or ["local"]),
             notifications=list(monitor.notifications.all()),
             depends_on=list(monitor.depends_on.all()),
             **{f"threshold_{k}": monitor.thresholds.get(k) for k in THRESHOLDS},
@@ -178,6 +191,8 @@ class MonitorForm(forms.Form):
     def monitor_data(self) -> dict:
         data = dict(self.cleaned_data)
         data["tags"] = _split(data["tags"])
+        data["locations"] = _split(data["locations"]) or ["local"]
+        quorum = data.pop("quorum")
         data["notifications"] = [c.pk for c in data["notifications"]]
         data["depends_on"] = [m.pk for m in data["depends_on"]]
         data["thresholds"] = {k: data.pop(f"threshold_{k}") for k in THRESHOLDS}
@@ -189,7 +204,8 @@ class MonitorForm(forms.Form):
         if self.fields["type"].disabled:
             data.pop("type")
         # not given: the model's default (a new monitor) or the current value (an edit)
-        return {k: v for k, v in data.items() if v is not None and not (k in UNSET_IF_BLANK and v == "")}
+        kept = {k: v for k, v in data.items() if v is not None and not (k in UNSET_IF_BLANK and v == "")}
+        return {**kept, "quorum": quorum}  # empty is a choice here: the default rule
 
 
 class HeartbeatForm(forms.Form):

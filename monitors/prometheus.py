@@ -23,7 +23,7 @@ from alerts.models import Alert
 from monitoring_site.accounts.authentication import bearer_token, principal_for_api_key
 from monitoring_site.accounts.models import ApiKey, Organization
 from monitors.choices import HeartbeatStatus, IncidentStatus, MonitorStatus
-from monitors.models import Heartbeat, Incident, Monitor
+from monitors.models import Heartbeat, Incident, Monitor, MonitorLocation
 
 TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
 UP: dict[str, float] = {MonitorStatus.UP: 1.0, MonitorStatus.DOWN: 0.0}
@@ -77,6 +77,34 @@ class PlatformCollector(Collector):
                 if figure is not None:
                     uptime.add_metric([*values, period], figure / 100)
         yield from (up, response, uptime, cert)
+        yield from self._locations(ids)
+
+    def _locations(self, ids: list[int]) -> Iterator[Metric]:
+        """Per location, for every location of every monitor (``local`` included): its own view."""
+        labels = ["organization", "monitor_id", "name", "location"]
+        up = GaugeMetricFamily(
+            "monitoring_monitor_location_up",
+            "1 when the location sees the monitor up, 0 when down.",
+            labels=labels,
+        )
+        response = GaugeMetricFamily(
+            "monitoring_monitor_location_response_time_ms",
+            "Response time of the location's last check.",
+            labels=labels,
+        )
+        fields = ["monitor_id", "monitor__organization_id", "monitor__name", "location", "status"]
+        rows = MonitorLocation.objects.filter(monitor__organization_id__in=ids).order_by(
+            "monitor_id", "location"
+        )
+        for pk, org, name, location, status, rt in rows.values_list(
+            *fields, "last_response_time_ms"
+        ).iterator():
+            values = [self.organizations[org], str(pk), name, location]
+            if status in UP:
+                up.add_metric(values, UP[status])
+            if rt is not None:
+                response.add_metric(values, rt)
+        yield from (up, response)
 
         labels = ["organization", "heartbeat_id", "name"]
         beat_up = GaugeMetricFamily(

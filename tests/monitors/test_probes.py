@@ -274,3 +274,73 @@ def test_monitor_api_locations_and_quorum(owner_client):
     assert_error(
         owner_client.post("/api/v1/monitors", {**body, "quorum": 5}, format="json"), 400, "validation_error"
     )
+
+
+def test_prometheus_series_carry_the_location(acme, umbrella, read_key):
+    from django.test import Client
+
+    from tests.monitors.test_prometheus import samples
+
+    monitor = make_monitor(acme, ["local", "eu"])
+    make_monitor(umbrella, ["local", "eu"], name="secret")
+    record(monitor, "local", OK)
+    record(monitor, "eu", FAIL)
+    text = Client().get("/metrics", HTTP_AUTHORIZATION=f"Bearer {read_key[1]}").content.decode()
+    found = samples(text)
+
+    def labels(location):
+        return (
+            ("location", location),
+            ("monitor_id", str(monitor.pk)),
+            ("name", "shop"),
+            ("organization", acme.slug),
+        )
+
+    assert found[("monitoring_monitor_location_up", labels("local"))] == 1.0
+    assert found[("monitoring_monitor_location_up", labels("eu"))] == 0.0
+    assert found[("monitoring_monitor_location_response_time_ms", labels("local"))] == 20.0
+    assert "secret" not in text
+
+
+def test_the_dashboard_sets_locations_and_shows_a_row_per_location(owner, acme):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(owner)
+    form = {
+        "name": "Shop",
+        "type": "port",
+        "target": "db.internal",
+        "port": "5432",
+        "check_interval": "30",
+        "timeout": "5",
+        "retries": "0",
+        "locations": "local, eu-west, us-east",
+        "quorum": "",
+    }
+    assert browser.post("/monitors/new", form).status_code == 302
+    monitor = Monitor.objects.get(name="Shop")
+    assert (monitor.locations, monitor.quorum, monitor.quorum_needed) == (
+        ["local", "eu-west", "us-east"],
+        None,
+        2,
+    )
+    bad = browser.post(
+        "/monitors/new", {**form, "name": "Bad", "locations": "Office Berlin"}
+    ).content.decode()
+    assert "is not a location name" in bad and not Monitor.objects.filter(name="Bad").exists()
+    make_probe(acme, "probe-eu", ["eu-west"])
+    record(monitor, "local", OK)
+    record(monitor, "eu-west", FAIL)
+    page = browser.get(f"/monitors/{monitor.pk}").content.decode()
+    table = page.split('id="monitor-locations"')[1].split("</table>")[0]
+    assert table.count("<tr data-location=") == 3
+    assert 'data-location="eu-west"' in table and "probe-eu" in table and "HTTP 503" in table
+    assert "no probe" in table.split('data-location="us-east"')[1]  # nobody serves us-east yet
+    assert "Down when 2 of 3 locations see it down" in page
+    edit = browser.get(f"/monitors/{monitor.pk}/edit").content.decode()
+    assert 'value="local, eu-west, us-east"' in edit
+    single = Monitor.objects.create(
+        organization=acme, name="Plain", type="website", target="https://p.example"
+    )
+    assert 'id="monitor-locations"' not in browser.get(f"/monitors/{single.pk}").content.decode()
