@@ -270,6 +270,9 @@ class StatusPageForm(forms.Form):
     slug = forms.SlugField(max_length=100, help_text="The public address: /status/<slug>")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_public = forms.BooleanField(required=False, initial=True, label="Public")
+    show_locations = forms.BooleanField(
+        required=False, label="Show each location's state (monitors checked from several locations)"
+    )
     logo = forms.FileField(
         required=False,
         help_text="PNG, JPEG, GIF, WebP or SVG, 256 kB at most.",
@@ -286,7 +289,10 @@ class StatusPageForm(forms.Form):
         self.components = list(page.components.select_related("monitor", "heartbeat")) if page else []
         if page is not None:  # editing: the page's settings and components as they are
             kwargs["initial"] = {
-                **{k: getattr(page, k) for k in ("name", "slug", "description", "is_public")},
+                **{
+                    k: getattr(page, k)
+                    for k in ("name", "slug", "description", "is_public", "show_locations")
+                },
                 "monitors": [c.monitor_id for c in self.components if c.monitor_id],
                 "heartbeats": [c.heartbeat_id for c in self.components if c.heartbeat_id],
             }
@@ -337,7 +343,9 @@ class StatusPageForm(forms.Form):
     def page_data(self) -> dict:
         """The settings, and the components chosen: ones the page had take the group, name and place
         given here; new ones follow, ungrouped."""
-        data = {k: self.cleaned_data[k] for k in ("name", "slug", "description", "is_public")}
+        data = {
+            k: self.cleaned_data[k] for k in ("name", "slug", "description", "is_public", "show_locations")
+        }
         if self.cleaned_data.get("logo"):
             data["logo"] = self.cleaned_data["logo"]
         elif self.cleaned_data.get("remove_logo"):

@@ -15,6 +15,8 @@ def _results(organization_id: int, start: datetime, end: datetime, scope: dict[s
     )
     if scope.get("monitor_id"):
         results = results.filter(monitor_id=scope["monitor_id"])
+    if scope.get("location"):  # one location's checks (docs/probes.md)
+        results = results.filter(location=scope["location"])
     return results
 
 
@@ -95,13 +97,14 @@ def _host_field(field: str):
 
 def register_monitor_metrics() -> None:
     scopes = ("monitor_id",)
+    checks = ("monitor_id", "location")  # each check result carries the location it ran from
     register(
         MetricDefinition(
-            "response_time_ms", "ms", "Response time of each check.", "monitors", response_time_points, scopes
+            "response_time_ms", "ms", "Response time of each check.", "monitors", response_time_points, checks
         )
     )
     register(
-        MetricDefinition("uptime_percent", "%", "Share of passed checks.", "monitors", uptime_points, scopes)
+        MetricDefinition("uptime_percent", "%", "Share of passed checks.", "monitors", uptime_points, checks)
     )
     register(
         MetricDefinition(
@@ -110,7 +113,7 @@ def register_monitor_metrics() -> None:
             "1 for each failed check, 0 for each passed one.",
             "monitors",
             failure_points,
-            scopes,
+            checks,
         )
     )
     register(

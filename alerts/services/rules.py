@@ -19,6 +19,7 @@ from alerts.services.channels import channels_test
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
+from monitoring_site.metrics.registry import all_registered, registered
 from monitoring_site.metrics.selectors import metric_value
 
 MIN_CHECK_INTERVAL = 10
@@ -46,15 +47,25 @@ def _channels(organization_id: int, refs: list[Any], field: str) -> list[Notific
     return found
 
 
+def _scopes_of(metric: str) -> tuple[str, ...]:
+    definition = registered(metric)
+    return definition.scopes if definition else ()
+
+
 def _clean(organization_id: int, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     scope = data.get("scope") or {}
-    allowed = {"monitor_id", "heartbeat_id", "agent_id", "tag", "tags"}
+    allowed = {"monitor_id", "heartbeat_id", "agent_id", "tag", "tags", "location"}
     if not isinstance(scope, dict) or set(scope) - allowed:
         errors["scope"] = [
             'Use {}, {"monitor_id": n}, {"heartbeat_id": n}, {"agent_id": n}, {"tag": "key:value"} or '
-            '{"tags": {"key": "value", ...}}.'
+            '{"tags": {"key": "value", ...}}, with {"location": "eu-west"} for the check metrics.'
         ]
+    elif "location" in scope and (
+        not isinstance(scope["location"], str) or "location" not in _scopes_of(str(data.get("metric", "")))
+    ):
+        checks = [d.name for d in all_registered() if "location" in d.scopes]
+        errors["scope"] = [f"A location scope is a location name, for {', '.join(checks)}."]
     elif "tag" in scope and ":" not in str(scope["tag"]):
         errors["scope"] = ['A tag scope is "key:value".']
     elif "tags" in scope and (

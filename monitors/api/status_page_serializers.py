@@ -65,6 +65,7 @@ class StatusPageSerializer(serializers.ModelSerializer):
             "slug",
             "description",
             "is_public",
+            "show_locations",
             "logo",
             "incident_status",
             "incident_message",

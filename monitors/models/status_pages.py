@@ -17,6 +17,9 @@ class StatusPage(models.Model):
     slug = models.SlugField(max_length=100, unique=True, help_text="The public URL: /status/{slug}")
     description = models.TextField(blank=True, default="")
     is_public = models.BooleanField(default=True)
+    show_locations = models.BooleanField(
+        default=False, help_text="Show each location's state for monitors checked from several."
+    )
     logo = models.TextField(
         blank=True,
         default="",

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F
 
 from monitors.checks import Outcome
 from monitors.choices import MonitorStatus
@@ -77,44 +76,35 @@ def locations_restart(*, monitor: Monitor, now: datetime) -> None:
     rows.exclude(location=LOCAL).update(next_check_at=now)
 
 
-def location_apply_outcome(
-    *, monitor: Monitor, location: str, outcome: Outcome, now: datetime
-) -> MonitorLocation | None:
-    """The location's own status after this outcome (its retries applied); None when the monitor no
-    longer has that location."""
-    row = MonitorLocation.objects.filter(monitor=monitor, location=location).first()
-    if row is None:
-        return None
-    fields: dict[str, Any] = {
-        "last_checked_at": outcome.started_at or now,
-        "last_response_time_ms": outcome.response_time_ms,
-        "last_error": outcome.error[:500],
-    }
+ROW_FIELDS = ["status", "consecutive_failures", "last_checked_at", "last_response_time_ms", "last_error"]
+
+
+def location_step(*, row: MonitorLocation, monitor: Monitor, outcome: Outcome, now: datetime) -> bool:
+    """Apply one outcome to the location's row in memory (its retries applied; the caller saves
+    ``ROW_FIELDS`` and ``next_check_at``). True when the location is retrying: its next check comes after
+    ``retry_interval`` (for a probe location set here; for ``local`` the caller moves the monitor's)."""
+    row.last_checked_at = outcome.started_at or now
+    row.last_response_time_ms = outcome.response_time_ms
+    row.last_error = outcome.error[:500]
     if outcome.ok:
-        fields.update(consecutive_failures=0, status=MonitorStatus.UP)
-    else:
-        failures = row.consecutive_failures + 1
-        fields["consecutive_failures"] = F("consecutive_failures") + 1
-        if failures > monitor.retries:
-            fields["status"] = MonitorStatus.DOWN
-        elif location == LOCAL:  # still retrying: sooner than the interval
-            Monitor.objects.filter(pk=monitor.pk).update(
-                next_check_at=now + timedelta(seconds=monitor.retry_interval)
-            )
-        else:
-            fields["next_check_at"] = now + timedelta(seconds=monitor.retry_interval)
-    MonitorLocation.objects.filter(pk=row.pk).update(**fields)
-    row.refresh_from_db()
-    return row
+        row.consecutive_failures, row.status = 0, MonitorStatus.UP
+        return False
+    row.consecutive_failures += 1
+    if row.consecutive_failures > monitor.retries:
+        row.status = MonitorStatus.DOWN
+        return False
+    if row.location != LOCAL:
+        row.next_check_at = now + timedelta(seconds=monitor.retry_interval)
+    return True
 
 
 def _grace(monitor: Monitor) -> timedelta:
     return timedelta(seconds=max(settings.PROBES_LOST_GRACE_SECONDS, 3 * monitor.check_interval))
 
 
-def quorum_view(monitor: Monitor, now: datetime) -> dict[str, Any]:
-    """What the locations say: each one's status and whether it counts (it reported within the grace)."""
-    rows = {r.location: r for r in MonitorLocation.objects.filter(monitor=monitor)}
+def quorum_of(monitor: Monitor, rows: dict[str, MonitorLocation], now: datetime) -> dict[str, Any]:
+    """What the locations say (``rows`` by location): each one's status and whether it counts (it
+    reported within the grace, or it is new), which see it down and up, and the quorum that applies."""
     cutoff = now - _grace(monitor)
     seen: dict[str, dict[str, Any]] = {}
     for name in monitor.locations or [LOCAL]:
@@ -138,6 +128,11 @@ def quorum_view(monitor: Monitor, now: datetime) -> dict[str, Any]:
         "needed": needed,
         "is_down": needed > 0 and len(down) >= needed,
     }
+
+
+def quorum_view(monitor: Monitor, now: datetime) -> dict[str, Any]:
+    """``quorum_of`` the monitor's stored rows."""
+    return quorum_of(monitor, {r.location: r for r in MonitorLocation.objects.filter(monitor=monitor)}, now)
 
 
 def quorum_summary(view: dict[str, Any]) -> str:

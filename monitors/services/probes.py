@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jobs.models import Runner
+from monitoring_site.bulk_update import rows_update
 from monitors.checks import SPEC_FIELDS, Outcome
 from monitors.choices import MonitorType
 from monitors.models import LOCAL, Monitor, MonitorLocation
@@ -81,7 +82,7 @@ def probe_checks_claim(
             row.leased_due = due
             row.leased_by = runner
             row.lease_until = max(due, now) + timedelta(seconds=monitor.timeout) + margin
-        MonitorLocation.objects.bulk_update(rows, ["next_check_at", "leased_due", "leased_by", "lease_until"])
+        rows_update(rows, ["next_check_at", "leased_due", "leased_by", "lease_until"])
     return [
         {
             "id": row.pk,
@@ -98,36 +99,42 @@ def probe_results_record(
     *, runner: Runner, results: list[dict[str, Any]], now: datetime | None = None
 ) -> dict[str, int]:
     """Record the results of checks this runner holds the lease of (validated by the API's serializer);
-    any other is refused (another probe's, a lapsed lease, a repeat). Returns accepted and rejected counts."""
+    any other is refused (another probe's, a lapsed lease, a repeat). The leases are released and the
+    results stored in one transaction, the leased rows locked meanwhile: a result is stored once or not
+    at all, never after another probe took the check over. Returns accepted and rejected counts."""
     now = now or timezone.now()
     by_id = {item["id"]: item for item in results}
-    held = MonitorLocation.objects.filter(
-        pk__in=by_id,
-        leased_by=runner,
-        location__in=runner.locations,
-        monitor__organization_id=runner.organization_id,
-    ).select_related("monitor")
     by_location: dict[str, list[tuple[Monitor, Outcome, datetime | None]]] = defaultdict(list)
-    for row in held:
-        item = by_id[row.pk]
-        if row.leased_due is None or abs((row.leased_due - item["due"]).total_seconds()) > 0.001:
-            continue
-        released = MonitorLocation.objects.filter(
-            pk=row.pk, leased_by=runner, leased_due=row.leased_due
-        ).update(leased_by=None, leased_due=None, lease_until=None)
-        if not released:
-            continue
-        outcome = Outcome(
-            ok=item["ok"],
-            response_time_ms=item.get("response_time_ms"),
-            status_code=item.get("status_code"),
-            error=item.get("error", "")[:500],
-            cert_days_left=item.get("cert_days_left"),
-            started_at=min(item.get("started_at") or now, now),
+    with transaction.atomic():
+        held = (
+            MonitorLocation.objects.select_for_update(of=("self",))
+            .filter(
+                pk__in=by_id,
+                leased_by=runner,
+                location__in=runner.locations,
+                monitor__organization_id=runner.organization_id,
+            )
+            .select_related("monitor")
+            .order_by("pk")
         )
-        by_location[row.location].append((row.monitor, outcome, row.leased_due))
-    accepted = 0
-    for location, checks in by_location.items():
-        monitors_record_outcomes(checks=checks, now=now, location=location)
-        accepted += len(checks)
-    return {"accepted": accepted, "rejected": len(results) - accepted}
+        released: list[int] = []
+        for row in held:
+            item = by_id[row.pk]
+            if row.leased_due is None or abs((row.leased_due - item["due"]).total_seconds()) > 0.001:
+                continue
+            released.append(row.pk)
+            outcome = Outcome(
+                ok=item["ok"],
+                response_time_ms=item.get("response_time_ms"),
+                status_code=item.get("status_code"),
+                error=item.get("error", "")[:500],
+                cert_days_left=item.get("cert_days_left"),
+                started_at=min(item.get("started_at") or now, now),
+            )
+            by_location[row.location].append((row.monitor, outcome, row.leased_due))
+        MonitorLocation.objects.filter(pk__in=released).update(
+            leased_by=None, leased_due=None, lease_until=None
+        )
+        for location, checks in by_location.items():
+            monitors_record_outcomes(checks=checks, now=now, location=location)
+    return {"accepted": len(released), "rejected": len(results) - len(released)}

@@ -13,7 +13,14 @@ from django.utils import timezone
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
 from monitoring_site.events import emit
-from monitors.models import Heartbeat, Monitor, StatusPage, StatusPageComponent, StatusPageUpdate
+from monitors.models import (
+    Heartbeat,
+    Monitor,
+    MonitorLocation,
+    StatusPage,
+    StatusPageComponent,
+    StatusPageUpdate,
+)
 from monitors.selectors import display_status, maintenance_in_effect
 from monitors.services.rollups import floor_time, monitors_series
 
@@ -147,6 +154,23 @@ OVERALL = {
 BAR_DAYS = 90
 
 
+def _regions(page: StatusPage, monitors: list[Monitor], now) -> dict[int, list[dict[str, str]]]:
+    """Per monitor of several locations, each location's state, when the page shows them (one query)."""
+    several = {m.pk: m for m in monitors if m.is_multi_location}
+    if not page.show_locations or not several:
+        return {}
+    rows = MonitorLocation.objects.filter(monitor_id__in=several).values_list(
+        "monitor_id", "location", "status"
+    )
+    seen: dict[int, dict[str, str]] = {}
+    for monitor_id, location, status in rows:
+        seen.setdefault(monitor_id, {})[location] = status
+    return {
+        pk: [{"location": name, "status": seen.get(pk, {}).get(name, "pending")} for name in m.locations]
+        for pk, m in several.items()
+    }
+
+
 def status_page_view(page: StatusPage) -> dict[str, Any]:
     """Everything the public page and its JSON show: overall state, groups of components with their
     state and 90 daily uptime figures (monitors), the current incident and its update history."""
@@ -158,6 +182,7 @@ def status_page_view(page: StatusPage) -> dict[str, Any]:
     first_day = floor_time(now, timedelta(days=1)) - timedelta(days=BAR_DAYS - 1)
     groups: dict[str, list[dict]] = {}
     states = []
+    regions = _regions(page, [c.monitor for c in components if c.monitor is not None], now)
     for component in components:
         if component.monitor is not None:
             state = display_status(component.monitor, windows)
@@ -176,6 +201,7 @@ def status_page_view(page: StatusPage) -> dict[str, Any]:
                 "status": state,
                 "uptime_90d": uptime,
                 "days": days,
+                "locations": regions.get(component.monitor_id or 0, []),
             }
         )
     down = sum(s == "down" for s in states)

@@ -12,15 +12,17 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from monitoring_site.bulk_update import rows_update
 from monitoring_site.events import emit
 from monitors.checks import Outcome
 from monitors.choices import IncidentCause, IncidentStatus, MonitorStatus
-from monitors.models import LOCAL, CheckResult, Incident, Monitor, StatusChange
+from monitors.models import LOCAL, CheckResult, Incident, Monitor, MonitorLocation, StatusChange
 from monitors.services.locations import (
+    ROW_FIELDS,
     incident_locations,
-    location_apply_outcome,
+    location_step,
+    quorum_of,
     quorum_summary,
-    quorum_view,
 )
 from monitors.streams import results_publish
 
@@ -173,38 +175,84 @@ def monitor_apply_outcome(*, monitor: Monitor, outcome: Outcome, now: datetime) 
     return monitor.status
 
 
-@transaction.atomic
-def monitor_apply_location_outcome(
-    *, monitor: Monitor, location: str, outcome: Outcome, now: datetime
-) -> str:
-    """A monitor checked from several locations: update the location, then decide by quorum."""
-    if outcome.cert_days_left is not None:
-        Monitor.objects.filter(pk=monitor.pk).update(cert_days_left=outcome.cert_days_left)
-        _certificate_watch(monitor, outcome.cert_days_left)
-    if location_apply_outcome(monitor=monitor, location=location, outcome=outcome, now=now) is None:
-        return monitor.status
-    view = quorum_view(monitor, now)
+def _quorum_transition(monitor: Monitor, old: str, view: dict, outcome: Outcome, now: datetime) -> None:
+    """The monitor's status from its locations' (a compare-and-swap from ``old``, as everywhere)."""
+    monitor.status = old
     summary = quorum_summary(view)
-    Monitor.objects.filter(pk=monitor.pk).update(
-        last_checked_at=now,
-        last_response_time_ms=outcome.response_time_ms,
-        last_error=summary[:500],
-        consecutive_failures=len(view["down"]),
-    )
-    old = monitor.status = Monitor.objects.values_list("status", flat=True).get(pk=monitor.pk)
-    if view["is_down"]:
-        if old in (MonitorStatus.PENDING, MonitorStatus.UP) and _swap_status(
-            monitor, old, MonitorStatus.DOWN, now, summary
+    with transaction.atomic():
+        if view["is_down"]:
+            if old in (MonitorStatus.PENDING, MonitorStatus.UP) and _swap_status(
+                monitor, old, MonitorStatus.DOWN, now, summary
+            ):
+                failed = Outcome.failed(summary, started_at=outcome.started_at)
+                _went_down(monitor, failed, now, incident_locations(view))
+        elif (
+            view["up"]
+            and old in (MonitorStatus.PENDING, MonitorStatus.DOWN)
+            and _swap_status(monitor, old, MonitorStatus.UP, now, "quorum of locations up")
         ):
-            failed = Outcome.failed(summary, started_at=outcome.started_at)
-            _went_down(monitor, failed, now, incident_locations(view))
-    elif (
-        view["up"]
-        and old in (MonitorStatus.PENDING, MonitorStatus.DOWN)
-        and _swap_status(monitor, old, MonitorStatus.UP, now, "quorum of locations up")
-    ):
-        _went_up(monitor, old, now)
-    return monitor.status
+            _went_up(monitor, old, now)
+
+
+def monitors_apply_location_outcomes(
+    *, checks: list[tuple[Monitor, Outcome]], location: str, now: datetime
+) -> dict[int, str]:
+    """Monitors checked from several locations, a batch of outcomes from ``location``: each location row
+    steps (its retries applied), then the quorum decides. The steady state costs a few queries per batch
+    (rows and statuses read at once, written with one bulk update each, monitors locked in id order so
+    two locations' batches never deadlock); a status change takes the one-monitor path. Returns each
+    monitor's status afterwards."""
+    checks = sorted(checks, key=lambda check: check[0].pk)
+    ids = [monitor.pk for monitor, _ in checks]
+    rows: dict[int, dict[str, MonitorLocation]] = {}
+    for stored in MonitorLocation.objects.filter(monitor_id__in=ids):
+        rows.setdefault(stored.monitor_id, {})[stored.location] = stored
+    stepped: list[MonitorLocation] = []
+    changed: list[Monitor] = []
+    retrying_local: list[Monitor] = []
+    decided: list[tuple[Monitor, dict, Outcome]] = []
+    for monitor, outcome in checks:
+        row = rows.get(monitor.pk, {}).get(location)
+        if row is None:  # the location was taken off the monitor while its check ran
+            continue
+        if location_step(row=row, monitor=monitor, outcome=outcome, now=now) and location == LOCAL:
+            retrying_local.append(monitor)
+        stepped.append(row)
+        view = quorum_of(monitor, rows[monitor.pk], now)
+        monitor.last_checked_at, monitor.last_response_time_ms = now, outcome.response_time_ms
+        monitor.last_error = quorum_summary(view)[:500]
+        monitor.consecutive_failures = len(view["down"])
+        if outcome.cert_days_left is not None:
+            monitor.cert_days_left = outcome.cert_days_left
+        changed.append(monitor)
+        decided.append((monitor, view, outcome))
+    fields = [
+        "last_checked_at",
+        "last_response_time_ms",
+        "last_error",
+        "consecutive_failures",
+        "cert_days_left",
+    ]
+    with transaction.atomic():
+        locked = Monitor.objects.select_for_update().filter(pk__in=[m.pk for m in changed]).order_by("pk")
+        statuses = dict(locked.values_list("pk", "status"))
+        rows_update(stepped, [*ROW_FIELDS, "next_check_at"])
+        rows_update(changed, fields)
+        for monitor in retrying_local:  # checked again sooner than the interval
+            Monitor.objects.filter(pk=monitor.pk).update(
+                next_check_at=now + timedelta(seconds=monitor.retry_interval)
+            )
+    for monitor, view, outcome in decided:
+        if outcome.cert_days_left is not None:
+            _certificate_watch(monitor, outcome.cert_days_left)
+        old = statuses.get(monitor.pk, monitor.status)
+        wants_down = view["is_down"] and old in (MonitorStatus.PENDING, MonitorStatus.UP)
+        wants_up = not view["is_down"] and view["up"] and old in (MonitorStatus.PENDING, MonitorStatus.DOWN)
+        if wants_down or wants_up:
+            _quorum_transition(monitor, old, view, outcome, now)
+        else:
+            monitor.status = old
+    return {monitor.pk: monitor.status for monitor, _ in checks}
 
 
 def _still_there(
@@ -243,11 +291,13 @@ def monitors_record_outcomes(
             checks = _still_there(checks)
     counts: dict[str, int] = {}
     applied: list[tuple[Monitor, Outcome, str]] = []
+    several = [(m, o) for m, o, _ in checks if m.is_multi_location]
+    by_quorum = (
+        monitors_apply_location_outcomes(checks=several, location=location, now=now) if several else {}
+    )
     for monitor, outcome, _ in checks:
         if monitor.is_multi_location:
-            status = monitor_apply_location_outcome(
-                monitor=monitor, location=location, outcome=outcome, now=now
-            )
+            status = by_quorum.get(monitor.pk, monitor.status)
         else:
             status = monitor_apply_outcome(monitor=monitor, outcome=outcome, now=now)
         counts[status] = counts.get(status, 0) + 1

@@ -344,3 +344,62 @@ def test_the_dashboard_sets_locations_and_shows_a_row_per_location(owner, acme):
         organization=acme, name="Plain", type="website", target="https://p.example"
     )
     assert 'id="monitor-locations"' not in browser.get(f"/monitors/{single.pk}").content.decode()
+
+
+def test_metrics_and_alert_rules_scope_to_a_location(acme, member_client):
+    from monitoring_site.metrics.selectors import metric_value
+
+    monitor = make_monitor(acme, ["local", "eu"])
+    record(monitor, "local", Outcome(ok=True, response_time_ms=10.0))
+    record(monitor, "eu", Outcome(ok=True, response_time_ms=300.0))
+    window = {"start": timezone.now() - timedelta(minutes=5), "end": timezone.now() + timedelta(seconds=1)}
+
+    def value(name, **scope):
+        return metric_value(organization_id=acme.pk, name=name, scope=scope, **window)
+
+    assert value("response_time_ms", monitor_id=monitor.pk) == 155.0
+    assert value("response_time_ms", monitor_id=monitor.pk, location="eu") == 300.0
+    assert value("uptime_percent", location="local") == 100.0
+    rule = {
+        "name": "slow from eu",
+        "condition": {"metric": "response_time_ms", "operator": "gt", "threshold": 200},
+        "severity": "warning",
+        "scope": {"monitor_id": monitor.pk, "location": "eu"},
+        "recipients": ["oncall@example.com"],
+    }
+    created = data_of(member_client.post("/api/v1/alert-rules", rule, format="json"), 201)
+    assert created["alert_rule"]["scope"] == {"monitor_id": monitor.pk, "location": "eu"}
+    wrong = {**rule, "condition": {**rule["condition"], "metric": "cert_days_left"}}
+    error = assert_error(member_client.post("/api/v1/alert-rules", wrong, format="json"), 400, INVALID)
+    assert "location" in str(error["details"]["scope"])
+    bad = {**rule, "scope": {"location": 5}}
+    assert_error(member_client.post("/api/v1/alert-rules", bad, format="json"), 400, INVALID)
+
+
+def test_a_status_page_can_show_each_locations_state(acme, member_client):
+    from django.test import Client
+
+    monitor = make_monitor(acme, ["local", "eu-west"])
+    single = make_monitor(acme, ["local"], name="single")
+    record(monitor, "local", OK)
+    record(monitor, "eu-west", FAIL)
+    body = {
+        "name": "Acme",
+        "slug": "acme",
+        "components": [{"monitor_id": monitor.pk}, {"monitor_id": single.pk}],
+    }
+    page = data_of(member_client.post("/api/v1/status-pages", body, format="json"), 201)["status_page"]
+    assert page["show_locations"] is False
+    anyone = Client()
+    shown = data_of(anyone.get("/api/v1/public/status-pages/acme"))["status_page"]
+    assert [c["locations"] for c in shown["groups"][0]["components"]] == [[], []]  # off by default
+    member_client.patch(f"/api/v1/status-pages/{page['id']}", {"show_locations": True}, format="json")
+    shown = data_of(anyone.get("/api/v1/public/status-pages/acme"))["status_page"]
+    regions, plain = shown["groups"][0]["components"]
+    assert regions["locations"] == [
+        {"location": "local", "status": "up"},
+        {"location": "eu-west", "status": "down"},
+    ]
+    assert plain["locations"] == []
+    html = anyone.get("/status/acme").content.decode()
+    assert 'data-location="eu-west">eu-west: down</span>' in html
