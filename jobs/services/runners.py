@@ -186,7 +186,8 @@ def runner_heartbeat(
     if version is not None:
         fields["version"] = version[:50]
     recovered = Runner.objects.filter(pk=runner.pk, lost_at__isnull=False).update(**fields)
-    Runner.objects.filter(pk=runner.pk).update(**fields)
+    if not recovered:
+        Runner.objects.filter(pk=runner.pk).update(**fields)
     if recovered and runner.locations:
         emit(
             runner.organization_id,

@@ -40,6 +40,8 @@ def _clean(organization: Organization, data: dict[str, Any], current: Monitor | 
         errors["json_expected"] = [problem]
     errors.update(related_errors(organization, data))
     errors.update(locations_clean(data, current))
+    if kind == MonitorType.HOST and data.get("locations", ["local"]) != ["local"]:
+        errors["locations"] = ["A host monitor is pushed to the platform: its only location is local."]
     if current is not None and current.pk in (data.get("depends_on") or []):
         errors["depends_on"] = ["A monitor cannot depend on itself."]
     if errors:

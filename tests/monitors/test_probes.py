@@ -403,3 +403,29 @@ def test_a_status_page_can_show_each_locations_state(acme, member_client):
     assert plain["locations"] == []
     html = anyone.get("/status/acme").content.decode()
     assert 'data-location="eu-west">eu-west: down</span>' in html
+
+
+def test_a_host_monitor_has_only_the_local_location(acme):
+    from monitoring_site.errors import RuleViolation
+
+    with pytest.raises(RuleViolation) as caught:
+        monitor_create(
+            organization=acme, data={"name": "h", "type": "host", "target": "web-1", "locations": ["eu"]}
+        )
+    assert "locations" in caught.value.details
+
+
+def test_a_lost_probe_that_heartbeats_again_raises_probe_recovered(acme):
+    from jobs.services.runners import runner_heartbeat
+
+    make_monitor(acme, ["local", "eu"])
+    probe, _ = make_probe(acme, "probe-eu", ["eu"])
+    jobs_sweep(now=timezone.now() + timedelta(minutes=10))
+    runner_heartbeat(runner=Runner.objects.get(pk=probe.pk))
+    assert Runner.objects.get(pk=probe.pk).lost_at is None
+    assert list(Event.objects.order_by("occurred_at").values_list("name", flat=True)) == [
+        "probe.lost",
+        "probe.recovered",
+    ]
+    runner_heartbeat(runner=Runner.objects.get(pk=probe.pk))
+    assert Event.objects.filter(name="probe.recovered").count() == 1
