@@ -33,29 +33,42 @@ from monitoring_runner.platform_client import PlatformClient, TransportError
 logger = logging.getLogger("monitoring_runner")
 
 
-class Runner:
-    def __init__(self, url: str, runner_id: int, token: str, allowed: list[str], heartbeat: float = 10.0):
+class PlatformSession:
+    """What the runner and the probe share: this runner's token, its endpoints, and the heartbeat loop."""
+
+    def __init__(self, url: str, runner_id: int, token: str, heartbeat: float = 10.0):
         self.client = PlatformClient(url, token)
         self.runner_id = runner_id
-        self.allowed = allowed
         self.heartbeat_seconds = heartbeat
-        self.cancelled: set[int] = set()
         self.stopping = threading.Event()
 
     def _post(self, path: str, payload: dict[str, Any] | None = None, **kwargs: Any):
         return self.client.post(f"runners/{self.runner_id}/{path}", payload, **kwargs)
+
+    def on_heartbeat(self, data: dict[str, Any]) -> None:
+        """The heartbeat's answer (``{"cancel": [...]}``)."""
 
     def heartbeat_loop(self) -> None:
         while not self.stopping.is_set():
             try:
                 answer = self._post("heartbeat", {"version": VERSION})
                 if answer.status == 200:
-                    self.cancelled.update(answer.data()["cancel"])
+                    self.on_heartbeat(answer.data())
                 else:
                     logger.warning("heartbeat refused: %s %s", answer.status, answer.text[:200])
             except TransportError as exc:
                 logger.warning("heartbeat failed: %s", exc)
             self.stopping.wait(self.heartbeat_seconds)
+
+
+class Runner(PlatformSession):
+    def __init__(self, url: str, runner_id: int, token: str, allowed: list[str], heartbeat: float = 10.0):
+        super().__init__(url, runner_id, token, heartbeat)
+        self.allowed = allowed
+        self.cancelled: set[int] = set()
+
+    def on_heartbeat(self, data: dict[str, Any]) -> None:
+        self.cancelled.update(data["cancel"])
 
     def run_one(self, wait: int = 30) -> bool:
         """Claim and run one job; False when none came within ``wait`` seconds."""

@@ -27,34 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from monitoring_runner import VERSION
-from monitoring_runner.cli import _base_url, credentials
-from monitoring_runner.platform_client import PlatformClient, TransportError
+from monitoring_runner.cli import PlatformSession, _base_url, credentials
+from monitoring_runner.platform_client import TransportError
 
 logger = logging.getLogger("monitoring_probe")
 REPORT_ATTEMPTS = 6
 
 
-class Probe:
+class Probe(PlatformSession):
     def __init__(self, url: str, runner_id: int, token: str, heartbeat: float = 10.0, batch: int = 500):
-        self.client = PlatformClient(url, token)
-        self.runner_id = runner_id
-        self.heartbeat_seconds = heartbeat
+        super().__init__(url, runner_id, token, heartbeat)
         self.batch = batch
-        self.stopping = threading.Event()
         self.in_flight: set[asyncio.Task[None]] = set()
-
-    def _post(self, path: str, payload: dict[str, Any] | None = None, **kwargs: Any):
-        return self.client.post(f"runners/{self.runner_id}/{path}", payload, **kwargs)
-
-    def heartbeat_loop(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                answer = self._post("heartbeat", {"version": VERSION})
-                if answer.status != 200:
-                    logger.warning("heartbeat refused: %s %s", answer.status, answer.text[:200])
-            except TransportError as exc:
-                logger.warning("heartbeat failed: %s", exc)
-            self.stopping.wait(self.heartbeat_seconds)
 
     def claim(self, wait: int = 10) -> list[dict[str, Any]]:
         answer = self._post("checks/claim", params={"wait": wait, "limit": self.batch}, timeout=wait + 30)
