@@ -81,8 +81,8 @@ ROW_FIELDS = ["status", "consecutive_failures", "last_checked_at", "last_respons
 
 def location_step(*, row: MonitorLocation, monitor: Monitor, outcome: Outcome, now: datetime) -> bool:
     """Apply one outcome to the location's row in memory (its retries applied; the caller saves
-    ``ROW_FIELDS`` and ``next_check_at``). True when the location is retrying: its next check comes after
-    ``retry_interval`` (for a probe location set here; for ``local`` the caller moves the monitor's)."""
+    ``ROW_FIELDS``). True when the location is retrying: the caller moves its next check (the row's, or
+    for ``local`` the monitor's) to ``retry_interval`` from now."""
     row.last_checked_at = outcome.started_at or now
     row.last_response_time_ms = outcome.response_time_ms
     row.last_error = outcome.error[:500]
@@ -93,8 +93,6 @@ def location_step(*, row: MonitorLocation, monitor: Monitor, outcome: Outcome, n
     if row.consecutive_failures > monitor.retries:
         row.status = MonitorStatus.DOWN
         return False
-    if row.location != LOCAL:
-        row.next_check_at = now + timedelta(seconds=monitor.retry_interval)
     return True
 
 

@@ -209,39 +209,37 @@ def monitors_apply_location_outcomes(
         rows.setdefault(stored.monitor_id, {})[stored.location] = stored
     stepped: list[MonitorLocation] = []
     changed: list[Monitor] = []
-    retrying_local: list[Monitor] = []
+    retrying: list[tuple[Monitor, MonitorLocation]] = []
     decided: list[tuple[Monitor, dict, Outcome]] = []
     for monitor, outcome in checks:
         row = rows.get(monitor.pk, {}).get(location)
         if row is None:  # the location was taken off the monitor while its check ran
             continue
-        if location_step(row=row, monitor=monitor, outcome=outcome, now=now) and location == LOCAL:
-            retrying_local.append(monitor)
+        if location_step(row=row, monitor=monitor, outcome=outcome, now=now):
+            retrying.append((monitor, row))
         stepped.append(row)
         view = quorum_of(monitor, rows[monitor.pk], now)
         monitor.last_checked_at, monitor.last_response_time_ms = now, outcome.response_time_ms
         monitor.last_error = quorum_summary(view)[:500]
         monitor.consecutive_failures = len(view["down"])
-        if outcome.cert_days_left is not None:
-            monitor.cert_days_left = outcome.cert_days_left
+        monitor.cert_days_left = outcome.cert_days_left
         changed.append(monitor)
         decided.append((monitor, view, outcome))
-    fields = [
-        "last_checked_at",
-        "last_response_time_ms",
-        "last_error",
-        "consecutive_failures",
-        "cert_days_left",
-    ]
+    fields = ["last_checked_at", "last_response_time_ms", "last_error", "consecutive_failures"]
     with transaction.atomic():
         locked = Monitor.objects.select_for_update().filter(pk__in=[m.pk for m in changed]).order_by("pk")
         statuses = dict(locked.values_list("pk", "status"))
-        rows_update(stepped, [*ROW_FIELDS, "next_check_at"])
+        # Only the fields this outcome set: a due time or a certificate figure written from a stale copy
+        # could move a schedule back (a probe's next claim) or undo another location's figure.
+        rows_update(stepped, ROW_FIELDS)
         rows_update(changed, fields)
-        for monitor in retrying_local:  # checked again sooner than the interval
-            Monitor.objects.filter(pk=monitor.pk).update(
-                next_check_at=now + timedelta(seconds=monitor.retry_interval)
-            )
+        rows_update([m for m in changed if m.cert_days_left is not None], ["cert_days_left"])
+        for monitor, row in retrying:  # checked again sooner than the interval
+            again = now + timedelta(seconds=monitor.retry_interval)
+            if row.location == LOCAL:
+                Monitor.objects.filter(pk=monitor.pk).update(next_check_at=again)
+            else:
+                MonitorLocation.objects.filter(pk=row.pk).update(next_check_at=again)
     for monitor, view, outcome in decided:
         if outcome.cert_days_left is not None:
             _certificate_watch(monitor, outcome.cert_days_left)

@@ -429,3 +429,20 @@ def test_a_lost_probe_that_heartbeats_again_raises_probe_recovered(acme):
     ]
     runner_heartbeat(runner=Runner.objects.get(pk=probe.pk))
     assert Event.objects.filter(name="probe.recovered").count() == 1
+
+
+def test_a_result_keeps_the_schedule_the_claim_set_and_a_retry_comes_sooner(acme):
+    steady = make_monitor(acme, ["eu"], check_interval=60)
+    retrying = make_monitor(acme, ["eu"], name="retrying", check_interval=60, retries=1, retry_interval=15)
+    probe, _ = make_probe(acme, "probe-eu", ["eu"])
+    now = timezone.now()
+    claimed = {c["monitor_id"]: c for c in probe_checks_claim(runner=probe, now=now)}
+    scheduled = {pk: MonitorLocation.objects.get(pk=c["id"]).next_check_at for pk, c in claimed.items()}
+    results = [
+        {"id": claimed[steady.pk]["id"], "due": _due(claimed[steady.pk]), "ok": True},
+        {"id": claimed[retrying.pk]["id"], "due": _due(claimed[retrying.pk]), "ok": False},
+    ]
+    assert probe_results_record(runner=probe, results=results, now=now)["accepted"] == 2
+    assert MonitorLocation.objects.get(pk=claimed[steady.pk]["id"]).next_check_at == scheduled[steady.pk]
+    sooner = MonitorLocation.objects.get(pk=claimed[retrying.pk]["id"])
+    assert sooner.next_check_at == now + timedelta(seconds=15) and sooner.status == "pending"
