@@ -9,7 +9,7 @@ from typing import Any
 from jobs.models import Runner
 from monitoring_site.metrics.selectors import percentile
 from monitors.models import LOCAL, CheckResult, Monitor, MonitorLocation
-from monitors.services.locations import quorum_view
+from monitors.services.locations import quorum_of
 
 WINDOW = timedelta(hours=24)
 
@@ -22,11 +22,12 @@ def _probes_by_location(organization_id: int, now: datetime) -> dict[str, list[d
     return found
 
 
-def monitor_locations(monitor: Monitor, now: datetime) -> list[dict[str, Any]]:
-    """One row per location of the monitor: its status, whether it counts in the quorum now, its last
-    result, the probes serving it, and uptime and latency percentiles over 24 hours (from raw results)."""
-    view = quorum_view(monitor, now)
+def monitor_locations(monitor: Monitor, now: datetime) -> dict[str, Any]:
+    """``locations``: one row per location of the monitor (its status, whether it counts in the quorum
+    now, its last result, the probes serving it, uptime and latency percentiles over 24 hours from raw
+    results); ``quorum``: how many must see it down, how many report, which see it down."""
     rows = {r.location: r for r in MonitorLocation.objects.filter(monitor=monitor)}
+    view = quorum_of(monitor, rows, now)
     results: dict[str, list[tuple[bool, float | None]]] = defaultdict(list)
     raw = CheckResult.objects.filter(monitor=monitor, checked_at__gte=now - WINDOW).order_by()
     for location, ok, response_time in raw.values_list("location", "ok", "response_time_ms").iterator(
@@ -57,16 +58,11 @@ def monitor_locations(monitor: Monitor, now: datetime) -> list[dict[str, Any]]:
                 "p99_ms": percentile(times, 0.99),
             }
         )
-    return listed
-
-
-def monitor_quorum(monitor: Monitor, now: datetime) -> dict[str, Any]:
-    """The quorum now: how many locations must see it down, how many report, which see it down."""
-    view = quorum_view(monitor, now)
-    return {
+    quorum = {
         "needed": monitor.quorum_needed,
         "effective": view["needed"],
         "reporting": view["reporting"],
         "down": view["down"],
         "is_down": view["is_down"],
     }
+    return {"locations": listed, "quorum": quorum}

@@ -24,7 +24,7 @@ from monitors.detail_selectors import (
 from monitors.filters import IncidentFilter, MonitorFilter
 from monitors.forms import BulkMonitorForm, MonitorForm
 from monitors.list_selectors import ordered, organization_tags, recent_beats, sort_key
-from monitors.location_selectors import monitor_locations, monitor_quorum
+from monitors.location_selectors import monitor_locations
 from monitors.models import Incident, Monitor
 from monitors.models.rollups import Resolution
 from monitors.selectors import display_status, maintenance_in_effect, status_counts
@@ -169,8 +169,7 @@ def monitor_detail(request: HttpRequest, monitor_id: int, *, tenant: Tenant) -> 
             "now": now,
             "cert_expires": certificate_expires(monitor),
             "results": monitor.results.order_by("-checked_at")[:50],
-            "locations": monitor_locations(monitor, now) if monitor.is_multi_location else [],
-            "quorum": monitor_quorum(monitor, now) if monitor.is_multi_location else None,
+            **(monitor_locations(monitor, now) if monitor.is_multi_location else {"locations": []}),
             "incidents": monitor.incidents.order_by("-started_at")[:20],
             "can_act": role_at_least(tenant.role, Role.MEMBER),
             "section": "monitors",

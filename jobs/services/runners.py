@@ -107,15 +107,11 @@ def labels_clean(labels: Any) -> list[str]:
 
 def probe_locations_clean(locations: Any) -> list[str]:
     """A probe's locations: names like a monitor's (``local`` is the platform's own checker)."""
-    from monitors.services.locations import MAX_LOCATIONS, location_name_error
+    from monitors.services.locations import location_names_errors
 
-    problems: list[str] = []
-    if not isinstance(locations, list) or len(locations) > MAX_LOCATIONS:
-        problems = [f"Up to {MAX_LOCATIONS} location names."]
-    else:
-        problems = [p for p in (location_name_error(name) for name in locations) if p]
-        if "local" in locations:
-            problems.append('"local" is the platform\'s own checker; a probe names another location.')
+    problems = location_names_errors(locations, minimum=0)
+    if not problems and "local" in locations:
+        problems.append('"local" is the platform\'s own checker; a probe names another location.')
     if problems:
         raise RuleViolation("The locations are invalid.", details={"locations": problems})
     return sorted(set(locations))

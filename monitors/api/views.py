@@ -23,7 +23,7 @@ from monitors.api.serializers import (
     UptimeSerializer,
 )
 from monitors.filters import CheckResultFilter, IncidentFilter, MonitorFilter
-from monitors.location_selectors import monitor_locations, monitor_quorum
+from monitors.location_selectors import monitor_locations
 from monitors.models import Incident, Monitor
 from monitors.selectors import maintenance_in_effect
 from monitors.services import monitors as monitor_services
@@ -194,12 +194,11 @@ class MonitorViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["get"])
     def locations(self, request, pk=None):
-        monitor = self.get_object()
-        now = timezone.now()
+        report = monitor_locations(self.get_object(), timezone.now())
         return Response(
             {
-                "locations": MonitorLocationSerializer(monitor_locations(monitor, now), many=True).data,
-                "quorum": QuorumSerializer(monitor_quorum(monitor, now)).data,
+                "locations": MonitorLocationSerializer(report["locations"], many=True).data,
+                "quorum": QuorumSerializer(report["quorum"]).data,
             }
         )
 

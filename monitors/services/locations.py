@@ -32,16 +32,21 @@ def location_name_error(name: Any) -> str:
     return ""
 
 
+def location_names_errors(locations: Any, minimum: int) -> list[str]:
+    """Why ``locations`` is not a list of ``minimum`` to ``MAX_LOCATIONS`` location names (monitors' and
+    probes'), or nothing."""
+    if not isinstance(locations, list) or not minimum <= len(locations) <= MAX_LOCATIONS:
+        return [f"A list of {minimum} to {MAX_LOCATIONS} location names."]
+    return [p for p in (location_name_error(name) for name in locations) if p]
+
+
 def locations_clean(data: dict[str, Any], current: Monitor | None) -> dict[str, list[str]]:
     """Check ``locations`` and ``quorum`` (in place: ``checks_local`` follows the locations); errors."""
     errors: dict[str, list[str]] = {}
     locations = data.get("locations", current.locations if current else [LOCAL])
     if "locations" in data:
-        if not isinstance(locations, list) or not 1 <= len(locations) <= MAX_LOCATIONS:
-            errors["locations"] = [f"A list of 1 to {MAX_LOCATIONS} location names."]
-            return errors
-        problems = [p for p in (location_name_error(name) for name in locations) if p]
-        if len(set(locations)) != len(locations):
+        problems = location_names_errors(locations, minimum=1)
+        if not problems and len(set(locations)) != len(locations):
             problems.append("Each location once.")
         if problems:
             errors["locations"] = problems
@@ -126,11 +131,6 @@ def quorum_of(monitor: Monitor, rows: dict[str, MonitorLocation], now: datetime)
         "needed": needed,
         "is_down": needed > 0 and len(down) >= needed,
     }
-
-
-def quorum_view(monitor: Monitor, now: datetime) -> dict[str, Any]:
-    """``quorum_of`` the monitor's stored rows."""
-    return quorum_of(monitor, {r.location: r for r in MonitorLocation.objects.filter(monitor=monitor)}, now)
 
 
 def quorum_summary(view: dict[str, Any]) -> str:
