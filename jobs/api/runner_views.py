@@ -13,6 +13,8 @@ every half second, nothing more.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
@@ -50,6 +52,18 @@ from monitoring_site.api.viewsets import (
 from monitors.services.probes import probe_checks_claim, probe_results_record
 
 CLAIM_POLL_SECONDS = 0.5
+T = TypeVar("T")
+
+
+def long_poll(claim: Callable[[], T], wait: int) -> T:
+    """``claim()`` at once, then every half second until it finds something or ``wait`` seconds (at most
+    ``JOBS_CLAIM_WAIT_SECONDS``) have passed; its last answer."""
+    deadline = time.monotonic() + min(wait, settings.JOBS_CLAIM_WAIT_SECONDS)
+    while True:
+        found = claim()
+        if found or time.monotonic() + CLAIM_POLL_SECONDS > deadline:
+            return found
+        time.sleep(CLAIM_POLL_SECONDS)
 
 
 @extend_schema_view(update=extend_schema(summary="Rename, relabel, enable or link a host monitor"))
@@ -190,15 +204,9 @@ class RunnerClaimView(RunnerTokenView):
         raw = request.query_params.get("wait", str(settings.JOBS_CLAIM_WAIT_SECONDS))
         if not raw.isdigit():
             raise ValidationError({"wait": ["Whole seconds."]})
-        deadline = time.monotonic() + min(int(raw), settings.JOBS_CLAIM_WAIT_SECONDS)
         runner_services.runner_heartbeat(runner=runner)
-        while True:
-            job = runner_services.job_claim(runner=runner)
-            if job is not None:
-                return Response({"job": job_spec(job)})
-            if time.monotonic() + CLAIM_POLL_SECONDS > deadline:
-                return Response(status=204)
-            time.sleep(CLAIM_POLL_SECONDS)
+        job = long_poll(lambda: runner_services.job_claim(runner=runner), int(raw))
+        return Response({"job": job_spec(job)}) if job is not None else Response(status=204)
 
 
 class RunnerResultView(RunnerTokenView):
@@ -283,15 +291,11 @@ class ProbeClaimView(RunnerTokenView):
             errors["locations"] = ["This runner declares no locations: it is not a probe (docs/probes.md)."]
         if errors:
             raise ValidationError(errors)
-        deadline = time.monotonic() + min(int(wait), settings.JOBS_CLAIM_WAIT_SECONDS)
         runner_services.runner_heartbeat(runner=runner)
-        while True:
-            checks = probe_checks_claim(runner=runner, limit=int(limit) if limit else None)
-            if checks:
-                return Response({"checks": checks})
-            if time.monotonic() + CLAIM_POLL_SECONDS > deadline:
-                return Response(status=204)
-            time.sleep(CLAIM_POLL_SECONDS)
+        checks = long_poll(
+            lambda: probe_checks_claim(runner=runner, limit=int(limit) if limit else None), int(wait)
+        )
+        return Response({"checks": checks}) if checks else Response(status=204)
 
 
 class ProbeResultsView(RunnerTokenView):
