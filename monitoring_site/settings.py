@@ -416,6 +416,12 @@ JOBS_WORKER_CONCURRENCY = env_int("JOBS_WORKER_CONCURRENCY", 4, minimum=1)
 # --- agents ----------------------------------------------------------------------------------------------
 # Raw request events and log lines are kept this long; rollups keep the figures (minutes 2 days,
 # hours 400, the fleet's days 800).
+# OpenTelemetry (agents/otlp, docs/opentelemetry.md): a gzipped body may inflate to this much; a GenAI
+# span of an unknown service sent with an organization's API key registers an agent; an organization's
+# items (spans, log records, data points) a second over the limit are answered 429 (0: no limit).
+OTLP_MAX_DECOMPRESSED_BYTES = env_int("OTLP_MAX_DECOMPRESSED_BYTES", 64 * 1024 * 1024, minimum=1024)
+OTLP_AUTO_REGISTER_AGENTS = env_bool("OTLP_AUTO_REGISTER_AGENTS", True)
+OTLP_MAX_ITEMS_PER_SECOND = env_int("OTLP_MAX_ITEMS_PER_SECOND", 0, minimum=0)
 AGENT_EVENT_RETENTION_DAYS = env_int("AGENT_EVENT_RETENTION_DAYS", 7, minimum=1)
 AGENT_LOG_RETENTION_DAYS = env_int("AGENT_LOG_RETENTION_DAYS", 30, minimum=1)
 AGENT_ROLLUP_RETENTION_DAYS = {

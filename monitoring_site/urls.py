@@ -15,6 +15,8 @@ admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns = [
     path("api/v1/", include("monitoring_site.api_urls")),
+    # OTLP/HTTP receivers at the paths exporters append to their endpoint (docs/opentelemetry.md).
+    path("", include("agents.otlp.urls")),
     # The split view serves Swagger UI's start-up script as a file, not inline (Content-Security-Policy).
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     # The uptime API document (001) names its endpoints /api/...: the same API answers there too.

@@ -4,6 +4,7 @@ from agents.models.agents import Agent, AgentStatusChange, ModelPrice
 from agents.models.controls import AgentControl
 from agents.models.logs import AgentLog, LogLevel
 from agents.models.telemetry import AgentFleetRollup, AgentRequestEvent, AgentRollup
+from agents.models.traces import ServiceRollup, TraceSpan
 
 __all__ = [
     "Agent",
@@ -15,4 +16,6 @@ __all__ = [
     "AgentStatusChange",
     "LogLevel",
     "ModelPrice",
+    "ServiceRollup",
+    "TraceSpan",
 ]

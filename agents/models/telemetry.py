@@ -20,11 +20,21 @@ class AgentRequestEvent(models.Model):
     success = models.BooleanField(default=True)
     error_type = models.CharField(max_length=100, blank=True, default="")
     error_message = models.TextField(blank=True, default="")
+    # set when the request came as an OTLP GenAI span (``timestamp`` is then the span's start)
+    trace_id = models.CharField(max_length=32, blank=True, default="")
+    span_id = models.CharField(max_length=16, blank=True, default="")
+    parent_span_id = models.CharField(max_length=16, blank=True, default="")
+    span_name = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         indexes = [
             models.Index(fields=["agent", "timestamp"], name="agentevent_agent_time_idx"),
             models.Index(fields=["organization_id", "timestamp"], name="agentevent_org_time_idx"),
+            models.Index(
+                fields=["organization_id", "trace_id"],
+                name="agentevent_trace_idx",
+                condition=~models.Q(trace_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,6 +27,13 @@ def agent_for_token(*, agent_id: int, raw: str) -> Agent | None:
     )
 
 
+def agent_by_token(raw: str) -> Agent | None:
+    """The agent of an ingest token, whichever it is (the OTLP receivers name no agent in the URL)."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    return Agent.objects.select_related("organization").filter(ingest_token_hash=token_digest(raw)).first()
+
+
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 
 

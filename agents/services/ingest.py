@@ -109,6 +109,10 @@ class ReportedRequest(NamedTuple):
     success: bool
     error_type: str
     error_message: str
+    trace_id: str = ""
+    span_id: str = ""
+    parent_span_id: str = ""
+    span_name: str = ""
 
 
 def reported_at(item: dict[str, Any], now: datetime, problems: list[str]) -> datetime | None:
@@ -176,6 +180,10 @@ EVENT_COLUMNS = [
     "success",
     "error_type",
     "error_message",
+    "trace_id",
+    "span_id",
+    "parent_span_id",
+    "span_name",
 ]
 
 
@@ -221,10 +229,32 @@ def agent_events_ingest(*, agent: Agent, events: Any, now: datetime | None = Non
         else:
             rows.append(row)
     refuse_when_none_accepted("events", len(rows), rejected)
+    agent_requests_store(agent=agent, rows=rows, now=now)
+    return {"accepted": len(rows), "rejected": rejected}
+
+
+def agent_requests_store(
+    *, agent: Agent, rows: list[ReportedRequest], now: datetime, alive: bool = False
+) -> None:
+    """Store checked requests and add them to the agent's rollups in one transaction, then re-derive
+    its status. ``alive``: the requests also count as a heartbeat (OTLP senders have no other one)."""
     with transaction.atomic():
         Agent.objects.select_for_update().filter(pk=agent.pk).exists()  # one batch of an agent at a time
         events_insert(agent, rows)
         rollups_add(agent=agent, events=rows)
+        if alive:
+            agent_seen(agent=agent, now=now)
         if rows:  # the error rate and latency thresholds may now be crossed (or no longer)
             agent_status_refresh(agent=Agent.objects.select_related("organization").get(pk=agent.pk), now=now)
-    return {"accepted": len(rows), "rejected": rejected}
+
+
+def agent_seen(*, agent: Agent, now: datetime) -> None:
+    """Telemetry as a sign of life: the heartbeat clock moves, without touching reported checks."""
+    came_back = agent.last_heartbeat_at is None or agent.status == AgentStatus.OFFLINE
+    changes: dict[str, Any] = {
+        "last_heartbeat_at": now,
+        "offline_at": now + timedelta(seconds=agent.offline_after_seconds),
+    }
+    if came_back:
+        changes["started_at"] = now
+    Agent.objects.filter(pk=agent.pk).update(**changes)

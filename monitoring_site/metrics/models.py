@@ -13,6 +13,12 @@ class MetricPoint(models.Model):
     value = models.FloatField()
     tags = models.JSONField(default=dict, blank=True)
     timestamp = models.DateTimeField(default=timezone.now)
+    histogram = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="An OTLP histogram point: {bounds, counts, sum, count, min, max, temporality, start}; "
+        "``value`` is then its mean. Percentiles are read from the merged buckets.",
+    )
 
     class Meta:
         ordering = ["timestamp"]

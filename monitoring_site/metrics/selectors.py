@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from monitoring_site.metrics.histograms import Merged, has_histograms, histogram_deltas
 from monitoring_site.metrics.models import MetricPoint
 from monitoring_site.metrics.registry import MetricDefinition, all_registered, registered
 
@@ -106,6 +107,8 @@ def metric_series(
     """Summary over [start, end) and one summarized bucket per granularity step (empty buckets included)."""
     definition = definition_for(name)
     step = GRANULARITIES[granularity]
+    if definition.source == "custom" and has_histograms(organization_id, name):
+        return _histogram_series(organization_id, definition, start, end, step, scope or {})
     points: Iterable[tuple[datetime, float]] = definition.points(organization_id, start, end, scope or {})
     buckets: dict[datetime, list[float]] = {}
     values: list[float] = []
@@ -120,9 +123,42 @@ def metric_series(
     return {"metric": definition.describe(), "summary": summarize(values), "timeseries": series}
 
 
+def _histogram_series(
+    organization_id: int,
+    definition: MetricDefinition,
+    start: datetime,
+    end: datetime,
+    step: timedelta,
+    scope: dict[str, Any],
+) -> dict[str, Any]:
+    """The series of a custom histogram metric: observations counted, percentiles from merged buckets."""
+    whole = Merged()
+    buckets: dict[datetime, Merged] = {}
+    for stamp, histogram, counts, count, total in histogram_deltas(
+        organization_id, definition.name, start, end, scope
+    ):
+        whole.add(histogram, counts, count, total)
+        buckets.setdefault(_bucket_start(stamp, step), Merged()).add(histogram, counts, count, total)
+    series = []
+    cursor = _bucket_start(start, step)
+    while cursor < end:
+        series.append({"timestamp": cursor, **buckets.get(cursor, Merged()).summary()})
+        cursor += step
+    return {"metric": definition.describe(), "summary": whole.summary(), "timeseries": series}
+
+
 def metric_value(
     *, organization_id: int, name: str, start: datetime, end: datetime, scope: dict[str, Any] | None = None
 ) -> float | None:
-    """The average over [start, end), or None without data: what alert rules compare to thresholds."""
+    """The average over [start, end), or None without data: what alert rules compare to thresholds (for
+    a histogram metric, the mean of the observations)."""
+    definition = definition_for(name)
+    if definition.source == "custom" and has_histograms(organization_id, name):
+        merged = Merged()
+        for _stamp, histogram, counts, count, total in histogram_deltas(
+            organization_id, name, start, end, scope or {}
+        ):
+            merged.add(histogram, counts, count, total)
+        return merged.total / merged.count if merged.count else None
     values = [v for _, v in definition_for(name).points(organization_id, start, end, scope or {})]
     return sum(values) / len(values) if values else None

@@ -21,17 +21,29 @@ MAX_TAGS = 20
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
+def custom_name_problem(name: Any) -> str:
+    """Why ``name`` cannot name a custom metric ("" when it can)."""
+    if not isinstance(name, str) or not NAME.match(name):
+        return "Use letters, digits, '_', '.', ':' or '-', starting with a letter or '_' (max 100)."
+    if registered(name) is not None:
+        return f"'{name}' is a built-in metric; custom points need another name."
+    return ""
+
+
+def metric_points_store(*, organization_id: int, points: list[MetricPoint]) -> None:
+    """Store checked points (OTLP's, which may carry histograms) in one statement."""
+    for point in points:
+        point.organization_id = organization_id
+    MetricPoint.objects.bulk_create(points, batch_size=1000)
+
+
 def _point_errors(point: Any, now: datetime) -> tuple[dict[str, list[str]], MetricPoint | None]:
     if not isinstance(point, dict):
         return {"": ["Each point must be an object."]}, None
     errors: dict[str, list[str]] = {}
     name = point.get("name")
-    if not isinstance(name, str) or not NAME.match(name):
-        errors["name"] = [
-            "Use letters, digits, '_', '.', ':' or '-', starting with a letter or '_' (max 100)."
-        ]
-    elif registered(name) is not None:
-        errors["name"] = [f"'{name}' is a built-in metric; custom points need another name."]
+    if problem := custom_name_problem(name):
+        errors["name"] = [problem]
     value = point.get("value")
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         errors["value"] = ["Must be a finite number."]
