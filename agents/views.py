@@ -15,6 +15,7 @@ from agents.models import Agent, LogLevel
 from agents.services import agents as agent_services
 from agents.services import controls as control_services
 from agents.services.rollups import rollups_window
+from agents.trace_selectors import TRACE_ID, agent_traces, trace_waterfall
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import tenant_page
@@ -72,6 +73,9 @@ def agent_detail(request: HttpRequest, agent_id: int, *, tenant: Tenant) -> Http
     tallest = max((h["p95_ms"] or 0 for h in by_hour), default=0) or 1
     for hour in by_hour:
         hour["height"] = round(120 * (hour["p95_ms"] or 0) / tallest)
+    model = request.GET.get("trace_model", "").strip()[:200] or None
+    errors_only = request.GET.get("trace_errors") == "1"
+    traces = agent_traces(agent, model=model, error=True if errors_only else None, limit=20)
     return render(
         request,
         "agents/agent_detail.html",
@@ -80,10 +84,32 @@ def agent_detail(request: HttpRequest, agent_id: int, *, tenant: Tenant) -> Http
             "agent": agent,
             "detail": detail,
             "by_hour": by_hour,
+            "traces": traces,
+            "trace_model": model or "",
+            "trace_errors": errors_only,
+            "trace_models": sorted(m for m in detail["metrics_detailed"]["tokens"]["by_model"] if m),
             "controls": agent.controls.order_by("-issued_at")[:20],
             "is_admin": role_at_least(tenant.role, Role.ADMIN),
         },
     )
+
+
+WATERFALL_WIDTH = 1000  # the SVG bars' view box: offsets and durations drawn to this scale
+
+
+@tenant_page
+def trace_detail(request: HttpRequest, trace_id: str, *, tenant: Tenant) -> HttpResponse:
+    """One trace as a waterfall: a row per span, its bar placed by offset and duration (SVG attributes,
+    so the page needs no inline style under the Content-Security-Policy)."""
+    trace = trace_waterfall(tenant.organization.pk, trace_id) if TRACE_ID.match(trace_id) else None
+    if trace is None:
+        raise Http404("No such trace in this organization.")
+    scale = WATERFALL_WIDTH / (trace["duration_ms"] or 1)
+    for span in trace["spans"]:
+        span["x"] = round(span["offset_ms"] * scale, 2)
+        span["w"] = max(round(span["duration_ms"] * scale, 2), 2)
+        span["indent"] = min(span["depth"], 9)
+    return render(request, "agents/trace.html", {"section": "agents", "trace": trace})
 
 
 @require_POST
@@ -147,6 +173,7 @@ def logs(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     names = {agent.pk: agent.name for agent in agents}
     for line in page:
         line.agent_name = names.get(line.agent_id or 0, "")  # type: ignore[attr-defined]
+        line.trace_link = bool(TRACE_ID.match(line.trace_id))  # type: ignore[attr-defined]
     return render(
         request,
         "agents/logs.html",

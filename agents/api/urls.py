@@ -1,6 +1,7 @@
 from django.urls import path
 
 from agents.api.log_views import AgentLogsView, LogsView
+from agents.api.trace_views import AgentTracesView, TraceView
 from agents.api.views import (
     AgentCommandAckView,
     AgentEventsView,
@@ -22,6 +23,8 @@ urlpatterns = [
         name="agent-command-ack",
     ),
     path("agents/<int:pk>/logs", AgentLogsView.as_view(), name="agent-logs"),
+    path("agents/<int:pk>/traces", AgentTracesView.as_view(), name="agent-traces"),
+    path("traces/<str:trace_id>", TraceView.as_view(), name="trace"),
     path("logs", LogsView.as_view(), name="logs"),
     path("model-prices", ModelPriceView.as_view(), name="model-prices"),
     *router.urls,

@@ -7,7 +7,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from agents.models import AgentFleetRollup, AgentLog, AgentRequestEvent, AgentRollup
+from agents.models import (
+    AgentFleetRollup,
+    AgentLog,
+    AgentRequestEvent,
+    AgentRollup,
+    ServiceRollup,
+    TraceSpan,
+)
 from monitoring_site.retention import delete_older_than
 
 
@@ -17,10 +24,13 @@ def agents_prune(*, now: datetime | None = None) -> int:
         AgentRequestEvent, "timestamp", now - timedelta(days=settings.AGENT_EVENT_RETENTION_DAYS)
     )
     deleted += delete_older_than(
+        TraceSpan, "start", now - timedelta(days=settings.AGENT_EVENT_RETENTION_DAYS)
+    )
+    deleted += delete_older_than(
         AgentLog, "timestamp", now - timedelta(days=settings.AGENT_LOG_RETENTION_DAYS)
     )
     for resolution, days in settings.AGENT_ROLLUP_RETENTION_DAYS.items():
-        for model in (AgentRollup, AgentFleetRollup):
+        for model in (AgentRollup, AgentFleetRollup, ServiceRollup):
             deleted += delete_older_than(
                 model, "start", now - timedelta(days=days), where={"resolution": resolution}
             )

@@ -55,17 +55,25 @@ def _scopes_of(metric: str) -> tuple[str, ...]:
 def _clean(organization_id: int, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     scope = data.get("scope") or {}
-    allowed = {"monitor_id", "heartbeat_id", "agent_id", "tag", "tags", "location"}
+    allowed = {"monitor_id", "heartbeat_id", "agent_id", "tag", "tags", "location", "service"}
     if not isinstance(scope, dict) or set(scope) - allowed:
         errors["scope"] = [
             'Use {}, {"monitor_id": n}, {"heartbeat_id": n}, {"agent_id": n}, {"tag": "key:value"} or '
-            '{"tags": {"key": "value", ...}}, with {"location": "eu-west"} for the check metrics.'
+            '{"tags": {"key": "value", ...}}, with {"location": "eu-west"} for the check metrics, or '
+            '{"service": "checkout"} for the service_* metrics.'
         ]
     elif "location" in scope and (
         not isinstance(scope["location"], str) or "location" not in _scopes_of(str(data.get("metric", "")))
     ):
         checks = [d.name for d in all_registered() if "location" in d.scopes]
         errors["scope"] = [f"A location scope is a location name, for {', '.join(checks)}."]
+    elif "service" in scope and (
+        not isinstance(scope["service"], str)
+        or not scope["service"]
+        or "service" not in _scopes_of(str(data.get("metric", "")))
+    ):
+        services = [d.name for d in all_registered() if "service" in d.scopes]
+        errors["scope"] = [f"A service scope is an OTLP service.name, for {', '.join(services)}."]
     elif "tag" in scope and ":" not in str(scope["tag"]):
         errors["scope"] = ['A tag scope is "key:value".']
     elif "tags" in scope and (

@@ -34,7 +34,7 @@ from opentelemetry.proto.trace.v1 import trace_pb2
 from agents.models import Agent, AgentLog, AgentRequestEvent, ModelPrice, ServiceRollup, TraceSpan
 from agents.services.agents import agent_create
 from monitoring_site.metrics.models import MetricPoint
-from tests.conftest import data_of
+from tests.conftest import assert_error, data_of
 
 PROTOBUF = "application/x-protobuf"
 TRACE = bytes.fromhex("5b8efff798038103d269b633813fc60c")
@@ -341,3 +341,128 @@ def test_metrics_gauges_sums_and_histograms_with_buckets(acme, write_key, member
     assert summary_figures["count"] == 100 and summary_figures["avg"] == 90
     assert summary_figures["p50"] < 100 and 100 < summary_figures["p95"] <= 1000
     assert 1000 < summary_figures["p99"] <= 3000 and summary_figures["max"] == 3000
+
+
+def test_trace_api_lists_filters_and_draws_the_waterfall(
+    acme, write_key, member_client, outsider_client, anon_client
+):
+    post(
+        "/v1/traces",
+        traces(
+            [
+                span(0, 900, name="handle call", kind=2),
+                genai(1, 400),
+                genai(2, 200, model="claude-sonnet", error=True),
+                span(3, 50, parent=1, name="tool: lookup"),
+            ]
+        ),
+        write_key[1],
+    )
+    agent = Agent.objects.get(organization=acme)
+    listed = data_of(member_client.get(f"/api/v1/agents/{agent.pk}/traces"))["traces"]
+    assert [(t["trace_id"], t["spans"], t["model_calls"], t["errors"], t["root"]) for t in listed] == [
+        (TRACE.hex(), 4, 2, 1, "handle call")
+    ]
+    assert listed[0]["models"] == ["claude-sonnet", "gpt-4o"] and listed[0]["tokens"] == 3000
+    assert data_of(member_client.get(f"/api/v1/agents/{agent.pk}/traces?model=gpt-4o"))["traces"]
+    assert not data_of(member_client.get(f"/api/v1/agents/{agent.pk}/traces?model=o1"))["traces"]
+    assert data_of(member_client.get(f"/api/v1/agents/{agent.pk}/traces?error=true"))["traces"]
+    assert not data_of(member_client.get(f"/api/v1/agents/{agent.pk}/traces?error=false"))["traces"]
+    trace = data_of(member_client.get(f"/api/v1/traces/{TRACE.hex()}"))["trace"]
+    assert [(s["name"], s["depth"], s["kind"]) for s in trace["spans"]] == [
+        ("handle call", 0, "span"),
+        ("chat gpt-4o", 1, "genai"),
+        ("chat claude-sonnet", 1, "genai"),
+        ("tool: lookup", 2, "span"),
+    ]
+    assert trace["errors"] == 1 and trace["spans"][1]["model"] == "gpt-4o"
+    assert_error(member_client.get(f"/api/v1/agents/{agent.pk}/traces?wat=1"), 400, "validation_error")
+    assert_error(member_client.get(f"/api/v1/agents/{agent.pk}/traces?limit=0"), 400, "validation_error")
+    assert_error(member_client.get("/api/v1/traces/nothex"), 400, "validation_error")
+    assert_error(outsider_client.get(f"/api/v1/agents/{agent.pk}/traces"), 404, "agent_not_found")
+    assert_error(outsider_client.get(f"/api/v1/traces/{TRACE.hex()}"), 404, "trace_not_found")
+    assert_error(anon_client.get(f"/api/v1/traces/{TRACE.hex()}"), 401, "authentication_failed")
+
+
+def test_pages_show_traces_the_waterfall_and_link_logs(acme, write_key, teammate, outsider):
+    post("/v1/traces", traces([span(0, 900, name="handle call", kind=2), genai(1, 400)]), write_key[1])
+    record = logs_pb2.LogRecord(
+        time_unix_nano=nanos(datetime.now(UTC)), body=AnyValue(string_value="answered"), trace_id=TRACE
+    )
+    post("/v1/logs", log_request([record]), write_key[1])
+    agent = Agent.objects.get(organization=acme)
+    browser = Client()
+    browser.force_login(teammate)
+    page = browser.get(f"/agents/{agent.pk}").content.decode()
+    assert f"/agents/traces/{TRACE.hex()}" in page and "handle call" in page
+    assert "No traces match" in browser.get(f"/agents/{agent.pk}?trace_model=o1").content.decode()
+    waterfall = browser.get(f"/agents/traces/{TRACE.hex()}").content.decode()
+    assert "chat gpt-4o" in waterfall and 'class="span-genai' in waterfall and "<rect" in waterfall
+    assert f"/agents/traces/{TRACE.hex()}" in browser.get("/agents/logs").content.decode()
+    assert browser.get("/agents/traces/0123").status_code == 404
+    stranger = Client()
+    stranger.force_login(outsider)
+    assert stranger.get(f"/agents/traces/{TRACE.hex()}").status_code == 404
+
+
+def test_service_metrics_read_and_alert_on_a_service(acme, write_key, member_client):
+    from alerts.services.rules import rule_create, rule_evaluate
+    from monitoring_site.errors import RuleViolation
+
+    checkout = [span(i, 100 + i, kind=2, error=i % 2 == 0, name="POST /pay") for i in range(4)]
+    for item in checkout:
+        item.trace_id = (7 + item.span_id[-1]).to_bytes(16, "big")
+    post("/v1/traces", traces(checkout, service="checkout"), write_key[1])
+    post("/v1/traces", traces([span(0, 5, kind=2, name="GET /")], service="search"), write_key[1])
+    query = "/api/v1/metrics?metric=service_error_rate_percent&period=1h&service=checkout"
+    assert data_of(member_client.get(query))["summary"]["avg"] == 50
+    everyone = data_of(member_client.get("/api/v1/metrics?metric=service_requests_per_minute&period=1h"))
+    assert sum(b["avg"] or 0 for b in everyone["timeseries"]) == 5
+    rule = rule_create(
+        organization=acme,
+        data={
+            "name": "checkout failing",
+            "metric": "service_error_rate_percent",
+            "operator": "gt",
+            "threshold": 10,
+            "duration_minutes": 0,
+            "scope": {"service": "checkout"},
+            "check_interval": 300,
+        },
+    )
+    assert rule_evaluate(rule=rule, now=datetime.now(UTC)) == "triggered"
+    with pytest.raises(RuleViolation):
+        rule_create(
+            organization=acme,
+            data={
+                "name": "x",
+                "metric": "response_time_ms",
+                "operator": "gt",
+                "threshold": 1,
+                "scope": {"service": "checkout"},
+            },
+        )
+
+
+def test_cumulative_histograms_count_each_observation_once(acme, write_key, member_client):
+    begun = nanos(datetime.now(UTC) - timedelta(minutes=10))
+
+    def export(seconds_ago: int, counts: list[int], total: float):
+        point = {
+            "time_unix_nano": nanos(datetime.now(UTC) - timedelta(seconds=seconds_ago)),
+            "start_time_unix_nano": begun,
+            "count": sum(counts),
+            "sum": total,
+            "explicit_bounds": [10.0, 100.0],
+            "bucket_counts": counts,
+        }
+        metric = metrics_pb2.Metric(
+            name="tool.duration", histogram={"aggregation_temporality": 2, "data_points": [point]}
+        )
+        assert post("/v1/metrics", metric_request([metric]), write_key[1]).status_code == 200
+
+    export(120, [10, 0, 0], 50.0)  # the series began inside the hour: the first export counts whole
+    export(60, [10, 10, 0], 550.0)  # cumulative: 10 more observations, all in (10, 100]
+    summary = data_of(member_client.get("/api/v1/metrics?metric=tool.duration&period=1h"))["summary"]
+    assert summary["count"] == 20 and summary["avg"] == pytest.approx(27.5)
+    assert summary["p50"] <= 10 < summary["p95"] <= 100

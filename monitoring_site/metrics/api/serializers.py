@@ -10,6 +10,9 @@ class MetricQuerySerializer(serializers.Serializer):
     agent_id = serializers.IntegerField(required=False, min_value=1)
     monitor_id = serializers.IntegerField(required=False, min_value=1)
     heartbeat_id = serializers.IntegerField(required=False, min_value=1)
+    service = serializers.CharField(
+        required=False, max_length=200, help_text="An OTLP service.name (the service_* metrics)."
+    )
     tag = serializers.ListField(
         child=serializers.RegexField(r"^[^:]+:.*$"),
         required=False,

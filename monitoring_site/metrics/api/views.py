@@ -40,7 +40,9 @@ def _window(period: str, granularity: str | None) -> tuple[Any, Any, str]:
 
 
 def _scope(data: dict[str, Any]) -> dict[str, Any]:
-    scope: dict[str, Any] = {k: data[k] for k in ("agent_id", "monitor_id", "heartbeat_id") if k in data}
+    scope: dict[str, Any] = {
+        k: data[k] for k in ("agent_id", "monitor_id", "heartbeat_id", "service") if k in data
+    }
     if data.get("tag"):
         scope["tags"] = dict(item.split(":", 1) for item in data["tag"])
     return scope
