@@ -35,7 +35,7 @@ def agent_traces(
     summaries = _summaries(agent.organization_id, newest)
     rows = [summaries[t] for t in newest if t in summaries]
     if error is False:
-        rows = [r for r in rows if not r["errors"]]
+        rows = [r for r in rows if not r["error_spans"]]
     return rows[:limit]
 
 
@@ -77,11 +77,11 @@ def _summaries(organization_id: int, trace_ids: list[str]) -> dict[str, dict[str
         first = min(x for x in (call["first"], other.get("first")) if x is not None)
         result[call["trace_id"]] = {
             "trace_id": call["trace_id"],
-            "root": roots.get(call["trace_id"], ""),
+            "root_span": roots.get(call["trace_id"], ""),
             "started_at": first,
             "spans": call["n"] + other.get("n", 0),
             "model_calls": call["n"],
-            "errors": call["failed"] + other.get("failed", 0),
+            "error_spans": call["failed"] + other.get("failed", 0),
             "models": sorted(m for m in models.get(call["trace_id"], ()) if m),
             "tokens": call["tokens"] or 0,
         }
@@ -155,5 +155,5 @@ def trace_waterfall(organization_id: int, trace_id: str) -> dict[str, Any] | Non
         "started_at": began,
         "duration_ms": round(end_ms, 3),
         "spans": spans,
-        "errors": sum(1 for s in spans if s["error"]),
+        "error_spans": sum(1 for s in spans if s["error"]),
     }

@@ -26,11 +26,11 @@ class TraceQuerySerializer(serializers.Serializer):
 
 class TraceSummarySerializer(serializers.Serializer):
     trace_id = serializers.CharField()
-    root = serializers.CharField(help_text="The root span's name, when it was received.")
+    root_span = serializers.CharField(help_text="The root span's name, when it was received.")
     started_at = serializers.DateTimeField()
     spans = serializers.IntegerField()
     model_calls = serializers.IntegerField()
-    errors = serializers.IntegerField()
+    error_spans = serializers.IntegerField()
     models = serializers.ListField(child=serializers.CharField())
     tokens = serializers.IntegerField()
 
@@ -58,7 +58,7 @@ class TraceSerializer(serializers.Serializer):
     trace_id = serializers.CharField()
     started_at = serializers.DateTimeField()
     duration_ms = serializers.FloatField()
-    errors = serializers.IntegerField()
+    error_spans = serializers.IntegerField()
     spans = SpanSerializer(many=True)
 
 

@@ -360,7 +360,7 @@ def test_trace_api_lists_filters_and_draws_the_waterfall(
     )
     agent = Agent.objects.get(organization=acme)
     listed = data_of(member_client.get(f"/api/v1/agents/{agent.pk}/traces"))["traces"]
-    assert [(t["trace_id"], t["spans"], t["model_calls"], t["errors"], t["root"]) for t in listed] == [
+    assert [(t["trace_id"], t["spans"], t["model_calls"], t["error_spans"], t["root_span"]) for t in listed] == [
         (TRACE.hex(), 4, 2, 1, "handle call")
     ]
     assert listed[0]["models"] == ["claude-sonnet", "gpt-4o"] and listed[0]["tokens"] == 3000
@@ -375,7 +375,7 @@ def test_trace_api_lists_filters_and_draws_the_waterfall(
         ("chat claude-sonnet", 1, "genai"),
         ("tool: lookup", 2, "span"),
     ]
-    assert trace["errors"] == 1 and trace["spans"][1]["model"] == "gpt-4o"
+    assert trace["error_spans"] == 1 and trace["spans"][1]["model"] == "gpt-4o"
     assert_error(member_client.get(f"/api/v1/agents/{agent.pk}/traces?wat=1"), 400, "validation_error")
     assert_error(member_client.get(f"/api/v1/agents/{agent.pk}/traces?limit=0"), 400, "validation_error")
     assert_error(member_client.get("/api/v1/traces/nothex"), 400, "validation_error")
