@@ -9,6 +9,8 @@ from agents.models import (
     AgentRollup,
     AgentStatusChange,
     ModelPrice,
+    ServiceRollup,
+    TraceSpan,
 )
 
 
@@ -43,9 +45,42 @@ class ModelPriceAdmin(admin.ModelAdmin):
 class AgentRequestEventAdmin(admin.ModelAdmin):
     list_display = ["agent", "timestamp", "model", "latency_ms", "input_tokens", "output_tokens", "success"]
     list_filter = ["success"]
-    search_fields = ["request_id", "model", "error_type"]
+    search_fields = ["request_id", "model", "error_type", "trace_id"]
     list_select_related = ["agent"]
     readonly_fields = [f.name for f in AgentRequestEvent._meta.fields]
+
+
+@admin.register(TraceSpan)
+class TraceSpanAdmin(admin.ModelAdmin):
+    """Spans received over OTLP (read-only: the receivers write them)."""
+
+    list_display = ["trace_id", "name", "service", "agent", "start", "duration_ms", "error"]
+    list_filter = ["error", "kind"]
+    search_fields = ["trace_id", "name", "service"]
+    list_select_related = ["agent"]
+    readonly_fields = [f.name for f in TraceSpan._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ServiceRollup)
+class ServiceRollupAdmin(admin.ModelAdmin):
+    """Per-service rollups of OTLP entry spans (written at ingestion)."""
+
+    list_display = ["organization_id", "service", "resolution", "start", "count", "failures"]
+    list_filter = ["resolution"]
+    search_fields = ["service"]
+    date_hierarchy = "start"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(AgentControl)

@@ -22,13 +22,15 @@ from agents.otlp.values import attributes, hex_id, nanos_to_datetime, service_of
 from agents.services.ingest import FUTURE_SLACK, ReportedRequest, agent_requests_store
 from agents.services.traces import SpanRow, service_rollups_add, spans_store
 
-GENAI_KEYS = (
-    "gen_ai.request.model",
-    "gen_ai.response.model",
-    "gen_ai.operation.name",
-    "gen_ai.system",
-    "gen_ai.provider.name",
-    "llm.model_name",
+GENAI_KEYS = frozenset(
+    (
+        "gen_ai.request.model",
+        "gen_ai.response.model",
+        "gen_ai.operation.name",
+        "gen_ai.system",
+        "gen_ai.provider.name",
+        "llm.model_name",
+    )
 )
 INPUT_TOKENS = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt")
 OUTPUT_TOKENS = ("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion")
@@ -80,13 +82,14 @@ class _Batch:
         failed = span.status.code == STATUS_ERROR or "error.type" in attrs
         error_type = _text(attrs.get("error.type"), 100) or ("error" if failed else "")
         parent = hex_id(span.parent_span_id, 8) or ""
-        if any(key in attrs for key in GENAI_KEYS):
+        if not GENAI_KEYS.isdisjoint(attrs):
             agent = self.sender.agent_for(service, instance, create=True)
             if agent is None:
                 return self.refuse("a GenAI span of a service that is no agent (auto-registration is off)")
-            self.agents[agent.pk] = agent
+            pk = agent.pk
+            self.agents[pk] = agent
             model = attrs.get("gen_ai.request.model") or attrs.get("gen_ai.response.model")
-            self.requests[agent.pk].append(
+            self.requests[pk].append(
                 ReportedRequest(
                     timestamp=start,
                     request_id=_text(attrs.get("gen_ai.response.id"), 200),

@@ -27,9 +27,23 @@ def any_value(value: Any) -> Any:
     return None
 
 
+_SCALARS = frozenset({"int_value", "double_value", "bool_value"})
+
+
 def attributes(pairs: Any) -> dict[str, Any]:
-    """A ``repeated KeyValue`` as a dict (the first ``MAX_ATTRIBUTES``)."""
-    return {pair.key[:200]: any_value(pair.value) for pair in pairs[:MAX_ATTRIBUTES]}
+    """A ``repeated KeyValue`` as a dict (the first ``MAX_ATTRIBUTES``). Scalars are read inline: this
+    runs for every span, record and data point."""
+    found: dict[str, Any] = {}
+    for pair in pairs[:MAX_ATTRIBUTES] if len(pairs) > MAX_ATTRIBUTES else pairs:
+        value = pair.value
+        kind = value.WhichOneof("value")
+        if kind == "string_value":
+            found[pair.key[:200]] = value.string_value[:MAX_VALUE]
+        elif kind in _SCALARS:
+            found[pair.key[:200]] = getattr(value, kind)
+        else:
+            found[pair.key[:200]] = any_value(value)
+    return found
 
 
 def hex_id(raw: bytes, size: int) -> str | None:

@@ -28,11 +28,12 @@ def rollups_add(*, agent: Agent, events: Iterable[Any]) -> None:
     """Add a batch's requests (``ReportedRequest`` rows, or anything with their attributes) to the agent's
     minute and hour rollups and to the fleet's, in the caller's transaction, each with one upsert."""
     grouped: dict[tuple[str, datetime, str], Totals] = defaultdict(Totals)
-    for event in events:
-        for resolution, size in AGENT_LEVELS:
-            grouped[(resolution, floor_to(event.timestamp, size), event.model)].add_event(event)
+    for event in events:  # each event once into its minute; the hours are merged from the minutes
+        grouped[("minute", event.timestamp.replace(second=0, microsecond=0), event.model)].add_event(event)
     if not grouped:
         return
+    for (_level, minute, model), totals in list(grouped.items()):
+        grouped[("hour", floor_to(minute, HOUR), model)].add_totals(totals)
     rows = {(agent.pk, agent.organization_id, *key): totals for key, totals in grouped.items()}
     rollup_sql.upsert(AgentRollup, AGENT_KEY, AGENT_CONFLICT, rows)
     # Last in the transaction: the fleet rows are shared with other agents, so their locks are held

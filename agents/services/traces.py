@@ -86,11 +86,11 @@ def service_rollups_add(*, organization_id: int, spans: Sequence[SpanRow]) -> No
     """Add the entry spans to their service's minute and hour rollups (one upsert, sorted keys)."""
     grouped: dict[tuple, Totals] = defaultdict(Totals)
     for span in spans:
-        if not span.entry:
-            continue
-        request = _Request(success=not span.error, latency_ms=span.duration_ms)
-        for resolution, size in (("minute", MINUTE), ("hour", HOUR)):
-            grouped[(organization_id, span.service, resolution, floor_to(span.start, size))].add_event(
+        if span.entry:
+            request = _Request(success=not span.error, latency_ms=span.duration_ms)
+            grouped[(organization_id, span.service, "minute", floor_to(span.start, MINUTE))].add_event(
                 request
             )
+    for (_org, service, _level, minute), totals in list(grouped.items()):
+        grouped[(organization_id, service, "hour", floor_to(minute, HOUR))].add_totals(totals)
     rollup_sql.upsert(ServiceRollup, SERVICE_KEY, SERVICE_KEY, dict(grouped))

@@ -360,9 +360,9 @@ def test_trace_api_lists_filters_and_draws_the_waterfall(
     )
     agent = Agent.objects.get(organization=acme)
     listed = data_of(member_client.get(f"/api/v1/agents/{agent.pk}/traces"))["traces"]
-    assert [(t["trace_id"], t["spans"], t["model_calls"], t["error_spans"], t["root_span"]) for t in listed] == [
-        (TRACE.hex(), 4, 2, 1, "handle call")
-    ]
+    assert [
+        (t["trace_id"], t["spans"], t["model_calls"], t["error_spans"], t["root_span"]) for t in listed
+    ] == [(TRACE.hex(), 4, 2, 1, "handle call")]
     assert listed[0]["models"] == ["claude-sonnet", "gpt-4o"] and listed[0]["tokens"] == 3000
     assert data_of(member_client.get(f"/api/v1/agents/{agent.pk}/traces?model=gpt-4o"))["traces"]
     assert not data_of(member_client.get(f"/api/v1/agents/{agent.pk}/traces?model=o1"))["traces"]
