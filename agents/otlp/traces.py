@@ -57,7 +57,8 @@ class _Batch:
         self.requests: dict[int, list[ReportedRequest]] = defaultdict(list)
         self.agents: dict[int, Agent] = {}
         self.spans: list[SpanRow] = []
-        self.span_resources: list[tuple[str, str]] = []
+        self.span_resources: list[tuple[str, str]] = []  # each span's (service, instance), in order
+        self.token_agent_id = sender.agent.pk if sender.agent is not None else None
         self.rejected = 0
         self.reason = ""
 
@@ -107,10 +108,12 @@ class _Batch:
                 )
             )
             return None
-        self.span_resources.append((service, instance))
+        if self.token_agent_id is None:
+            self.span_resources.append((service, instance))
         self.spans.append(
             SpanRow(
-                agent_id=None,  # filled in at the end: a later GenAI span may register the agent
+                # with an organization key, filled in at the end: a later GenAI span may register the agent
+                agent_id=self.token_agent_id,
                 service=service or UNKNOWN_SERVICE,
                 trace_id=trace_id,
                 span_id=span_id,
@@ -128,11 +131,21 @@ class _Batch:
         return None
 
     def spans_with_agents(self) -> list[SpanRow]:
-        rows = []
-        for row, (service, instance) in zip(self.spans, self.span_resources, strict=True):
-            agent = self.sender.agent_for(service, instance, create=False)
-            rows.append(row._replace(agent_id=agent.pk) if agent else row)
-        return rows
+        """The spans with their agent: the token's, or (an organization key) their service's, looked up
+        once per resource after every GenAI span of the request had its chance to register it."""
+        if self.token_agent_id is not None:
+            return self.spans
+        agents = {
+            key: agent.pk
+            for key in set(self.span_resources)
+            if (agent := self.sender.agent_for(*key, create=False)) is not None
+        }
+        if not agents:
+            return self.spans
+        return [
+            row._replace(agent_id=agents[key]) if key in agents else row
+            for row, key in zip(self.spans, self.span_resources, strict=True)
+        ]
 
 
 def traces_receive(*, sender: Sender, message: ExportTraceServiceRequest) -> ExportTraceServiceResponse:
