@@ -5,6 +5,7 @@ exponential) points that keep their buckets, so percentiles read back from the m
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from django.utils import timezone
@@ -39,34 +40,66 @@ def _tags(point: Any, service: str) -> dict[str, str]:
     for name, value in attributes(point.attributes).items():
         if len(tags) >= MAX_TAGS:
             break
-        tags[name[:100]] = value if isinstance(value, str) else json.dumps(value, default=str)
+        tags[name[:100]] = value[:200] if isinstance(value, str) else json.dumps(value, default=str)[:200]
     return tags
 
 
-def _explicit(point: Any, temporality: int) -> dict[str, Any]:
+MAX_BUCKETS = 1000
+
+
+def _finite(point: Any, name: str) -> float | None:
+    value = getattr(point, name) if point.HasField(name) else None
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _explicit(point: Any, temporality: int) -> dict[str, Any] | None:
+    """The stored form of a histogram point; None when it cannot be one (non-finite or unordered
+    bounds, more than ``MAX_BUCKETS`` buckets, counts that do not match the bounds)."""
+    bounds, counts = list(point.explicit_bounds), list(point.bucket_counts) or [point.count]
+    if (
+        len(counts) > MAX_BUCKETS
+        or not all(math.isfinite(b) for b in bounds)
+        or bounds != sorted(bounds)
+        or len(counts) != len(bounds) + 1
+    ):
+        return None
     return {
-        "bounds": list(point.explicit_bounds),
-        "counts": list(point.bucket_counts) or [point.count],
+        "bounds": bounds,
+        "counts": counts,
         "count": point.count,
-        "sum": point.sum if point.HasField("sum") else None,
-        "min": point.min if point.HasField("min") else None,
-        "max": point.max if point.HasField("max") else None,
+        "sum": _finite(point, "sum"),
+        "min": _finite(point, "min"),
+        "max": _finite(point, "max"),
         "temporality": "cumulative" if temporality == CUMULATIVE else "delta",
         "start": point.start_time_unix_nano,
     }
 
 
-def _exponential(point: Any, temporality: int) -> dict[str, Any]:
+def _exponential(point: Any, temporality: int) -> dict[str, Any] | None:
     """The positive buckets as explicit ones (bucket i of offset o holds (base^(o+i), base^(o+i+1)],
-    base = 2^(2^-scale)); the zero bucket and negative values go under the first bound."""
-    base = 2 ** (2**-point.scale)
+    base = 2^(2^-scale)); the zero bucket and negative values go under the first bound. None when the
+    scale and offset give bounds no float holds, or there are too many buckets."""
     offset, counts = point.positive.offset, list(point.positive.bucket_counts)
-    lower = base**offset
-    bounds = [lower] + [base ** (offset + i + 1) for i in range(len(counts))]
+    if len(counts) >= MAX_BUCKETS or not -10 <= point.scale <= 20:
+        return None
+    try:
+        base = 2.0 ** (2.0**-point.scale)  # floats: an int power of a huge offset would never end
+        bounds = [base ** (offset + i) for i in range(len(counts) + 1)]
+    except OverflowError:
+        return None
+    if not all(math.isfinite(b) for b in bounds):
+        return None
     below = point.zero_count + sum(point.negative.bucket_counts)
-    histogram = _explicit(point, temporality)
-    histogram.update(bounds=bounds, counts=[below, *counts, 0])
-    return histogram
+    return {
+        "bounds": bounds,
+        "counts": [below, *counts, 0],
+        "count": point.count,
+        "sum": _finite(point, "sum"),
+        "min": _finite(point, "min"),
+        "max": _finite(point, "max"),
+        "temporality": "cumulative" if temporality == CUMULATIVE else "delta",
+        "start": point.start_time_unix_nano,
+    }
 
 
 def _points(metric: Any, service: str) -> tuple[list[MetricPoint], int]:
@@ -89,7 +122,11 @@ def _points(metric: Any, service: str) -> tuple[list[MetricPoint], int]:
             histogram = (_explicit if kind == "histogram" else _exponential)(
                 point, data.aggregation_temporality
             )
-            value = point.sum / point.count if point.count and point.HasField("sum") else 0.0
+            if histogram is None:
+                refused += 1
+                continue
+            total = histogram["sum"]
+            value = total / point.count if point.count and total is not None else 0.0
         if value != value or value in (float("inf"), float("-inf")):
             refused += 1
             continue
@@ -119,7 +156,10 @@ def metrics_receive(*, sender: Sender, message: ExportMetricsServiceRequest) -> 
                     refused += len(points)
                     points = []
                 elif refused:
-                    problem = f"'{metric.name}': summary points, or points without a time or a finite value"
+                    problem = (
+                        f"'{metric.name}': summary points, points without a time or a finite value, or "
+                        "histograms with bounds or buckets that are out of order or too many"
+                    )
                 timely = [p for p in points if p.timestamp <= now + FUTURE_SLACK]
                 if len(timely) < len(points):
                     refused += len(points) - len(timely)

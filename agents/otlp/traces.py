@@ -18,7 +18,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 
 from agents.models import Agent
 from agents.otlp.senders import Sender
-from agents.otlp.values import attributes, hex_id, nanos_to_datetime, service_of
+from agents.otlp.values import attributes, hex_id, nanos_to_datetime, service_of, text
 from agents.services.ingest import FUTURE_SLACK, ReportedRequest, agent_requests_store
 from agents.services.traces import SpanRow, service_rollups_add, spans_store
 
@@ -48,7 +48,7 @@ def _tokens(attrs: dict[str, Any], keys: tuple[str, ...]) -> int:
 
 
 def _text(value: Any, limit: int) -> str:
-    return value[:limit] if isinstance(value, str) else ("" if value is None else str(value)[:limit])
+    return value[:limit] if isinstance(value, str) else ("" if value is None else text(str(value), limit))
 
 
 class _Batch:
@@ -100,11 +100,11 @@ class _Batch:
                     output_tokens=_tokens(attrs, OUTPUT_TOKENS),
                     success=not failed,
                     error_type=error_type,
-                    error_message=span.status.message[:2000] if failed else "",
+                    error_message=text(span.status.message, 2000) if failed else "",
                     trace_id=trace_id,
                     span_id=span_id,
                     parent_span_id=parent,
-                    span_name=span.name[:200],
+                    span_name=text(span.name, 200),
                 )
             )
             return None
@@ -118,7 +118,7 @@ class _Batch:
                 trace_id=trace_id,
                 span_id=span_id,
                 parent_span_id=parent,
-                name=span.name[:200],
+                name=text(span.name, 200),
                 kind=span.kind,
                 start=start,
                 duration_ms=duration_ms,

@@ -466,3 +466,84 @@ def test_cumulative_histograms_count_each_observation_once(acme, write_key, memb
     summary = data_of(member_client.get("/api/v1/metrics?metric=tool.duration&period=1h"))["summary"]
     assert summary["count"] == 20 and summary["avg"] == pytest.approx(27.5)
     assert summary["p50"] <= 10 < summary["p95"] <= 100
+
+
+def test_hostile_values_are_cleaned_or_refused_never_a_server_error(acme, write_key):
+    weird = genai(1, 10, note="a\x00b", ratio=float("nan"), big=float("inf"))
+    weird.name = "chat\x00gpt"
+    weird.status.CopyFrom(trace_pb2.Status(code=2, message="boom\x00"))
+    far = genai(2, 10)
+    far.start_time_unix_nano, far.end_time_unix_nano = 2**63 - 10, 2**63 - 1
+    plain = span(3, 10, name="GET\x00/", odd=float("-inf"))
+    response = post("/v1/traces", traces([weird, far, plain], service="svc\x00one"), write_key[1])
+    answer = ExportTraceServiceResponse.FromString(response.content)
+    assert response.status_code == 200 and answer.partial_success.rejected_spans == 1
+    event = AgentRequestEvent.objects.get(organization_id=acme.pk)
+    assert event.span_name == "chatgpt" and event.error_message == "boom" and event.agent.name == "svcone"
+    stored = TraceSpan.objects.get(organization_id=acme.pk)
+    assert stored.name == "GET/" and stored.attributes["odd"] == "-inf"
+
+    record = logs_pb2.LogRecord(
+        time_unix_nano=nanos(datetime.now(UTC)),
+        body=AnyValue(string_value="line\x00"),
+        attributes=[kv("k\x00", float("nan"))],
+    )
+    assert post("/v1/logs", log_request([record]), write_key[1]).status_code == 200
+    assert AgentLog.objects.get(organization_id=acme.pk).context["k"] == "nan"
+
+    now = nanos(datetime.now(UTC))
+    bad_bounds = metrics_pb2.Metric(
+        name="h.bad",
+        histogram={
+            "data_points": [
+                {"time_unix_nano": now, "count": 1, "explicit_bounds": [5.0, 1.0], "bucket_counts": [1, 0, 0]}
+            ]
+        },
+    )
+    nan_sum = metrics_pb2.Metric(
+        name="h.nan",
+        histogram={
+            "data_points": [
+                {
+                    "time_unix_nano": now,
+                    "count": 0,
+                    "sum": float("nan"),
+                    "explicit_bounds": [1.0],
+                    "bucket_counts": [0, 0],
+                }
+            ]
+        },
+    )
+    overflow = metrics_pb2.Metric(
+        name="e.huge",
+        exponential_histogram={
+            "data_points": [
+                {
+                    "time_unix_nano": now,
+                    "count": 1,
+                    "scale": -10,
+                    "positive": {"offset": 2**30, "bucket_counts": [1]},
+                }
+            ]
+        },
+    )
+    exponential = metrics_pb2.Metric(
+        name="e.ok",
+        exponential_histogram={
+            "data_points": [
+                {
+                    "time_unix_nano": now,
+                    "count": 3,
+                    "sum": 12.0,
+                    "scale": 0,
+                    "zero_count": 1,
+                    "positive": {"offset": 1, "bucket_counts": [1, 1]},
+                }
+            ]
+        },
+    )
+    response = post("/v1/metrics", metric_request([bad_bounds, nan_sum, overflow, exponential]), write_key[1])
+    answer = ExportMetricsServiceResponse.FromString(response.content)
+    assert response.status_code == 200 and answer.partial_success.rejected_data_points == 2
+    assert MetricPoint.objects.get(name="h.nan").histogram["sum"] is None
+    assert MetricPoint.objects.get(name="e.ok").histogram["bounds"] == [2.0, 4.0, 8.0]
