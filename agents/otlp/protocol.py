@@ -12,6 +12,7 @@ import zlib
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError, Message
@@ -65,7 +66,14 @@ def _inflate(body: bytes, limit: int) -> bytes:
 
 def body_of(request) -> bytes:
     encoding = request.headers.get("Content-Encoding", "").strip().lower()
-    body = request.body
+    limit = settings.INGEST_MAX_BODY_BYTES
+    try:
+        # a body without Content-Length (chunked) is read up to the limit, not whole into memory
+        body = request.body if request.META.get("CONTENT_LENGTH") else request.read(limit + 1)
+    except RequestDataTooBig:
+        body = None
+    if body is None or len(body) > limit:
+        raise OtlpError(413, f"The body is over {limit} bytes (INGEST_MAX_BODY_BYTES).")
     if encoding == "gzip":
         return _inflate(body, settings.OTLP_MAX_DECOMPRESSED_BYTES)
     if encoding not in ("", "identity"):

@@ -6,6 +6,7 @@ cell sits in an aria-live region."""
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 import pytest
@@ -56,6 +57,23 @@ def seed(platform) -> dict[str, int | str]:
     task = made("/tasks", {"name": "noop"}, "task")
     made("/jobs", {"task": task["id"]}, "job")
     agent = made("/agents", {"name": "bot", "type": "chat"}, "agent")
+    now = time.time_ns()
+    trace = {
+        "traceId": "5b8efff798038103d269b633813fc60c",
+        "startTimeUnixNano": str(now - 10**9),
+        "endTimeUnixNano": str(now),
+    }
+    spans = [
+        {**trace, "spanId": "0000000000000001", "name": "handle", "kind": 2},
+        {**trace, "spanId": "0000000000000002", "parentSpanId": "0000000000000001", "name": "chat",
+         "attributes": [{"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}}]},
+    ]  # fmt: skip
+    exported = httpx.post(
+        f"{platform.url}/v1/traces",
+        json={"resourceSpans": [{"scopeSpans": [{"spans": spans}]}]},
+        headers={"Authorization": f"Bearer {agent['ingest_token']}"},
+    )
+    assert exported.status_code == 200, exported.text
     heartbeat = made("/heartbeats", {"name": "nightly", "run_interval": 3600}, "heartbeat")
     status_page = made(
         "/status-pages",
@@ -99,6 +117,7 @@ def test_no_page_breaks_the_content_security_policy(platform, page):  # noqa: F8
         f"/monitors/{ids['monitor']}?period=90d", "/jobs/", "/jobs/runs/", "/jobs/tasks/",
         f"/jobs/tasks/{ids['task']}", "/jobs/tasks/new", "/jobs/queues/", "/jobs/runners/",
         "/agents/", f"/agents/{ids['agent']}", "/agents/costs", "/agents/logs",
+        "/agents/traces/5b8efff798038103d269b633813fc60c", f"/agents/{ids['agent']}?trace_errors=1",
         "/settings/api-keys", "/settings/members", "/settings/display",
         "/admin/", "/admin/monitors/monitor/", f"/admin/monitors/monitor/{ids['monitor']}/change/",
     ]  # fmt: skip
