@@ -3,7 +3,9 @@ requests of ``--batch`` spans (GenAI spans: each a request event of its agent) t
 ``--batch`` log records to ``/v1/logs``, gzipped as the OpenTelemetry exporters send them, from
 ``--concurrency`` clients for ``--seconds`` each, with the agents' ingest tokens; then a mixed phase
 (``--genai-share`` of the spans GenAI, the rest service spans for the waterfall and service rollups).
-Afterwards every item answered 200 is counted in the database: ``lost`` must be 0. Prints one JSON line.
+Each phase starts from a checkpoint (Postgres), so the writes of the one before are not flushed inside
+its window. Afterwards every item answered 200 is counted in the database: ``lost`` must be 0. Prints
+one JSON line.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python bench/otlp_ingest.py
@@ -45,6 +47,12 @@ from monitoring_site.accounts.models import Organization
 org = Organization.objects.get()
 agents = [agent_create(organization=org, data={{"name": f"otel-{{i}}"}}) for i in range({count})]
 print(",".join(f"{{a.pk}}:{{token}}" for a, token in agents))
+"""
+SETTLE = """
+from django.db import connection
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
 """
 COUNT = """
 from agents.models import AgentLog, AgentRequestEvent, TraceSpan
@@ -209,9 +217,14 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
+        # each phase starts from a checkpoint: the previous phase's (or run's) writes are not flushed
+        # inside its window
+        platform.manage("shell", "-c", SETTLE)
         result["genai_spans"] = asyncio.run(ingest(platform.url, agents, "traces", args))
+        platform.manage("shell", "-c", SETTLE)
         result["logs"] = asyncio.run(ingest(platform.url, agents, "logs", args))
         share = args.genai_share
+        platform.manage("shell", "-c", SETTLE)
         result["mixed_spans"] = {
             "genai_share": share,
             **asyncio.run(ingest(platform.url, agents, "traces", args, share)),

@@ -86,7 +86,7 @@ class _Batch:
         if not GENAI_KEYS.isdisjoint(attrs):
             agent = self.sender.agent_for(service, instance, create=True)
             if agent is None:
-                return self.refuse("a GenAI span of a service that is no agent (auto-registration is off)")
+                return self.refuse("a GenAI span of no agent (no service.name, or auto-registration off)")
             pk = agent.pk
             self.agents[pk] = agent
             model = attrs.get("gen_ai.request.model") or attrs.get("gen_ai.response.model")
