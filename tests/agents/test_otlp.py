@@ -547,3 +547,17 @@ def test_hostile_values_are_cleaned_or_refused_never_a_server_error(acme, write_
     assert response.status_code == 200 and answer.partial_success.rejected_data_points == 2
     assert MetricPoint.objects.get(name="h.nan").histogram["sum"] is None
     assert MetricPoint.objects.get(name="e.ok").histogram["bounds"] == [2.0, 4.0, 8.0]
+
+
+def test_a_busy_agent_moves_its_heartbeat_clock_at_most_every_few_seconds(acme):
+    from agents.services.ingest import SEEN_EVERY
+
+    agent, token = agent_create(organization=acme, data={"name": "busy"})
+    post("/v1/traces", traces([genai(1, 10)]), token)
+    first = Agent.objects.get(pk=agent.pk).last_heartbeat_at
+    post("/v1/traces", traces([genai(2, 10)]), token)
+    assert Agent.objects.get(pk=agent.pk).last_heartbeat_at == first  # within SEEN_EVERY: unchanged
+    Agent.objects.filter(pk=agent.pk).update(last_heartbeat_at=first - SEEN_EVERY)
+    post("/v1/traces", traces([genai(3, 10)]), token)
+    assert Agent.objects.get(pk=agent.pk).last_heartbeat_at > first
+    assert AgentRequestEvent.objects.filter(agent=agent).count() == 3
