@@ -52,6 +52,20 @@ def _finite(point: Any, name: str) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
+def _stored(point: Any, temporality: int, bounds: list[float], counts: list[int]) -> dict[str, Any]:
+    """``MetricPoint.histogram``: what percentiles and cumulative-to-delta need of a point."""
+    return {
+        "bounds": bounds,
+        "counts": counts,
+        "count": point.count,
+        "sum": _finite(point, "sum"),
+        "min": _finite(point, "min"),
+        "max": _finite(point, "max"),
+        "temporality": "cumulative" if temporality == CUMULATIVE else "delta",
+        "start": point.start_time_unix_nano,
+    }
+
+
 def _explicit(point: Any, temporality: int) -> dict[str, Any] | None:
     """The stored form of a histogram point; None when it cannot be one (non-finite or unordered
     bounds, more than ``MAX_BUCKETS`` buckets, counts that do not match the bounds)."""
@@ -63,16 +77,7 @@ def _explicit(point: Any, temporality: int) -> dict[str, Any] | None:
         or len(counts) != len(bounds) + 1
     ):
         return None
-    return {
-        "bounds": bounds,
-        "counts": counts,
-        "count": point.count,
-        "sum": _finite(point, "sum"),
-        "min": _finite(point, "min"),
-        "max": _finite(point, "max"),
-        "temporality": "cumulative" if temporality == CUMULATIVE else "delta",
-        "start": point.start_time_unix_nano,
-    }
+    return _stored(point, temporality, bounds, counts)
 
 
 def _exponential(point: Any, temporality: int) -> dict[str, Any] | None:
@@ -90,16 +95,7 @@ def _exponential(point: Any, temporality: int) -> dict[str, Any] | None:
     if not all(math.isfinite(b) for b in bounds):
         return None
     below = point.zero_count + sum(point.negative.bucket_counts)
-    return {
-        "bounds": bounds,
-        "counts": [below, *counts, 0],
-        "count": point.count,
-        "sum": _finite(point, "sum"),
-        "min": _finite(point, "min"),
-        "max": _finite(point, "max"),
-        "temporality": "cumulative" if temporality == CUMULATIVE else "delta",
-        "start": point.start_time_unix_nano,
-    }
+    return _stored(point, temporality, bounds, [below, *counts, 0])
 
 
 def _points(metric: Any, service: str) -> tuple[list[MetricPoint], int]:
