@@ -14,7 +14,7 @@ from agents.otlp.protocol import OtlpError
 from agents.services.agents import TOKEN_PREFIX, agent_by_token, agent_create
 from monitoring_site.accounts.authentication import bearer_token
 from monitoring_site.accounts.choices import ApiKeyScope
-from monitoring_site.accounts.models import ApiKey
+from monitoring_site.accounts.models import ApiKey, Organization
 from monitoring_site.accounts.services import api_key_authenticate
 
 
@@ -23,6 +23,7 @@ class Sender:
     organization_id: int
     agent: Agent | None = None  # set for an agent's ingest token
     _agents: dict[tuple[str, str], Agent | None] = field(default_factory=dict)
+    _registering: set[tuple[str, str]] = field(default_factory=set)  # tried once per request
 
     def agent_for(self, service: str, instance: str, *, create: bool) -> Agent | None:
         """The agent a resource's telemetry belongs to. With an organization key: the agent whose
@@ -32,7 +33,9 @@ class Sender:
         if self.agent is not None:
             return self.agent
         key = (service, instance)
-        if key not in self._agents or (self._agents[key] is None and create):
+        if key not in self._agents or (create and key not in self._registering and self._agents[key] is None):
+            if create:
+                self._registering.add(key)
             self._agents[key] = self._find(service, instance) or (
                 self._register(service) if create and service else None
             )
@@ -51,8 +54,6 @@ class Sender:
     def _register(self, service: str) -> Agent | None:
         if not settings.OTLP_AUTO_REGISTER_AGENTS:
             return None
-        from monitoring_site.accounts.models import Organization
-
         organization = Organization.objects.get(pk=self.organization_id)
         try:
             agent, _token = agent_create(

@@ -18,6 +18,7 @@ from google.protobuf.message import Message
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from redis.exceptions import RedisError
 
 from agents.otlp.logs import log_record_count, logs_receive
 from agents.otlp.metrics import data_point_count, metrics_receive
@@ -44,7 +45,11 @@ def _throttle(organization_id: int, items: int) -> None:
     pipe = get_redis().pipeline()
     pipe.incrby(name, items)
     pipe.expire(name, 5)
-    total, _ = pipe.execute()
+    try:
+        total, _ = pipe.execute()
+    except RedisError:  # the limit protects the database; without Redis it is not enforced
+        logger.warning("OTLP rate limit not applied: Redis is unavailable", exc_info=True)
+        return
     if total > limit:
         raise OtlpError(
             429, f"Over {limit} items a second for this organization; retry later.", retry_after=1
