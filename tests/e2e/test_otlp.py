@@ -167,10 +167,10 @@ def test_an_agent_instrumented_with_stock_opentelemetry_fills_the_fleet(platform
     page = browser.get(f"/agents/{agent_id}").text
     assert "support-bot" in page and "gpt-4o" in page and f"/agents/traces/{listed[0]['trace_id']}" in page
     assert "handle ticket" in browser.get(f"/agents/traces/{listed[0]['trace_id']}").text
+    json_with_curl_gzip_and_the_refusals(platform)  # on the same platform: one start for both parts
 
 
-def test_json_with_curl_gzip_and_the_refusals(platform):
-    platform.wait_healthy()
+def json_with_curl_gzip_and_the_refusals(platform) -> None:
     api = platform.api()
     created = api.post("/agents", json={"name": "curl-agent"}).json()["data"]["agent"]
     token = created["ingest_token"]

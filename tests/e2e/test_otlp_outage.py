@@ -46,7 +46,7 @@ def test_a_database_outage_is_503_with_retry_after_and_nothing_half_stored(platf
 
     traces = f"{platform.url}/v1/traces"
     assert httpx.post(traces, content=batch(1), headers=headers).status_code == 200
-    outage = threading.Thread(target=database_outage, args=(platform.env["DATABASE_URL"], 8))
+    outage = threading.Thread(target=database_outage, args=(platform.env["DATABASE_URL"], 5))
     outage.start()
     time.sleep(1)
     refused = httpx.post(traces, content=batch(1000), headers=headers, timeout=30)
