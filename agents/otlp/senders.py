@@ -12,6 +12,7 @@ from django.db.models import Q
 from agents.models import Agent
 from agents.otlp.protocol import OtlpError
 from agents.services.agents import TOKEN_PREFIX, agent_by_token, agent_create
+from agents.services.logs import log_lines_adopt
 from monitoring_site.accounts.authentication import bearer_token
 from monitoring_site.accounts.choices import ApiKeyScope
 from monitoring_site.accounts.models import ApiKey, Organization
@@ -61,6 +62,7 @@ class Sender:
             )  # the ingest token is not needed: this agent sends with the organization's key
         except IntegrityError:  # another batch registered it first
             return self._find(service, "")
+        log_lines_adopt(agent=agent, service=service)
         return agent
 
 

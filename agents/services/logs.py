@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -113,3 +113,16 @@ def logs_ingest(
     with transaction.atomic():
         log_lines_store(organization_id, rows)
     return {"accepted": len(rows), "rejected": rejected}
+
+
+ADOPT_WINDOW = timedelta(hours=1)
+
+
+def log_lines_adopt(*, agent: Agent, service: str, now: datetime | None = None) -> int:
+    """Give a newly registered agent the unattached lines its service sent in the last hour (OTLP logs
+    can arrive before the first GenAI span registers the agent). Returns how many."""
+    since = (now or timezone.now()) - ADOPT_WINDOW
+    orphans = AgentLog.objects.filter(
+        organization_id=agent.organization_id, agent=None, timestamp__gte=since
+    ).filter(**{"context__service.name": service})
+    return orphans.update(agent=agent)

@@ -280,6 +280,10 @@ def test_logs_become_lines_with_levels_trace_ids_and_context(acme, write_key):
     post("/v1/logs", log_request([records[1]], service="billing"), write_key[1])
     unattached = AgentLog.objects.filter(organization_id=acme.pk, agent=None)
     assert [line.context["service.name"] for line in unattached] == ["billing"]
+    # the first GenAI span of "billing" registers it, and its earlier lines become its own
+    post("/v1/traces", traces([genai(1, 10)], service="billing"), write_key[1])
+    billing = Agent.objects.get(organization=acme, name="billing")
+    assert AgentLog.objects.filter(agent=billing).count() == 1
 
 
 def metric_request(metrics) -> ExportMetricsServiceRequest:
