@@ -37,11 +37,15 @@ def _per_minute(organization_id, start, end, scope) -> dict[datetime, Totals]:
     return minutes
 
 
-def _from_totals(value):
+def points_from_totals(value, per_minute=None):
+    """A registry reader: ``value`` of each minute's totals (``per_minute``: the agents' by default; the
+    services' metrics pass their own), minutes without requests left out."""
+    minutes = per_minute or _per_minute
+
     def points(organization_id, start, end, scope):
         return [
             (at, result)
-            for at, totals in _per_minute(organization_id, start, end, scope).items()
+            for at, totals in minutes(organization_id, start, end, scope).items()
             if totals.count and (result := value(totals)) is not None
         ]
 
@@ -100,7 +104,7 @@ def register_agent_metrics() -> None:
         ),
     ]
     for name, unit, description, value in definitions:
-        register(MetricDefinition(name, unit, description, "agents", _from_totals(value), SCOPES))
+        register(MetricDefinition(name, unit, description, "agents", points_from_totals(value), SCOPES))
     register(
         MetricDefinition(
             "cost_usd", "USD", "Estimated cost per minute at the model prices.", "agents", cost_points, SCOPES

@@ -5,10 +5,10 @@ other. Scope: ``service`` (the ``service.name``); without it, every service of t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from agents.metrics import points_from_totals
 from agents.models import ServiceRollup
 from agents.services.totals import Totals
 from monitoring_site.metrics.registry import MetricDefinition, register
@@ -26,17 +26,6 @@ def _per_minute(organization_id: int, start: datetime, end: datetime, scope: dic
     for row in rows.order_by("start"):
         minutes[row.start].add_rollup(row)
     return minutes
-
-
-def _points(value: Callable[[Totals], float | None]):
-    def points(organization_id, start, end, scope):
-        return [
-            (at, result)
-            for at, totals in _per_minute(organization_id, start, end, scope).items()
-            if totals.count and (result := value(totals)) is not None
-        ]
-
-    return points
 
 
 DEFINITIONS = (
@@ -76,4 +65,8 @@ DEFINITIONS = (
 
 def register_service_metrics() -> None:
     for name, unit, description, value in DEFINITIONS:
-        register(MetricDefinition(name, unit, description, "agents", _points(value), SCOPES))
+        register(
+            MetricDefinition(
+                name, unit, description, "agents", points_from_totals(value, _per_minute), SCOPES
+            )
+        )
