@@ -79,6 +79,10 @@ def test_login_and_monitors(cli):
     refused = cli("monitors", "create", "--name", "x", "--type", "teleport", check_exit=5)
     assert "validation_error" in refused.stderr and "type" in refused.stderr
     cli("monitors", "delete", str(created["id"]))
+    plain = json.loads(  # --type defaults to a real monitor type
+        cli("--json", "monitors", "create", "--name", "cli-plain", "--target", "https://plain.example").stdout
+    )
+    assert plain["type"] == "website"
     assert cli("--api-key", "msk_wrong", "monitors", "list", check_exit=3).returncode == 3
     assert cli("alerts", "list").stdout.split()[:3] == ["ID", "SEVERITY", "STATUS"]
     assert cli("monitors", check_exit=2).returncode == 2  # usage
