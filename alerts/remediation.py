@@ -6,7 +6,8 @@ An action receives the alert and returns a short description of what it did.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 Action = Callable[[Any], str]
@@ -15,6 +16,25 @@ _actions: dict[str, Action] = {}
 
 def register(name: str, action: Action) -> None:
     _actions[name] = action
+
+
+def unregister(name: str) -> None:
+    """Forget ``name``; an unknown name is not an error."""
+    _actions.pop(name, None)
+
+
+@contextmanager
+def override(name: str, action: Action) -> Iterator[None]:
+    """Run the block with ``name`` bound to ``action``, then restore what was there (tests use it)."""
+    previous = _actions.get(name)
+    _actions[name] = action
+    try:
+        yield
+    finally:
+        if previous is None:
+            unregister(name)
+        else:
+            _actions[name] = previous
 
 
 def get(name: str) -> Action | None:

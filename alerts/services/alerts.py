@@ -6,6 +6,7 @@ webhooks and WebSocket subscribers hear about it once.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,8 @@ from alerts.models import Alert, AlertRule
 from monitoring_site.errors import Conflict
 from monitoring_site.events import emit
 from monitoring_site.realtime.events import publish
+
+logger = logging.getLogger(__name__)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -156,6 +159,7 @@ def alert_remediate(*, alert_id: int, now: datetime | None = None) -> str | None
     try:
         result, ok = str(action(alert)), True
     except Exception as exc:  # the action failed: log it; the next occurrence may try again
+        logger.exception("remediation %r of alert %s failed", remedy.get("action"), alert.pk)
         result, ok = f"{type(exc).__name__}: {exc}", False
     entry = {"at": _iso(now or timezone.now()), "action": remedy["action"], "ok": ok, "result": result[:500]}
     with transaction.atomic():

@@ -11,6 +11,7 @@ import atexit
 import hashlib
 import hmac
 import json
+import logging
 import os
 import random
 import threading
@@ -29,6 +30,8 @@ from alerts.models import Delivery, DeliveryAttempt, NotificationChannel, Webhoo
 from alerts.services.notifications import notification_for
 from alerts.transports import TRANSPORTS, TransportError
 from monitoring_site import outbound_http
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -102,6 +105,7 @@ async def _send_one(delivery: Delivery, http) -> Outcome:
     except TransportError as exc:
         return Outcome(exc.status_code, round((loop.time() - started) * 1000, 1), exc)
     except Exception as exc:  # a bug in a transport must not stop the batch; retry it like a transient error
+        logger.exception("delivery %s crashed in its transport", delivery.pk)
         return Outcome(
             None, round((loop.time() - started) * 1000, 1), TransportError(f"{type(exc).__name__}: {exc}")
         )

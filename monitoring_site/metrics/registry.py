@@ -8,7 +8,8 @@ that no domain registered is a custom metric, read from the points pushed with `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,30 @@ _registry: dict[str, MetricDefinition] = {}
 def register(definition: MetricDefinition) -> None:
     """Called from a domain app's ``ready()``; registering a name twice replaces the first definition."""
     _registry[definition.name] = definition
+
+
+def unregister(name: str) -> None:
+    """Forget ``name`` (it reads as a custom metric again); an unknown name is not an error."""
+    _registry.pop(name, None)
+
+
+@contextmanager
+def override(definition: MetricDefinition) -> Iterator[None]:
+    """Run the block with ``definition`` registered, then restore what was there (tests use it)."""
+    with preserved():
+        register(definition)
+        yield
+
+
+@contextmanager
+def preserved() -> Iterator[None]:
+    """Whatever the block registers or unregisters is undone after it."""
+    saved = dict(_registry)
+    try:
+        yield
+    finally:
+        _registry.clear()
+        _registry.update(saved)
 
 
 def registered(name: str) -> MetricDefinition | None:

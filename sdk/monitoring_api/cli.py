@@ -343,7 +343,9 @@ def parser() -> argparse.ArgumentParser:
                 sub.add_argument("--name", required=True)
                 if resource == "monitors":
                     sub.add_argument(
-                        "--type", default="website", help="website (the default), keyword, json, port, ping, dns or host"
+                        "--type",
+                        default="website",
+                        help="website (the default), keyword, json, port, ping, dns or host",
                     )
                     sub.add_argument("--target", help="the URL, host or host:port to check")
                 sub.add_argument("fields", nargs="*", metavar="key=value", help="any other field")

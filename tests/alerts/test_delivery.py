@@ -315,3 +315,25 @@ def test_names_in_notifications_are_data_never_templates(acme, settings):
     message = mail.outbox[0]
     assert hostile in message.subject + message.body
     assert settings.SECRET_KEY not in message.subject + message.body and "<class" not in message.body
+
+
+def test_a_crashing_transport_is_logged_and_retried(acme, receiver, monkeypatch, caplog):
+    from alerts.transports import TRANSPORTS
+
+    class Broken(type(TRANSPORTS["slack"])):  # a bug in a transport, not a receiver's answer
+        async def send(self, notification, config, http):
+            raise KeyError("text")
+
+    slack = TRANSPORTS["slack"]
+    monkeypatch.setitem(TRANSPORTS, "slack", Broken(slack.kind, slack.label, slack.fields))
+    channel = channel_create(
+        organization=acme, name="slack", kind="slack", config={"url": f"{receiver.url}/slack"}
+    )
+    event = emit_down(acme, channel_ids=[channel.pk])
+    event_fan_out(event_id=str(event.id))
+    with caplog.at_level("ERROR", logger="alerts.services.delivery"):
+        assert deliveries_send() == {"pending": 1}
+    attempt = DeliveryAttempt.objects.get()
+    assert "KeyError" in attempt.error
+    [record] = [r for r in caplog.records if r.name == "alerts.services.delivery"]
+    assert record.exc_info and record.exc_info[0] is KeyError

@@ -232,8 +232,7 @@ def test_auto_remediation_runs_up_to_max_attempts(acme, channel):
     from alerts.services.alerts import alert_remediate
 
     calls = []
-    remediation.register("restart_test", lambda alert: calls.append(alert.pk) or "restarted")
-    try:
+    with remediation.override("restart_test", lambda alert: calls.append(alert.pk) or "restarted"):
         rule = rule_create(
             organization=acme,
             data={
@@ -255,5 +254,37 @@ def test_auto_remediation_runs_up_to_max_attempts(acme, channel):
         alert.refresh_from_db()
         assert calls == [alert.pk, alert.pk] and alert.remediation_attempts == 2
         assert [entry["result"] for entry in alert.remediation_log] == ["restarted", "restarted"]
-    finally:
-        remediation._actions.pop("restart_test", None)
+
+
+def test_a_failing_remediation_is_logged_and_recorded(acme, channel, caplog):
+    from alerts import remediation
+    from alerts.services.alerts import alert_remediate
+
+    def broken(alert):
+        raise RuntimeError("the restart API is down")
+
+    with remediation.override("broken_test", broken):
+        rule = rule_create(
+            organization=acme,
+            data={
+                "name": "self-heal-broken",
+                "metric": "queue.depth",
+                "operator": "gt",
+                "threshold": 100,
+                "duration_minutes": 0,
+                "auto_remediate": {"action": "broken_test", "max_attempts": 1},
+                "next_check_at": T0,
+            },
+        )
+        value(acme, 0, 150)
+        assert evaluate(0) == {"triggered": 1}
+        alert = Alert.objects.get(rule=rule)
+        with caplog.at_level("ERROR", logger="alerts.services.alerts"):
+            assert alert_remediate(alert_id=alert.pk) == "RuntimeError: the restart API is down"
+    assert remediation.get("broken_test") is None  # the override is undone
+    alert.refresh_from_db()
+    assert [(e["ok"], e["result"]) for e in alert.remediation_log] == [
+        (False, "RuntimeError: the restart API is down")
+    ]
+    [record] = [r for r in caplog.records if r.name == "alerts.services.alerts"]
+    assert record.exc_info and "broken_test" in record.getMessage()

@@ -15,10 +15,8 @@ URL = "/api/v1/metrics"
 def isolated_registry():
     from monitoring_site.metrics import registry
 
-    saved = dict(registry._registry)
-    yield
-    registry._registry.clear()
-    registry._registry.update(saved)
+    with registry.preserved():
+        yield
 
 
 def push(client, points):

@@ -176,3 +176,18 @@ def test_tls_certificate_checks(tmp_path):
         strict, relaxed = run(website(f"{url}/status/200"), website(f"{url}/status/200", verify_tls=False))
     assert not strict.ok and "certificate" in strict.error.lower()
     assert relaxed.ok and relaxed.cert_days_left in (29, 30)
+
+
+def test_a_crashing_checker_fails_its_check_and_is_logged(http, monkeypatch, caplog):
+    from monitoring_runner.checks import registry
+
+    async def broken(monitor, session):
+        raise ZeroDivisionError("a bug in the checker")
+
+    monkeypatch.setitem(registry.CHECKERS, "dns", broken)
+    with caplog.at_level("ERROR", logger="monitoring_runner.checks.registry"):
+        crashed, fine = run(website("example.test", type="dns"), website(f"{http.url}/status/200"))
+    assert not crashed.ok and crashed.error == "ZeroDivisionError: a bug in the checker"
+    assert fine.ok  # the rest of the batch is checked
+    [record] = [r for r in caplog.records if r.name == "monitoring_runner.checks.registry"]
+    assert record.exc_info and "dns" in record.getMessage()

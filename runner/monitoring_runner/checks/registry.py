@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
@@ -23,6 +24,7 @@ CHECKERS: dict[str, Checker] = {
     spec.KIND_DNS: check_dns,
 }
 GRACE_SECONDS = 2.0
+logger = logging.getLogger(__name__)
 
 
 async def _guarded(monitor: Checkable, session: aiohttp.ClientSession, due: datetime | None) -> Outcome:
@@ -42,6 +44,7 @@ async def _guarded(monitor: Checkable, session: aiohttp.ClientSession, due: date
         except TimeoutError:
             outcome = Outcome.failed(f"Timed out after {monitor.timeout:g}s")
         except Exception as exc:  # a bug in one checker must not sink the batch
+            logger.exception("the %s check of monitor %s crashed", monitor.type, monitor.pk)
             outcome = Outcome.failed(f"{type(exc).__name__}: {exc}")
     outcome.started_at = started
     return outcome
