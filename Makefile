@@ -21,7 +21,7 @@ endif
 
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck pytest pytest-fast system-packages chromium wrk install install-dev \
+.PHONY: run test lint fmt hooks typecheck pytest pytest-fast system-packages chromium wrk install install-dev \
 	runtime-check clean
 
 $(BIN)/python:
@@ -49,13 +49,24 @@ run: install
 ## test: lint, type-check and the whole test suite (browser tests included)
 test: install-dev system-packages lint typecheck pytest
 
-## lint: ruff, ruff format, and deptry (every import of the platform, the runner and the SDK is declared)
+## lint: ruff, ruff format, every model change has its migration, and deptry (every import of the
+## platform, the runner and the SDK is declared)
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/deptry .
 	cd runner && ../$(BIN)/deptry .
 	cd sdk && ../$(BIN)/deptry .
+
+## fmt: fix what ruff can fix, then format
+fmt: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## hooks: run ruff and the migration check before every commit (.pre-commit-config.yaml)
+hooks: install-dev
+	$(BIN)/pre-commit install
 
 typecheck: install-dev
 	$(BIN)/mypy .
