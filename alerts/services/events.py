@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -12,31 +12,17 @@ from django.utils import timezone
 from alerts.choices import DeliveryStatus, TargetType
 from alerts.models import Delivery, Event, MaintenanceWindow, NotificationChannel, Webhook
 from alerts.selectors import windows_resolved
+from monitoring_site.commit_batches import on_commit_batched
 from monitoring_site.events import DomainEvent
 
 FAN_OUT_BATCH = 200
 
 
-@dataclass
-class _CommitBatch:
-    """The events recorded in one transaction, handed to the workers together when it commits."""
+def _fan_out_later(event_ids: list[str]) -> None:
+    from alerts.tasks import event_fan_out_task
 
-    ids: list[str] = field(default_factory=list)
-
-    def flush(self) -> None:
-        from alerts.tasks import event_fan_out_task
-
-        for start in range(0, len(self.ids), FAN_OUT_BATCH):
-            event_fan_out_task.delay(self.ids[start : start + FAN_OUT_BATCH])
-
-
-def _commit_batch() -> _CommitBatch | None:
-    """This transaction's batch, if its flush is still registered (a rollback drops it with the rows)."""
-    connection = transaction.get_connection()
-    batch = getattr(connection, "_alerts_commit_batch", None)
-    if batch is not None and any(entry[1] == batch.flush for entry in connection.run_on_commit):
-        return batch
-    return None
+    for start in range(0, len(event_ids), FAN_OUT_BATCH):
+        event_fan_out_task.delay(event_ids[start : start + FAN_OUT_BATCH])
 
 
 def event_record(event: DomainEvent) -> None:
@@ -53,16 +39,9 @@ def event_record(event: DomainEvent) -> None:
         body=event.body,
         occurred_at=event.occurred_at,
     )
-    batch = _commit_batch()
-    if batch is not None:
-        batch.ids.append(str(event.id))
-        return
-    batch = _CommitBatch([str(event.id)])
-    connection = transaction.get_connection()
-    connection._alerts_commit_batch = batch  # type: ignore[attr-defined]
     # Robust: with the broker down the flush fails after the commit; the change stands and the sweeper
     # fans the event out later (the ping path must keep answering while Redis is down).
-    transaction.on_commit(batch.flush, robust=True)  # outside a transaction this runs at once
+    on_commit_batched("alerts.fan_out", str(event.id), _fan_out_later, robust=True)
 
 
 def _delivery(event: Event, target_type: str, key: str, status: str, **target) -> Delivery:
