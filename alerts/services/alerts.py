@@ -19,6 +19,7 @@ from alerts.models import Alert, AlertRule
 from monitoring_site.errors import Conflict
 from monitoring_site.events import emit
 from monitoring_site.realtime.events import publish
+from monitoring_site.task_queue import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +136,7 @@ def _remediation_schedule(alert: Alert, rule: AlertRule) -> None:
         and alert.status == AlertStatus.ACTIVE
         and alert.remediation_attempts < remedy.get("max_attempts", 1)
     ):
-        from alerts.tasks import alert_remediate_task
-
-        transaction.on_commit(lambda: alert_remediate_task.delay(alert.pk))
+        transaction.on_commit(lambda: enqueue("alerts.alert_remediate", alert.pk))
 
 
 def alert_remediate(*, alert_id: int, now: datetime | None = None) -> str | None:

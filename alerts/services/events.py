@@ -14,15 +14,14 @@ from alerts.models import Delivery, Event, MaintenanceWindow, NotificationChanne
 from alerts.selectors import windows_resolved
 from monitoring_site.commit_batches import on_commit_batched
 from monitoring_site.events import DomainEvent
+from monitoring_site.task_queue import enqueue
 
 FAN_OUT_BATCH = 200
 
 
 def _fan_out_later(event_ids: list[str]) -> None:
-    from alerts.tasks import event_fan_out_task
-
     for start in range(0, len(event_ids), FAN_OUT_BATCH):
-        event_fan_out_task.delay(event_ids[start : start + FAN_OUT_BATCH])
+        enqueue("alerts.event_fan_out", event_ids[start : start + FAN_OUT_BATCH])
 
 
 def event_record(event: DomainEvent) -> None:

@@ -20,6 +20,7 @@ from jobs.services.stats import stats_job_created, stats_job_moved
 from monitoring_runner.execution import Outcome
 from monitoring_site.errors import Conflict
 from monitoring_site.events import emit
+from monitoring_site.task_queue import enqueue
 
 EVENT_FOR_STATUS = {
     JobStatus.IN_PROGRESS: "job.started",
@@ -128,9 +129,7 @@ def job_create_by_secret(*, task: Task, task_arguments: Any = None) -> Job:
 
 
 def job_enqueue_on_commit(job_id: int) -> None:
-    from jobs.tasks import job_run_task
-
-    transaction.on_commit(lambda: job_run_task.delay(job_id), robust=True)
+    transaction.on_commit(lambda: enqueue("jobs.run", job_id), robust=True)
 
 
 def job_start(*, job: Job, runner: Any = None, now: datetime | None = None) -> bool:

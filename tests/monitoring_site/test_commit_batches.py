@@ -10,27 +10,25 @@ pytestmark = pytest.mark.django_db
 
 def test_items_of_one_transaction_flush_once_after_the_commit(django_capture_on_commit_callbacks):
     flushed: list[list[str]] = []
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            on_commit_batched("a", "1", flushed.append)
-            on_commit_batched("a", "2", flushed.append)
-            on_commit_batched("b", "x", flushed.append)
-            assert flushed == []  # nothing before the commit
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        on_commit_batched("a", "1", flushed.append)
+        on_commit_batched("a", "2", flushed.append)
+        on_commit_batched("b", "x", flushed.append)
+        assert flushed == []  # nothing before the commit
     assert len(callbacks) == 2 and flushed == [["1", "2"], ["x"]]
 
 
 def test_a_rolled_back_savepoint_drops_its_batch(django_capture_on_commit_callbacks):
     flushed: list[list[str]] = []
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    on_commit_batched("a", "gone", flushed.append)
-                    raise RuntimeError
-            except RuntimeError:
-                pass
-            on_commit_batched("a", "kept", flushed.append)
-            on_commit_batched("a", "also", flushed.append)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                on_commit_batched("a", "gone", flushed.append)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        on_commit_batched("a", "kept", flushed.append)
+        on_commit_batched("a", "also", flushed.append)
     assert flushed == [["kept", "also"]]
 
 
