@@ -12,10 +12,11 @@ from agents.models import (
     ServiceRollup,
     TraceSpan,
 )
+from monitoring_site.admin_services import ServiceOwnedAdmin
 
 
 @admin.register(Agent)
-class AgentAdmin(admin.ModelAdmin):
+class AgentAdmin(ServiceOwnedAdmin):
     list_display = ["name", "organization", "type", "version", "status", "last_heartbeat_at"]
     list_filter = ["status", "type", "organization"]
     search_fields = ["name", "type", "location"]
@@ -35,14 +36,14 @@ class AgentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModelPrice)
-class ModelPriceAdmin(admin.ModelAdmin):
+class ModelPriceAdmin(ServiceOwnedAdmin):
     list_display = ["model", "organization", "input_per_million_usd", "output_per_million_usd", "updated_at"]
     list_filter = ["organization"]
     search_fields = ["model"]
 
 
 @admin.register(AgentRequestEvent)
-class AgentRequestEventAdmin(admin.ModelAdmin):
+class AgentRequestEventAdmin(ServiceOwnedAdmin):
     list_display = ["agent", "timestamp", "model", "latency_ms", "input_tokens", "output_tokens", "success"]
     list_filter = ["success"]
     search_fields = ["request_id", "model", "error_type", "trace_id"]
@@ -51,7 +52,7 @@ class AgentRequestEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(TraceSpan)
-class TraceSpanAdmin(admin.ModelAdmin):
+class TraceSpanAdmin(ServiceOwnedAdmin):
     """Spans received over OTLP (read-only: the receivers write them)."""
 
     list_display = ["trace_id", "name", "service", "agent", "start", "duration_ms", "error"]
@@ -60,15 +61,9 @@ class TraceSpanAdmin(admin.ModelAdmin):
     list_select_related = ["agent"]
     readonly_fields = [f.name for f in TraceSpan._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(ServiceRollup)
-class ServiceRollupAdmin(admin.ModelAdmin):
+class ServiceRollupAdmin(ServiceOwnedAdmin):
     """Per-service rollups of OTLP entry spans (written at ingestion)."""
 
     list_display = ["organization_id", "service", "resolution", "start", "count", "failures"]
@@ -76,15 +71,9 @@ class ServiceRollupAdmin(admin.ModelAdmin):
     search_fields = ["service"]
     date_hierarchy = "start"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(AgentControl)
-class AgentControlAdmin(admin.ModelAdmin):
+class AgentControlAdmin(ServiceOwnedAdmin):
     list_display = ["agent", "action", "by", "reason", "issued_at", "delivered_at", "acknowledged_at"]
     list_filter = ["action"]
     search_fields = ["agent__name", "reason", "by"]
@@ -93,7 +82,7 @@ class AgentControlAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentLog)
-class AgentLogAdmin(admin.ModelAdmin):
+class AgentLogAdmin(ServiceOwnedAdmin):
     list_display = ["timestamp", "level", "agent", "message", "trace_id"]
     list_filter = ["level"]
     search_fields = ["message", "trace_id"]
@@ -102,14 +91,14 @@ class AgentLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentStatusChange)
-class AgentStatusChangeAdmin(admin.ModelAdmin):
+class AgentStatusChangeAdmin(ServiceOwnedAdmin):
     list_display = ["agent", "at", "previous_status", "status"]
     list_filter = ["status"]
     list_select_related = ["agent"]
 
 
 @admin.register(AgentRollup)
-class AgentRollupAdmin(admin.ModelAdmin):
+class AgentRollupAdmin(ServiceOwnedAdmin):
     list_display = [
         "agent",
         "resolution",
@@ -125,7 +114,7 @@ class AgentRollupAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentFleetRollup)
-class AgentFleetRollupAdmin(admin.ModelAdmin):
+class AgentFleetRollupAdmin(ServiceOwnedAdmin):
     """The organization-wide rollups the fleet dashboard reads (written at ingestion)."""
 
     list_display = ["organization_id", "resolution", "start", "model", "shard", "count", "failures"]

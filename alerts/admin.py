@@ -14,10 +14,11 @@ from alerts.services import alerts as alert_services
 from alerts.services import channels as channel_services
 from alerts.services import rules as rule_services
 from monitoring_site.admin_actions import apply_each
+from monitoring_site.admin_services import ServiceOwnedAdmin, ServiceOwnedInline
 
 
 @admin.register(NotificationChannel)
-class NotificationChannelAdmin(admin.ModelAdmin):
+class NotificationChannelAdmin(ServiceOwnedAdmin):
     list_display = ["name", "kind", "organization", "is_enabled", "disabled_reason", "last_delivery_at"]
     list_filter = ["kind", "is_enabled", "organization"]
     search_fields = ["name", "disabled_reason"]
@@ -35,7 +36,7 @@ class NotificationChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(ServiceOwnedAdmin):
     list_display = [
         "url",
         "organization",
@@ -50,15 +51,13 @@ class WebhookAdmin(admin.ModelAdmin):
     readonly_fields = ["consecutive_failures", "last_delivery_at", "created_at"]
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(ServiceOwnedInline):
     model = DeliveryAttempt
-    extra = 0
-    can_delete = False
     readonly_fields = ["attempted_at", "status_code", "duration_ms", "error"]
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ServiceOwnedAdmin):
     list_display = [
         "name",
         "organization",
@@ -75,7 +74,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ServiceOwnedAdmin):
     list_display = [
         "event",
         "target_key",
@@ -92,7 +91,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin):
+class AlertRuleAdmin(ServiceOwnedAdmin):
     list_display = [
         "name",
         "organization",
@@ -107,7 +106,6 @@ class AlertRuleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["severity", "is_paused", "organization"]
     search_fields = ["name", "metric"]
-    filter_horizontal = ["channels", "escalation_channels"]
     readonly_fields = [
         "next_check_at",
         "condition_since",
@@ -117,6 +115,9 @@ class AlertRuleAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     actions = ["pause", "resume"]
+
+    def delete_one(self, obj):
+        rule_services.rule_delete(rule=obj)
 
     @admin.action(description="Pause the selected rules")
     def pause(self, request, queryset):
@@ -140,7 +141,7 @@ class AlertRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ServiceOwnedAdmin):
     list_display = [
         "title",
         "organization",
@@ -181,7 +182,7 @@ class AlertAdmin(admin.ModelAdmin):
 
 
 @admin.register(MaintenanceWindow)
-class MaintenanceWindowAdmin(admin.ModelAdmin):
+class MaintenanceWindowAdmin(ServiceOwnedAdmin):
     list_display = [
         "name",
         "organization",

@@ -6,10 +6,11 @@ from jobs.services import jobs as job_services
 from jobs.services import runners as runner_services
 from jobs.services import tasks as task_services
 from monitoring_site.admin_actions import apply_each
+from monitoring_site.admin_services import ServiceOwnedAdmin, ServiceOwnedInline
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ServiceOwnedAdmin):
     list_display = [
         "name",
         "organization",
@@ -33,12 +34,8 @@ class TaskAdmin(admin.ModelAdmin):
     ]
     actions = ["run_now"]
 
-    def delete_model(self, request, obj):
+    def delete_one(self, obj):
         task_services.task_delete(task=obj)
-
-    def delete_queryset(self, request, queryset):
-        for task in queryset:
-            task_services.task_delete(task=task)
 
     @admin.action(description="Run the selected tasks now (declared defaults as arguments)")
     def run_now(self, request, queryset):
@@ -56,16 +53,14 @@ class TaskAdmin(admin.ModelAdmin):
         )
 
 
-class JobStatusAuditInline(admin.TabularInline):
+class JobStatusAuditInline(ServiceOwnedInline):
     model = JobStatusAudit
-    extra = 0
-    can_delete = False
     readonly_fields = ["old_status", "new_status", "at", "note"]
     exclude = ["organization"]
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ServiceOwnedAdmin):
     list_display = [
         "id",
         "task",
@@ -108,7 +103,7 @@ class JobAdmin(admin.ModelAdmin):
 
 
 @admin.register(Runner)
-class RunnerAdmin(admin.ModelAdmin):
+class RunnerAdmin(ServiceOwnedAdmin):
     list_display = ["name", "organization", "hostname", "version", "last_heartbeat_at", "lost_at", "enabled"]
     list_filter = ["enabled", "organization"]
     search_fields = ["name", "hostname"]
@@ -123,7 +118,10 @@ class RunnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnrollmentToken)
-class EnrollmentTokenAdmin(admin.ModelAdmin):
+class EnrollmentTokenAdmin(ServiceOwnedAdmin):
     list_display = ["name", "organization", "display_prefix", "created_at", "revoked_at"]
     list_filter = ["organization"]
     readonly_fields = ["token_hash", "display_prefix", "created_at"]
+
+    def delete_one(self, obj):  # deleting a token is revoking it, as in the API
+        runner_services.enrollment_token_revoke(token=obj)

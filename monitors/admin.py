@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from monitoring_site.admin_actions import apply_each
+from monitoring_site.admin_services import ServiceOwnedAdmin, ServiceOwnedInline
 from monitors.models import (
     CheckResult,
     CheckRollup,
@@ -16,10 +17,11 @@ from monitors.models import (
 from monitors.services import heartbeats as heartbeat_services
 from monitors.services import monitors as monitor_services
 from monitors.services.scheduling import monitor_check_now
+from monitors.services.status_pages import status_page_delete
 
 
 @admin.register(Monitor)
-class MonitorAdmin(admin.ModelAdmin):
+class MonitorAdmin(ServiceOwnedAdmin):
     list_display = [
         "name",
         "type",
@@ -32,7 +34,6 @@ class MonitorAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "type", "is_paused", "is_enabled", "organization"]
     search_fields = ["name", "target"]
-    filter_horizontal = ["notifications", "depends_on"]
     readonly_fields = [
         "status",
         "consecutive_failures",
@@ -45,6 +46,9 @@ class MonitorAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     actions = ["pause", "resume", "check_now"]
+
+    def delete_one(self, obj):
+        monitor_services.monitor_delete(monitor=obj)
 
     @admin.action(description="Pause the selected monitors")
     def pause(self, request, queryset):
@@ -60,7 +64,7 @@ class MonitorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ServiceOwnedAdmin):
     list_display = [
         "source_type",
         "monitor",
@@ -78,7 +82,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckResult)
-class CheckResultAdmin(admin.ModelAdmin):
+class CheckResultAdmin(ServiceOwnedAdmin):
     list_display = ["monitor", "checked_at", "ok", "response_time_ms", "status_code", "error"]
     list_filter = ["ok"]
     search_fields = ["monitor__name", "error"]
@@ -86,14 +90,14 @@ class CheckResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(ServiceOwnedAdmin):
     list_display = ["monitor", "from_status", "to_status", "at", "reason"]
     list_filter = ["to_status"]
     search_fields = ["monitor__name", "reason"]
 
 
 @admin.register(CheckRollup)
-class CheckRollupAdmin(admin.ModelAdmin):
+class CheckRollupAdmin(ServiceOwnedAdmin):
     list_display = [
         "monitor",
         "resolution",
@@ -111,11 +115,10 @@ class CheckRollupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
+class HeartbeatAdmin(ServiceOwnedAdmin):
     list_display = ["name", "organization", "status", "run_interval", "cron", "last_ping_at", "late_at"]
     list_filter = ["status", "is_paused", "organization"]
     search_fields = ["name"]
-    filter_horizontal = ["notifications", "depends_on"]
     readonly_fields = [
         "status",
         "last_ping_at",
@@ -127,6 +130,9 @@ class HeartbeatAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     actions = ["pause", "resume", "regenerate_token"]
+
+    def delete_one(self, obj):
+        heartbeat_services.heartbeat_delete(heartbeat=obj)
 
     @admin.action(description="Pause the selected heartbeats")
     def pause(self, request, queryset):
@@ -152,28 +158,29 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(HeartbeatPing)
-class HeartbeatPingAdmin(admin.ModelAdmin):
+class HeartbeatPingAdmin(ServiceOwnedAdmin):
     list_display = ["heartbeat", "received_at", "kind", "exit_status", "duration", "remote_addr"]
     list_filter = ["kind"]
     search_fields = ["heartbeat__name", "body"]
     date_hierarchy = "received_at"
 
 
-class StatusPageComponentInline(admin.TabularInline):
+class StatusPageComponentInline(ServiceOwnedInline):
     model = StatusPageComponent
-    extra = 0
     raw_id_fields = ["monitor", "heartbeat"]
 
 
-class StatusPageUpdateInline(admin.TabularInline):
+class StatusPageUpdateInline(ServiceOwnedInline):
     model = StatusPageUpdate
-    extra = 0
     readonly_fields = ["incident_status", "message", "author", "created_at"]
 
 
 @admin.register(StatusPage)
-class StatusPageAdmin(admin.ModelAdmin):
+class StatusPageAdmin(ServiceOwnedAdmin):
     list_display = ["name", "slug", "organization", "is_public", "incident_status", "updated_at"]
     list_filter = ["is_public", "incident_status", "organization"]
     search_fields = ["name", "slug"]
     inlines = [StatusPageComponentInline, StatusPageUpdateInline]
+
+    def delete_one(self, obj):
+        status_page_delete(page=obj)

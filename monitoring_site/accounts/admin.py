@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 
 from monitoring_site.accounts import services
 from monitoring_site.accounts.models import ApiKey, Invitation, Membership, Organization, Project
+from monitoring_site.admin_services import ServiceOwnedAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -32,14 +33,17 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ServiceOwnedAdmin):
     list_display = ["name", "organization", "created_at"]
     list_filter = ["organization"]
     search_fields = ["name", "description"]
 
+    def delete_one(self, obj):
+        services.project_delete(project=obj)
+
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ServiceOwnedAdmin):
     list_display = [
         "name",
         "display_prefix",
@@ -54,8 +58,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
     readonly_fields = ["key_hash", "display_prefix", "created_at", "last_used_at", "revoked_at", "created_by"]
     actions = ["revoke"]
 
-    def has_add_permission(self, request) -> bool:
-        return False  # keys are created through the API or the dashboard, which show the key once
+    # Keys are created through the API or the dashboard, which show the key once; deleting one revokes it.
+    def delete_one(self, obj):
+        services.api_key_revoke(api_key=obj)
 
     @admin.action(description="Revoke the selected keys")
     def revoke(self, request, queryset):
@@ -65,13 +70,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ServiceOwnedAdmin):
     """Invitations are answered by their users (the dashboard or the API); the admin only looks."""
 
     list_display = ["username", "organization", "role", "status", "invited_by", "created_at", "expires_at"]
     list_filter = ["status", "role"]
     search_fields = ["username", "organization__name"]
     readonly_fields = [f.name for f in Invitation._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
