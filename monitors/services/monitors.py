@@ -87,6 +87,7 @@ def monitors_bulk_update(
     return [monitor_update(monitor=m, data=dict(updates)) for m in monitors]
 
 
+@transaction.atomic
 def monitor_pause(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
     old = monitor.status
     if not Monitor.objects.filter(pk=monitor.pk, is_paused=False).update(
@@ -104,6 +105,7 @@ def monitor_pause(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
     return monitor
 
 
+@transaction.atomic
 def monitor_resume(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
     now = now or timezone.now()
     due = now + host_grace(monitor) if monitor.type == MonitorType.HOST else now

@@ -248,3 +248,17 @@ def test_a_batch_that_waited_out_a_stall_runs_late_once_and_one_overtaken_is_dro
     overtaken = monitors_check_batch(items=[list(claim)], now=T0 + timedelta(seconds=70))
     assert overtaken == {"stale": 1} and CheckResult.objects.count() == 1  # claimed again since: dropped
     assert monitors_check_batch(items=[list(again)], now=T0 + timedelta(seconds=70)) == {"down": 1}
+
+
+def test_a_pause_is_one_transaction_with_its_status_change(monitor, monkeypatch):
+    from monitors.models import StatusChange
+    from monitors.services.monitors import monitor_pause
+
+    def broken(**fields):
+        raise RuntimeError("the history insert failed")
+
+    monkeypatch.setattr(StatusChange.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        monitor_pause(monitor=monitor)
+    monitor.refresh_from_db()
+    assert not monitor.is_paused and monitor.status != "paused"  # no pause without its history row
