@@ -27,8 +27,7 @@ from agents.services.agents import estimated_cost_usd
 from agents.services.rollups import AGENT_LEVELS, rollups_window, window_pieces
 from agents.services.status import issues_of
 from agents.services.totals import DAY, HOUR, MINUTE, Totals, floor_to, merged
-from alerts.choices import OPEN_ALERT_STATUSES
-from alerts.models import Alert
+from alerts.selectors import alerts_open
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -290,7 +289,7 @@ def fleet_dashboard(organization_id: int, period: str, now: datetime) -> dict[st
         round(100 * sum(weights.get(a.status, 0.0) for a in scored) / len(scored), 1) if scored else None
     )
     top_issues = _top_issues(agents, now)
-    open_alerts = Alert.objects.filter(organization_id=organization_id, status__in=OPEN_ALERT_STATUSES)
+    open_alerts = alerts_open(organization_id)
     active_alerts = list(
         open_alerts.order_by("-triggered_at").values("id", "title", "severity", "status", "triggered_at")[:10]
     )

@@ -10,11 +10,45 @@ from django.apps import apps
 from django.db.models import Count, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from alerts.choices import Severity
+from alerts.choices import OPEN_ALERT_STATUSES, AlertStatus, Severity
 from alerts.models import Alert, Event, MaintenanceWindow, NotificationChannel
 from alerts.transports import TRANSPORTS
 from alerts.transports.base import mask_secret
 from monitoring_site.metrics.selectors import metric_series, metric_value
+
+
+def alerts_open(organization_ids: int | Iterable[int]) -> QuerySet[Alert]:
+    """The active and acknowledged alerts of one organization (or of several)."""
+    ids = [organization_ids] if isinstance(organization_ids, int) else list(organization_ids)
+    return Alert.objects.filter(organization_id__in=ids, status__in=OPEN_ALERT_STATUSES)
+
+
+def alerts_active(organization_id: int) -> QuerySet[Alert]:
+    """The organization's alerts nobody has acknowledged yet."""
+    return Alert.objects.filter(organization_id=organization_id, status=AlertStatus.ACTIVE)
+
+
+def maintenance_in_effect(organization_id: int, now: datetime) -> list[MaintenanceWindow]:
+    """The organization's maintenance windows open at ``now`` (one query; recurrence is read in Python),
+    with their tag and status-page subjects resolved."""
+    windows = MaintenanceWindow.objects.filter(organization_id=organization_id, is_active=True)
+    return windows_resolved([w for w in windows if w.is_in_effect(now)])
+
+
+def maintenance_one_off_since(
+    organization_id: int, since: datetime, now: datetime
+) -> list[MaintenanceWindow]:
+    """The organization's one-off (not recurring) windows that started by ``now`` and ended after ``since``,
+    with their subjects resolved."""
+    windows = MaintenanceWindow.objects.filter(
+        organization_id=organization_id,
+        is_active=True,
+        starts_at__isnull=False,
+        starts_at__lte=now,
+        ends_at__gte=since,
+        cron="",
+    )
+    return windows_resolved(list(windows))
 
 
 def alert_summary(alerts: QuerySet[Alert]) -> dict[str, int]:

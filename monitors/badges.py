@@ -13,9 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import escape
 
+from alerts.selectors import maintenance_in_effect
 from monitoring_site.accounts.models import Organization
 from monitors.models import Heartbeat, Monitor
-from monitors.selectors import display_status, maintenance_in_effect
+from monitors.selectors import display_status
 from monitors.services.rollups import PERIODS, monitor_period_totals
 
 COLORS = {"good": "#4c1", "ok": "#97ca00", "warn": "#dfb317", "late": "#fe7d37", "bad": "#e05d44"}

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from alerts.models import MaintenanceWindow
-from alerts.selectors import windows_resolved
+from alerts.selectors import maintenance_one_off_since
 from monitors.models import Monitor
 from monitors.models.rollups import Resolution
 from monitors.services.rollups import SIZE, Totals, floor_time, window, window_totals
@@ -98,15 +97,7 @@ def monitor_events(monitor: Monitor, now: datetime, limit: int = EVENTS_MAX) -> 
         lasted = (until or now) - change.at
         events.append(MonitorEvent(change.at, change.to_status, change.reason, until, lasted))
         until = change.at
-    windows = MaintenanceWindow.objects.filter(
-        organization_id=monitor.organization_id,
-        is_active=True,
-        starts_at__isnull=False,
-        starts_at__lte=now,
-        ends_at__gte=now - timedelta(days=90),
-        cron="",
-    )
-    for w in windows_resolved(list(windows)):
+    for w in maintenance_one_off_since(monitor.organization_id, now - timedelta(days=90), now):
         if w.covers("monitor", monitor.pk):
             assert w.starts_at is not None and w.ends_at is not None
             ended = w.ends_at if w.ends_at <= now else None

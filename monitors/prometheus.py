@@ -18,8 +18,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from rest_framework.exceptions import AuthenticationFailed
 
-from alerts.choices import OPEN_ALERT_STATUSES
-from alerts.models import Alert
+from alerts.selectors import alerts_open
 from monitoring_site.accounts.authentication import bearer_token, principal_for_api_key
 from monitoring_site.accounts.models import ApiKey, Organization
 from monitors.choices import HeartbeatStatus, IncidentStatus, MonitorStatus
@@ -146,7 +145,7 @@ class PlatformCollector(Collector):
             labels=["organization", "severity", "status"],
         )
         open_alerts = (
-            Alert.objects.filter(organization_id__in=ids, status__in=OPEN_ALERT_STATUSES)
+            alerts_open(ids)
             .values_list("organization_id", "severity", "status")
             .annotate(n=Count("id"))
             .order_by()

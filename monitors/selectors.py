@@ -9,16 +9,8 @@ from croniter import croniter
 from django.db.models import Count
 
 from alerts.models import MaintenanceWindow
-from alerts.selectors import windows_resolved
 from monitors.choices import MonitorStatus
 from monitors.models import Monitor
-
-
-def maintenance_in_effect(organization_id: int, now: datetime) -> list[MaintenanceWindow]:
-    """The organization's maintenance windows open at ``now`` (one query; recurrence is read in Python),
-    with their tag and status-page subjects resolved."""
-    windows = MaintenanceWindow.objects.filter(organization_id=organization_id, is_active=True)
-    return windows_resolved([w for w in windows if w.is_in_effect(now)])
 
 
 def display_status(monitor: Monitor, windows: list[MaintenanceWindow]) -> str:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from alerts.selectors import maintenance_in_effect
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import tenant_page
@@ -27,7 +28,7 @@ from monitors.list_selectors import ordered, organization_tags, recent_beats, so
 from monitors.location_selectors import monitor_locations
 from monitors.models import Incident, Monitor
 from monitors.models.rollups import Resolution
-from monitors.selectors import display_status, maintenance_in_effect, status_counts
+from monitors.selectors import display_status, status_counts
 from monitors.services import monitors as monitor_services
 from monitors.services.rollups import PERIODS, SIZE, floor_time, monitors_series
 from monitors.services.scheduling import monitor_check_now

@@ -101,16 +101,6 @@ class RulesReplaceSerializer(serializers.Serializer):
     rules = AlertRuleSerializer(many=True)
 
 
-class ExtendSerializer(serializers.Serializer):
-    hours = serializers.IntegerField(min_value=1, max_value=24 * 365, required=False)
-    until = serializers.DateTimeField(required=False)
-
-    def validate(self, attrs):
-        if ("hours" in attrs) == ("until" in attrs):
-            raise serializers.ValidationError("Give either hours or until.")
-        return attrs
-
-
 class ThresholdSerializer(serializers.Serializer):
     metric = serializers.CharField()
     operator = serializers.ChoiceField(choices=Operator.choices)

@@ -13,7 +13,6 @@ from alerts.api.rule_serializers import (
     AcknowledgeSerializer,
     AlertRuleSerializer,
     AlertSerializer,
-    ExtendSerializer,
     MaintenanceWindowSerializer,
     ResolveSerializer,
     RulesReplaceSerializer,
@@ -25,6 +24,7 @@ from alerts.services import alerts as alert_services
 from alerts.services import maintenance as maintenance_services
 from alerts.services import rules as rule_services
 from monitoring_site.accounts.choices import Role
+from monitoring_site.api.expiry import ExtendSerializer
 from monitoring_site.api.schema import keyed
 from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import request_tenant

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from agents.choices import AgentStatus
 from agents.models import Agent
-from alerts.choices import OPEN_ALERT_STATUSES, AlertStatus, Severity
-from alerts.models import Alert
-from alerts.selectors import alert_summary
+from alerts.choices import AlertStatus, Severity
+from alerts.selectors import alert_summary, alerts_active, alerts_open
 from jobs.choices import JobStatus
 from jobs.models import Job
 from monitoring_site.events import events_after
@@ -42,7 +41,7 @@ def overview_counters(organization: Any, now: datetime | None = None) -> dict[st
         "open_incidents": Incident.objects.filter(
             organization=organization, status=IncidentStatus.OPEN
         ).count(),
-        "alerts": alert_summary(Alert.objects.filter(organization=organization, status=AlertStatus.ACTIVE)),
+        "alerts": alert_summary(alerts_active(organization.pk)),
         "agents_unwell": agents.filter(status__in=[AgentStatus.DEGRADED, AgentStatus.OFFLINE]).count(),
         "jobs_failed_hour": Job.objects.filter(
             organization=organization, status=JobStatus.FAILED, completed_at__gte=now - timedelta(hours=1)
@@ -96,7 +95,7 @@ def needs_attention(organization: Any, now: datetime | None = None) -> list[dict
                 _last_ping(heartbeat.last_ping_at),
             )
         )
-    open_alerts = Alert.objects.filter(organization=organization, status__in=OPEN_ALERT_STATUSES)
+    open_alerts = alerts_open(organization.pk)
     for alert in open_alerts[:ATTENTION_MAX]:
         acknowledged = alert.status == AlertStatus.ACKNOWLEDGED
         items.append(

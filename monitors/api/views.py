@@ -9,7 +9,8 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alerts.api.rule_serializers import ExtendSerializer
+from alerts.selectors import maintenance_in_effect
+from monitoring_site.api.expiry import ExtendSerializer
 from monitoring_site.api.schema import keyed
 from monitoring_site.api.viewsets import ListMixin, RetrieveMixin, TenantModelViewSet, TenantViewSet
 from monitors.api.serializers import (
@@ -25,7 +26,6 @@ from monitors.api.serializers import (
 from monitors.filters import CheckResultFilter, IncidentFilter, MonitorFilter
 from monitors.location_selectors import monitor_locations
 from monitors.models import Incident, Monitor
-from monitors.selectors import maintenance_in_effect
 from monitors.services import monitors as monitor_services
 from monitors.services.rollups import monitor_period_totals
 from monitors.services.scheduling import monitor_check_now

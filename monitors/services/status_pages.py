@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from alerts.selectors import maintenance_in_effect
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
 from monitoring_site.events import emit
@@ -21,7 +22,7 @@ from monitors.models import (
     StatusPageComponent,
     StatusPageUpdate,
 )
-from monitors.selectors import display_status, maintenance_in_effect
+from monitors.selectors import display_status
 from monitors.services.rollups import floor_time, monitors_series
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")

@@ -9,13 +9,13 @@ from django.test import Client
 from django.utils import timezone
 
 from alerts.models import Delivery, Event, MaintenanceWindow, NotificationChannel
-from alerts.selectors import windows_resolved
+from alerts.selectors import maintenance_in_effect, windows_resolved
 from alerts.services.events import event_fan_out
 from alerts.services.maintenance import maintenance_create
 from monitoring_site.errors import RuleViolation
 from monitoring_site.events import emit
 from monitors.models import Heartbeat, Monitor, StatusPage
-from monitors.selectors import display_status, maintenance_in_effect
+from monitors.selectors import display_status
 from tests.conftest import assert_error, data_of
 
 NOW = timezone.now()

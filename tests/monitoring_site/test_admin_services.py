@@ -35,8 +35,12 @@ def test_every_domain_model_admin_is_service_owned():
 
 
 def test_change_forms_are_read_only_and_adding_is_off(superuser_client, acme, umbrella):
-    theirs = channel_create(organization=umbrella, name="theirs", kind="email", config={"to": "x@example.com"})
-    monitor = monitor_create(organization=acme, data={"name": "shop", "type": "website", "target": "https://x"})
+    theirs = channel_create(
+        organization=umbrella, name="theirs", kind="email", config={"to": "x@example.com"}
+    )
+    monitor = monitor_create(
+        organization=acme, data={"name": "shop", "type": "website", "target": "https://x"}
+    )
     url = f"/admin/monitors/monitor/{monitor.pk}/change/"
     page = superuser_client.get(url)
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
@@ -54,7 +58,9 @@ def test_change_forms_are_read_only_and_adding_is_off(superuser_client, acme, um
 
 
 def test_actions_and_deletes_go_through_the_services(superuser_client, acme):
-    monitor = monitor_create(organization=acme, data={"name": "shop", "type": "website", "target": "https://x"})
+    monitor = monitor_create(
+        organization=acme, data={"name": "shop", "type": "website", "target": "https://x"}
+    )
     superuser_client.post("/admin/monitors/monitor/", {"action": "pause", "_selected_action": [monitor.pk]})
     monitor.refresh_from_db()
     assert monitor.status == "paused"
