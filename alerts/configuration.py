@@ -127,9 +127,9 @@ def register_configuration() -> None:
             queryset=lambda org: AlertRule.objects.filter(organization=org),
             serializer=AlertRuleSerializer,
             create=lambda tenant, data: rule_services.rule_create(
-                organization=tenant.organization, data=_rule_data(data)
+                organization=tenant.organization, data=data
             ),
-            update=lambda tenant, obj, data: rule_services.rule_update(rule=obj, data=_rule_data(data)),
+            update=lambda tenant, obj, data: rule_services.rule_update(rule=obj, data=data),
             to_file=_rule_to_file,
             from_file=_rule_from_file,
         )

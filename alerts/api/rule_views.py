@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -29,14 +27,6 @@ from monitoring_site.api.schema import keyed
 from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.api.viewsets import ListMixin, RetrieveMixin, TenantModelViewSet, TenantViewSet
-
-
-def _rule_data(validated: dict[str, Any]) -> dict[str, Any]:
-    data = dict(validated)
-    if "auto_remediate" in data and data["auto_remediate"] is not None:
-        data["auto_remediate"] = dict(data["auto_remediate"])
-    return data
-
 
 RuleTestResult = inline_serializer(
     "RuleTestResult",
@@ -68,11 +58,11 @@ class AlertRuleViewSet(TenantModelViewSet):
 
     def perform_create(self, serializer):
         return rule_services.rule_create(
-            organization=self.tenant.organization, data=_rule_data(serializer.validated_data)
+            organization=self.tenant.organization, data=serializer.validated_data
         )
 
     def perform_update(self, serializer):
-        return rule_services.rule_update(rule=serializer.instance, data=_rule_data(serializer.validated_data))
+        return rule_services.rule_update(rule=serializer.instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         rule_services.rule_delete(rule=instance)
@@ -110,7 +100,7 @@ class AlertRulesReplaceView(StrictAPIView):
         form.is_valid(raise_exception=True)
         tenant = request_tenant(request)
         rules = rule_services.rules_replace(
-            organization=tenant.organization, rules=[_rule_data(r) for r in form.validated_data["rules"]]
+            organization=tenant.organization, rules=form.validated_data["rules"]
         )
         fresh = AlertRule.objects.filter(pk__in=[r.pk for r in rules]).prefetch_related(
             "channels", "escalation_channels"

@@ -89,6 +89,8 @@ def _clean(organization_id: int, data: dict[str, Any]) -> dict[str, Any]:
     if data.get("check_interval") is not None and data["check_interval"] < MIN_CHECK_INTERVAL:
         errors["check_interval"] = [f"At least {MIN_CHECK_INTERVAL} seconds."]
     remedy = data.get("auto_remediate")
+    if remedy is not None:  # stored as JSON: a plain dict, whatever mapping the caller validated into
+        remedy = data["auto_remediate"] = dict(remedy)
     if remedy and remediation.get(str(remedy.get("action"))) is None:
         known = ", ".join(remediation.names()) or "none are registered yet"
         errors["auto_remediate"] = [f"Unknown action '{remedy.get('action')}' (available: {known})."]

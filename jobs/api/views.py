@@ -20,7 +20,6 @@ from jobs.api.serializers import (
     TaskCreatedSerializer,
     TaskSerializer,
 )
-from jobs.choices import TriggeredBy
 from jobs.filters import JobFilter, TaskFilter
 from jobs.models import Job, Task
 from jobs.services import jobs as job_services
@@ -36,14 +35,6 @@ from monitoring_site.api.viewsets import (
 )
 
 RANGE = OpenApiParameter("range", str, enum=list(selectors.RANGES), description="Default Today.")
-
-
-def trigger_of(view) -> dict:
-    """Who started a job, from the request's principal."""
-    tenant = view.tenant
-    if tenant.api_key is not None:
-        return {"triggered_by": TriggeredBy.API_KEY, "by_name": tenant.api_key.name}
-    return {"triggered_by": TriggeredBy.USER, "by_name": tenant.actor, "user": view.request.user}
 
 
 @extend_schema_view(
@@ -107,7 +98,9 @@ class TaskViewSet(TenantModelViewSet):
         body = JobArgumentsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         job = job_services.job_create(
-            task=self.get_object(), task_arguments=body.validated_data["task_arguments"], **trigger_of(self)
+            task=self.get_object(),
+            task_arguments=body.validated_data["task_arguments"],
+            **job_services.job_trigger_of(self.tenant),
         )
         return Response({"job": JobDetailSerializer(job).data}, status=201)
 
@@ -170,7 +163,9 @@ class JobViewSet(ListMixin, RetrieveMixin, CreateMixin, TenantViewSet):
         if task is None:
             raise ValidationError({"task": ["No such task in this organization."]})
         job = job_services.job_create(
-            task=task, task_arguments=body.validated_data["task_arguments"], **trigger_of(self)
+            task=task,
+            task_arguments=body.validated_data["task_arguments"],
+            **job_services.job_trigger_of(self.tenant),
         )
         return Response({"job": JobDetailSerializer(job).data}, status=201)
 
@@ -188,7 +183,8 @@ class JobViewSet(ListMixin, RetrieveMixin, CreateMixin, TenantViewSet):
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         job = job_services.job_retry(
-            job=self.get_object(), **{k: v for k, v in trigger_of(self).items() if k in ("by_name", "user")}
+            job=self.get_object(),
+            **{k: v for k, v in job_services.job_trigger_of(self.tenant).items() if k in ("by_name", "user")},
         )
         return Response({"job": JobDetailSerializer(job).data}, status=201)
 

@@ -18,6 +18,7 @@ from jobs.models import Job, JobStatusAudit, Task
 from jobs.services.arguments import arguments_validate, leading_dash_errors
 from jobs.services.stats import stats_job_created, stats_job_moved
 from monitoring_runner.execution import Outcome
+from monitoring_site.accounts.principal import Tenant
 from monitoring_site.errors import Conflict
 from monitoring_site.events import emit
 from monitoring_site.task_queue import enqueue
@@ -126,6 +127,14 @@ def job_create_by_secret(*, task: Task, task_arguments: Any = None) -> Job:
         by_name=f"secret {task.secret_key_prefix}…",
         now=timezone.now(),
     )
+
+
+def job_trigger_of(tenant: Tenant) -> dict[str, Any]:
+    """Who starts a job, from the request's principal: the ``triggered_by``, ``by_name`` (and ``user``)
+    arguments of ``job_create``, ``job_retry`` and the like."""
+    if tenant.api_key is not None:
+        return {"triggered_by": TriggeredBy.API_KEY, "by_name": tenant.api_key.name}
+    return {"triggered_by": TriggeredBy.USER, "by_name": tenant.actor, "user": tenant.user}
 
 
 def job_enqueue_on_commit(job_id: int) -> None:

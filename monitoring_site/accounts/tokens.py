@@ -98,3 +98,9 @@ def access_token_is_revoked(token: Any) -> bool:
     """Whether an access token (its payload) was logged out, itself or its whole family."""
     jti = token.get(jwt_settings.JTI_CLAIM)
     return (bool(jti) and exists(key("jwt-denylist", str(jti)))) or family_is_revoked(token.get(FAMILY_CLAIM))
+
+
+def refresh_tokens_prune_expired() -> int:
+    """Delete refresh tokens (and their blacklist rows) past expiry; they can never be used again."""
+    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=datetime.now(UTC)).delete()
+    return deleted

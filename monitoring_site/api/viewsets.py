@@ -143,7 +143,8 @@ class CreateMixin(_ViewSet):
         return self.envelope_one(obj, status.HTTP_201_CREATED)
 
     def perform_create(self, serializer) -> Model:
-        return serializer.save(organization=self.tenant.organization)
+        """Each viewset creates through its domain's service (every write goes through a service)."""
+        raise NotImplementedError(f"{type(self).__name__} creates through its service")
 
 
 class UpdateMixin(_ViewSet):
@@ -160,7 +161,8 @@ class UpdateMixin(_ViewSet):
         return self.update(request, *args, **kwargs)
 
     def perform_update(self, serializer) -> Model:
-        return serializer.save()
+        """Each viewset changes objects through its domain's service."""
+        raise NotImplementedError(f"{type(self).__name__} updates through its service")
 
 
 class DestroyMixin(_ViewSet):

@@ -24,11 +24,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from jobs.api.serializers import JobCreateSerializer
-from jobs.api.views import trigger_of
 from jobs.choices import JobStatus, TaskKind, TriggeredBy
 from jobs.models import Job, Task
 from jobs.services import jobs as job_services
 from jobs.services import tasks as task_services
+from jobs.services.jobs import job_trigger_of
 from monitoring_site.accounts.authentication import (
     ApiKeyAuthentication,
     JWTAuthentication,
@@ -222,7 +222,7 @@ class JobCreateView(TheEyeView):
         if task is None:
             raise ValidationError({"task": ["No such task in this organization."]})
         job = job_services.job_create(
-            task=task, task_arguments=body.validated_data["task_arguments"], **trigger_of(self)
+            task=task, task_arguments=body.validated_data["task_arguments"], **job_trigger_of(self.tenant)
         )
         return Response(job_object(_fresh(job)))
 

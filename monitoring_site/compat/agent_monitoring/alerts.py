@@ -8,7 +8,6 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from alerts.api.rule_serializers import RulesReplaceSerializer
-from alerts.api.rule_views import _rule_data
 from alerts.choices import AlertStatus, Severity
 from alerts.filters import AlertFilter
 from alerts.models import Alert, AlertRule
@@ -135,7 +134,7 @@ class RulesView(MonitoringView):
         form = RulesReplaceSerializer(data=body_of(request))
         form.is_valid(raise_exception=True)
         rules = rule_services.rules_replace(
-            organization=self.organization, rules=[_rule_data(r) for r in form.validated_data["rules"]]
+            organization=self.organization, rules=form.validated_data["rules"]
         )
         fresh = AlertRule.objects.filter(pk__in=[r.pk for r in rules]).prefetch_related("channels")
         return Response({"rules": [rule_object(rule) for rule in fresh.order_by("id")]})
