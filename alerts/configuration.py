@@ -102,13 +102,6 @@ def _subjects(item: dict[str, Any], convert) -> dict[str, Any]:
     return {**item, "subjects": converted}
 
 
-def _rule_data(validated: dict[str, Any]) -> dict[str, Any]:
-    data = dict(validated)
-    if data.get("auto_remediate") is not None:
-        data["auto_remediate"] = dict(data["auto_remediate"])
-    return data
-
-
 def register_configuration() -> None:
     register(
         ConfigKind(
