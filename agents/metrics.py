@@ -9,9 +9,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from agents.costs import estimated_cost_usd
 from agents.models import Agent, AgentFleetRollup, AgentRollup, ModelPrice
-from agents.services.agents import estimated_cost_usd
-from agents.services.totals import Totals
+from agents.totals import Totals
 from monitoring_site.metrics.registry import MetricDefinition, register
 
 SCOPES = ("agent_id",)

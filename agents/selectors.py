@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.dateparse import parse_datetime
 
 from agents.choices import AgentStatus
+from agents.costs import estimated_cost_usd
 from agents.models import (
     Agent,
     AgentFleetRollup,
@@ -23,10 +24,9 @@ from agents.models import (
     AgentStatusChange,
     ModelPrice,
 )
-from agents.services.agents import estimated_cost_usd
-from agents.services.rollups import AGENT_LEVELS, rollups_window, window_pieces
-from agents.services.status import issues_of
-from agents.services.totals import DAY, HOUR, MINUTE, Totals, floor_to, merged
+from agents.rollup_selectors import AGENT_LEVELS, rollups_window, window_pieces
+from agents.status_selectors import issues_of
+from agents.totals import DAY, HOUR, MINUTE, Totals, floor_to, merged
 from alerts.selectors import alerts_open
 
 WORD = re.compile(r"\w+", re.UNICODE)

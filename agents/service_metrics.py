@@ -10,7 +10,7 @@ from typing import Any
 
 from agents.metrics import points_from_totals
 from agents.models import ServiceRollup
-from agents.services.totals import Totals
+from agents.totals import Totals
 from monitoring_site.metrics.registry import MetricDefinition, register
 
 SCOPES = ("service",)

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from agents import selectors
 from agents.choices import AgentStatus
 from agents.models import Agent, LogLevel
+from agents.rollup_selectors import rollups_window
 from agents.services import agents as agent_services
 from agents.services import controls as control_services
-from agents.services.rollups import rollups_window
 from agents.trace_selectors import TRACE_ID, agent_traces, trace_waterfall
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant

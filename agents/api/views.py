@@ -28,7 +28,7 @@ from agents.models import Agent, ModelPrice
 from agents.services import agents as agent_services
 from agents.services import controls as control_services
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
-from agents.services.status import issues_of
+from agents.status_selectors import issues_of
 from monitoring_site.accounts.authentication import bearer_token
 from monitoring_site.api.permissions import OrganizationRole
 from monitoring_site.api.schema import keyed

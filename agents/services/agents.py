@@ -136,17 +136,3 @@ def model_prices_put(*, organization: Organization, prices: Any) -> list[ModelPr
             defaults={"input_per_million_usd": per_input, "output_per_million_usd": per_output},
         )
     return list(ModelPrice.objects.filter(organization=organization))
-
-
-def estimated_cost_usd(
-    prices: dict[str, ModelPrice], model: str, input_tokens: int, output_tokens: int
-) -> float:
-    """What these tokens of ``model`` cost (0 for a model without a price)."""
-    price = prices.get(model)
-    if price is None:
-        return 0.0
-    cost = (
-        Decimal(input_tokens) * price.input_per_million_usd
-        + Decimal(output_tokens) * price.output_per_million_usd
-    )
-    return float(cost / Decimal(1_000_000))

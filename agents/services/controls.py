@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from agents.choices import AgentStatus
 from agents.models import Agent, AgentControl
-from agents.services.status import agent_status_set, derive_status
+from agents.services.status import agent_status_set
+from agents.status_selectors import derive_status
 from agents.streams import command_publish
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit

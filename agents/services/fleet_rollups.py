@@ -13,7 +13,7 @@ from django.db import models
 
 from agents.services import rollup_sql
 from agents.services.rollup_sql import SUMMED
-from agents.services.totals import DAY, HOUR, MINUTE, Totals, floor_to
+from agents.totals import DAY, HOUR, MINUTE, Totals, floor_to
 from monitoring_site.metrics.sketch import LatencySketch
 
 SIZES = {"minute": MINUTE, "hour": HOUR, "day": DAY}

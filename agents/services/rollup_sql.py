@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from agents.services.totals import Totals
+from agents.totals import Totals
 
 SUMMED = ("count", "failures", "input_tokens", "output_tokens", "latency_sum")
 

@@ -13,7 +13,7 @@ from django.db import connection
 from agents.models import ServiceRollup, TraceSpan
 from agents.services import rollup_sql
 from agents.services.bulk_copy import copy_rows
-from agents.services.totals import HOUR, MINUTE, Totals, floor_to
+from agents.totals import HOUR, MINUTE, Totals, floor_to
 
 
 class SpanRow(NamedTuple):

@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rest_framework.test import APIClient
 
+from agents.costs import estimated_cost_usd
 from agents.models import Agent, AgentRequestEvent, AgentRollup, ModelPrice
-from agents.services.agents import agent_create, estimated_cost_usd, model_prices_put
+from agents.services.agents import agent_create, model_prices_put
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
-from agents.services.status import agents_evaluate_due, derive_status
+from agents.services.status import agents_evaluate_due
+from agents.status_selectors import derive_status
 from alerts.models import Event
 from monitoring_site.errors import RuleViolation
 from tests.conftest import assert_error, data_of
@@ -201,8 +203,8 @@ def test_model_prices_and_cost(member_client, viewer_client, acme):
 def test_percentiles_from_rollups_match_the_exact_ones(acme, db):
     import random
 
-    from agents.services.rollups import rollups_window
-    from agents.services.totals import merged
+    from agents.rollup_selectors import rollups_window
+    from agents.totals import merged
 
     agent, _ = agent_create(organization=acme, data={"name": "a"})
     rng = random.Random(3)

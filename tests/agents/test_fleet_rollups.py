@@ -14,11 +14,11 @@ import pytest
 from django.db import connection
 
 from agents.models import AgentFleetRollup, AgentRequestEvent, AgentRollup
+from agents.rollup_selectors import FLEET_LEVELS, rollups_window, window_pieces
 from agents.services.agents import agent_create
 from agents.services.fleet_rollups import SHARDS, fleet_rollups_rebuild
 from agents.services.ingest import agent_events_ingest
-from agents.services.rollups import FLEET_LEVELS, rollups_window, window_pieces
-from agents.services.totals import merged
+from agents.totals import merged
 
 NOW = datetime(2026, 3, 7, 12, 17, tzinfo=UTC)
 

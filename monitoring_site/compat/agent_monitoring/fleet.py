@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from agents import selectors as agent_selectors
 from agents.choices import AgentStatus
 from agents.models import Agent
-from agents.services.status import issues_of
+from agents.status_selectors import issues_of
 from alerts.choices import Severity
 from monitoring_site.compat.agent_monitoring.base import (
     MonitoringView,

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 
 from agents import selectors as agent_selectors
 from agents.models import Agent
-from agents.services.rollups import rollups_window
-from agents.services.totals import merged
+from agents.rollup_selectors import rollups_window
+from agents.totals import merged
 from monitoring_site.accounts.choices import Role
 from monitoring_site.api.renderers import rows_to_csv
 from monitoring_site.compat.agent_monitoring.base import (
