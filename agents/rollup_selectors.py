@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from agents.models import AgentFleetRollup, AgentRollup
-from agents.totals import DAY, HOUR, MINUTE, Totals, ceil_to, floor_to
+from agents.totals import Totals
+from monitoring_site.time_buckets import DAY, HOUR, MINUTE, ceil_to, floor_to
 
 AGENT_LEVELS = (("minute", MINUTE), ("hour", HOUR))
 FLEET_LEVELS = (("minute", MINUTE), ("hour", HOUR), ("day", DAY))

@@ -26,8 +26,9 @@ from agents.models import (
 )
 from agents.rollup_selectors import AGENT_LEVELS, rollups_window, window_pieces
 from agents.status_selectors import issues_of
-from agents.totals import DAY, HOUR, MINUTE, Totals, floor_to, merged
+from agents.totals import Totals, merged
 from alerts.selectors import alerts_open
+from monitoring_site.time_buckets import DAY, HOUR, MINUTE, floor_to
 
 WORD = re.compile(r"\w+", re.UNICODE)
 

@@ -9,7 +9,7 @@ from django.db.models import Sum
 
 from agents.choices import AgentStatus, CheckStatus
 from agents.models import Agent, AgentRollup
-from agents.totals import MINUTE, floor_to
+from monitoring_site.time_buckets import MINUTE, floor_to
 
 RECENT = timedelta(minutes=5)  # the window of requests the latency and error-rate thresholds look at
 

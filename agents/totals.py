@@ -1,30 +1,12 @@
-"""Request totals as rollups hold them (counts, tokens, latency sum, mergeable sketch), and the period
-sizes rollups are cut into."""
+"""Request totals as rollups hold them (counts, tokens, latency sum, mergeable sketch); the period sizes
+and bucket starts are ``monitoring_site.time_buckets``'."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from monitoring_site.metrics.sketch import LatencySketch
-
-MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
-
-
-def floor_to(moment: datetime, size: timedelta) -> datetime:
-    """The start of the minute, hour or (UTC) day ``moment`` falls in."""
-    moment = moment.replace(second=0, microsecond=0)
-    if size >= HOUR:
-        moment = moment.replace(minute=0)
-    if size >= DAY:
-        moment = moment.replace(hour=0)
-    return moment
-
-
-def ceil_to(moment: datetime, size: timedelta) -> datetime:
-    floor = floor_to(moment, size)
-    return floor if floor == moment else floor + size
 
 
 @dataclass

@@ -82,6 +82,8 @@ def run(count: int, hours: int) -> dict:
     from django.utils import timezone
 
     from monitoring_site.accounts.models import Organization
+    from monitoring_site.time_buckets import floor_to
+    from monitors import rollup_selectors
     from monitors.models import CheckResult, Monitor, RollupCursor
     from monitors.services import rollups
 
@@ -92,7 +94,7 @@ def run(count: int, hours: int) -> dict:
     )
     ids = list(Monitor.objects.values_list("pk", flat=True))
     rng = random.Random(5)
-    start = rollups.floor_time(timezone.now(), timedelta(hours=1)) - timedelta(hours=hours)
+    start = floor_to(timezone.now(), timedelta(hours=1)) - timedelta(hours=hours)
     loaded = time.perf_counter()
     for minute in range(hours * 60):
         at = start + timedelta(minutes=minute, seconds=7)
@@ -124,13 +126,15 @@ def run(count: int, hours: int) -> dict:
     uptime_24h, _ = _timed(lambda: rollups.monitors_refresh_uptime(now=now, periods=("24h",)))
     uptime_long, _ = _timed(lambda: rollups.monitors_refresh_uptime(now=now, periods=("7d", "30d")))
     page = ids[:200]
-    sparklines, _ = _timed(lambda: rollups.monitors_series(page, "24h", "hour", now=now, fresh=False))
+    sparklines, _ = _timed(
+        lambda: rollup_selectors.monitors_series(page, "24h", "hour", now=now, fresh=False)
+    )
     monitor = Monitor.objects.get(pk=ids[0])
     detail, _ = _timed(
         lambda: (
-            rollups.monitor_period_totals(monitor, "90d", now=now),
-            rollups.monitors_series([monitor.pk], "90d", "day", now=now),
-            rollups.monitors_series([monitor.pk], "7d", "hour", now=now, quantiles=True),
+            rollup_selectors.monitor_period_totals(monitor, "90d", now=now),
+            rollup_selectors.monitors_series([monitor.pk], "90d", "day", now=now),
+            rollup_selectors.monitors_series([monitor.pk], "7d", "hour", now=now, quantiles=True),
         )
     )
     return {

@@ -16,8 +16,8 @@ from django.utils.html import escape
 from alerts.selectors import maintenance_in_effect
 from monitoring_site.accounts.models import Organization
 from monitors.models import Heartbeat, Monitor
+from monitors.rollup_selectors import PERIODS, monitor_period_totals
 from monitors.selectors import display_status
-from monitors.services.rollups import PERIODS, monitor_period_totals
 
 COLORS = {"good": "#4c1", "ok": "#97ca00", "warn": "#dfb317", "late": "#fe7d37", "bad": "#e05d44"}
 GREY, BLUE = "#9f9f9f", "#007ec6"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from monitors.services.rollups import Totals
+from monitors.rollup_selectors import Totals
 
 
 def _filled(series: list[tuple[datetime, Totals]], start: datetime, step: timedelta, n: int) -> list:

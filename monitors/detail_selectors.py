@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from alerts.selectors import maintenance_one_off_since
+from monitoring_site.time_buckets import floor_to
 from monitors.models import Monitor
 from monitors.models.rollups import Resolution
-from monitors.services.rollups import SIZE, Totals, floor_time, window, window_totals
+from monitors.rollup_selectors import SIZE, Totals, window, window_totals
 
 # The chart's ranges: how far back and the bucket each point sums (about 60 to 1,500 points).
 CHART_RANGES: dict[str, tuple[timedelta, str]] = {
@@ -35,7 +36,7 @@ def response_series(monitor_id: int, period: str, now: datetime) -> dict[str, An
     plus the range's own figures (``summary``: checks, uptime, p50/p95/p99 over the whole range)."""
     length, bucket = CHART_RANGES[chart_range(period)]
     step = SIZE[Resolution(bucket)]
-    start = floor_time(now - length, step)
+    start = floor_to(now - length, step)
     span = window(start, bucket, Resolution.MINUTE, raw=True)
     found = window_totals(span, [monitor_id], step, quantiles=True)
     by_start = {at: totals for (_, at), totals in found.items() if at is not None}

@@ -14,6 +14,7 @@ from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
+from monitoring_site.time_buckets import floor_to
 from monitors.charts import uptime_bars
 from monitors.detail_selectors import (
     CHART_RANGES,
@@ -28,9 +29,9 @@ from monitors.list_selectors import ordered, organization_tags, recent_beats, so
 from monitors.location_selectors import monitor_locations
 from monitors.models import Incident, Monitor
 from monitors.models.rollups import Resolution
+from monitors.rollup_selectors import PERIODS, SIZE, monitors_series
 from monitors.selectors import display_status, status_counts
 from monitors.services import monitors as monitor_services
-from monitors.services.rollups import PERIODS, SIZE, floor_time, monitors_series
 from monitors.services.scheduling import monitor_check_now
 
 PAGE = 200  # incidents shown
@@ -38,8 +39,8 @@ PAGE = 200  # incidents shown
 
 def _chart_axis(period: str, bucket: str, now) -> tuple:
     step = SIZE[Resolution(bucket)]
-    start = floor_time(now - PERIODS[period], step)
-    return start, step, (floor_time(now, step) - start) // step + 1
+    start = floor_to(now - PERIODS[period], step)
+    return start, step, (floor_to(now, step) - start) // step + 1
 
 
 PER_PAGE = (25, 50, 100, 200)

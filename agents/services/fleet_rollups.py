@@ -13,8 +13,9 @@ from django.db import models
 
 from agents.services import rollup_sql
 from agents.services.rollup_sql import SUMMED
-from agents.totals import DAY, HOUR, MINUTE, Totals, floor_to
+from agents.totals import Totals
 from monitoring_site.metrics.sketch import LatencySketch
+from monitoring_site.time_buckets import DAY, HOUR, MINUTE, floor_to
 
 SIZES = {"minute": MINUTE, "hour": HOUR, "day": DAY}
 # Fleet rows per key: an agent writes to shard ``agent_id % SHARDS``.

@@ -11,7 +11,8 @@ from typing import Any
 from agents.models import Agent, AgentRollup
 from agents.services import rollup_sql
 from agents.services.fleet_rollups import fleet_rollups_add
-from agents.totals import HOUR, Totals, floor_to
+from agents.totals import Totals
+from monitoring_site.time_buckets import HOUR, floor_to
 
 AGENT_KEY = ("agent_id", "organization_id", "resolution", "start", "model")
 AGENT_CONFLICT = ("agent_id", "resolution", "start", "model")

@@ -13,7 +13,8 @@ from django.db import connection
 from agents.models import ServiceRollup, TraceSpan
 from agents.services import rollup_sql
 from agents.services.bulk_copy import copy_rows
-from agents.totals import HOUR, MINUTE, Totals, floor_to
+from agents.totals import Totals
+from monitoring_site.time_buckets import HOUR, MINUTE, floor_to
 
 
 class SpanRow(NamedTuple):

@@ -13,12 +13,13 @@ from django.db.models.functions import Coalesce, TruncHour
 
 from jobs.choices import JobStatus
 from jobs.models import Job, JobStatsBucket
+from monitoring_site.time_buckets import HOUR, floor_to
 
 STATUS_FIELDS = [status.value for status in JobStatus]
 
 
 def bucket_hour(at: datetime) -> datetime:
-    return at.replace(minute=0, second=0, microsecond=0)
+    return floor_to(at, HOUR)
 
 
 SHARDS = 8  # rows per bucket key, so concurrent job changes rarely wait on one another's row lock

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from monitoring_site.metrics.histograms import Merged, has_histograms, histogram_deltas
 from monitoring_site.metrics.models import MetricPoint
 from monitoring_site.metrics.registry import MetricDefinition, all_registered, registered
+from monitoring_site.time_buckets import floor_to
 
 PERIODS = {
     "1h": timedelta(hours=1),
@@ -89,12 +90,6 @@ def summarize(values: list[float]) -> dict[str, Any]:
     }
 
 
-def _bucket_start(moment: datetime, step: timedelta) -> datetime:
-    seconds = int(step.total_seconds())
-    epoch = int(moment.timestamp())
-    return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
-
-
 def metric_series(
     *,
     organization_id: int,
@@ -114,9 +109,9 @@ def metric_series(
     values: list[float] = []
     for timestamp, value in points:
         values.append(value)
-        buckets.setdefault(_bucket_start(timestamp, step), []).append(value)
+        buckets.setdefault(floor_to(timestamp, step), []).append(value)
     series = []
-    cursor = _bucket_start(start, step)
+    cursor = floor_to(start, step)
     while cursor < end:
         series.append({"timestamp": cursor, **summarize(buckets.get(cursor, []))})
         cursor += step
@@ -138,9 +133,9 @@ def _histogram_series(
         organization_id, definition.name, start, end, scope
     ):
         whole.add(histogram, counts, count, total)
-        buckets.setdefault(_bucket_start(stamp, step), Merged()).add(histogram, counts, count, total)
+        buckets.setdefault(floor_to(stamp, step), Merged()).add(histogram, counts, count, total)
     series = []
-    cursor = _bucket_start(start, step)
+    cursor = floor_to(start, step)
     while cursor < end:
         series.append({"timestamp": cursor, **buckets.get(cursor, Merged()).summary()})
         cursor += step

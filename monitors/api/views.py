@@ -26,8 +26,8 @@ from monitors.api.serializers import (
 from monitors.filters import CheckResultFilter, IncidentFilter, MonitorFilter
 from monitors.location_selectors import monitor_locations
 from monitors.models import Incident, Monitor
+from monitors.rollup_selectors import monitor_period_totals
 from monitors.services import monitors as monitor_services
-from monitors.services.rollups import monitor_period_totals
 from monitors.services.scheduling import monitor_check_now
 
 

@@ -14,6 +14,7 @@ from alerts.selectors import maintenance_in_effect
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
 from monitoring_site.events import emit
+from monitoring_site.time_buckets import floor_to
 from monitors.models import (
     Heartbeat,
     Monitor,
@@ -22,8 +23,8 @@ from monitors.models import (
     StatusPageComponent,
     StatusPageUpdate,
 )
+from monitors.rollup_selectors import monitors_series
 from monitors.selectors import display_status
-from monitors.services.rollups import floor_time, monitors_series
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 LOGO_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
@@ -180,7 +181,7 @@ def status_page_view(page: StatusPage) -> dict[str, Any]:
     windows = maintenance_in_effect(page.organization_id, now)
     monitor_ids = [c.monitor_id for c in components if c.monitor_id is not None]
     series = monitors_series(monitor_ids, "90d", "day", now=now) if monitor_ids else {}
-    first_day = floor_time(now, timedelta(days=1)) - timedelta(days=BAR_DAYS - 1)
+    first_day = floor_to(now, timedelta(days=1)) - timedelta(days=BAR_DAYS - 1)
     groups: dict[str, list[dict]] = {}
     states = []
     regions = _regions(page, [c.monitor for c in components if c.monitor is not None], now)

@@ -8,12 +8,8 @@ import pytest
 
 from monitoring_site.metrics.sketch import RELATIVE_ACCURACY
 from monitors.models import CheckResult, CheckRollup, Monitor, RollupCursor
-from monitors.services.rollups import (
-    monitor_period_totals,
-    monitors_series,
-    rollups_advance,
-    rollups_prune,
-)
+from monitors.rollup_selectors import monitor_period_totals, monitors_series
+from monitors.services.rollups import rollups_advance, rollups_prune
 
 DAY0 = datetime(2026, 3, 1, tzinfo=UTC)
 
