@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from jobs.choices import JobStatus, ScheduleType
 from jobs.models import JobStatsBucket, JobStatusAudit, Task
-from jobs.services.stats import bucket_hour
+from monitoring_site.time_buckets import HOUR, floor_to
 
 RANGES = ("Today", "Week", "Month", "All")
 TREND_PERIODS = {"Last7Days": 7, "Last30Days": 30, "Last90Days": 90}
@@ -33,9 +33,9 @@ def range_start(name: str, now: datetime) -> datetime | None:
     if name == "Today":
         return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     if name == "Week":
-        return bucket_hour(now - timedelta(days=7))
+        return floor_to(now - timedelta(days=7), HOUR)
     if name == "Month":
-        return bucket_hour(now - timedelta(days=30))
+        return floor_to(now - timedelta(days=30), HOUR)
     return None
 
 

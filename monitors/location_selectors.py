@@ -6,10 +6,12 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+
 from jobs.models import Runner
 from monitoring_site.metrics.selectors import percentile
+from monitors.choices import MonitorStatus
 from monitors.models import LOCAL, CheckResult, Monitor, MonitorLocation
-from monitors.services.locations import quorum_of
 
 WINDOW = timedelta(hours=24)
 
@@ -66,3 +68,35 @@ def monitor_locations(monitor: Monitor, now: datetime) -> dict[str, Any]:
         "is_down": view["is_down"],
     }
     return {"locations": listed, "quorum": quorum}
+
+
+def _grace(monitor: Monitor) -> timedelta:
+    return timedelta(seconds=max(settings.PROBES_LOST_GRACE_SECONDS, 3 * monitor.check_interval))
+
+
+def quorum_of(monitor: Monitor, rows: dict[str, MonitorLocation], now: datetime) -> dict[str, Any]:
+    """What the locations say (``rows`` by location): each one's status and whether it counts (it
+    reported within the grace, or it is new), which see it down and up, and the quorum that applies."""
+    cutoff = now - _grace(monitor)
+    seen: dict[str, dict[str, Any]] = {}
+    for name in monitor.locations or [LOCAL]:
+        row = rows.get(name)
+        # A location counts while it reports, and while it is new (it has not had the grace to report).
+        last = (row.last_checked_at or row.since) if row else None
+        seen[name] = {
+            "status": row.status if row else MonitorStatus.PENDING,
+            "counted": bool(last and last >= cutoff),
+            "error": row.last_error if row else "",
+        }
+    live = [v for v in seen.values() if v["counted"]]
+    down = [name for name, v in seen.items() if v["counted"] and v["status"] == MonitorStatus.DOWN]
+    up = [name for name, v in seen.items() if v["counted"] and v["status"] == MonitorStatus.UP]
+    needed = min(monitor.quorum_needed, len(live))
+    return {
+        "locations": seen,
+        "down": down,
+        "up": up,
+        "reporting": len(down) + len(up),
+        "needed": needed,
+        "is_down": needed > 0 and len(down) >= needed,
+    }

@@ -16,14 +16,9 @@ from monitoring_site.bulk_update import rows_update
 from monitoring_site.events import emit
 from monitors.checks import Outcome
 from monitors.choices import IncidentCause, IncidentStatus, MonitorStatus
+from monitors.location_selectors import quorum_of
 from monitors.models import LOCAL, CheckResult, Incident, Monitor, MonitorLocation, StatusChange
-from monitors.services.locations import (
-    ROW_FIELDS,
-    incident_locations,
-    location_step,
-    quorum_of,
-    quorum_summary,
-)
+from monitors.services.locations import ROW_FIELDS, incident_locations, location_step, quorum_summary
 from monitors.streams import results_publish
 
 
