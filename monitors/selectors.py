@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 from django.db.models import Count
 
-from alerts.models import MaintenanceWindow
 from monitors.choices import MonitorStatus
 from monitors.models import Monitor
+
+if TYPE_CHECKING:
+    from alerts.models import MaintenanceWindow
 
 
 def display_status(monitor: Monitor, windows: list[MaintenanceWindow]) -> str:

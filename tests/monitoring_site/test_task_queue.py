@@ -25,11 +25,3 @@ def test_every_name_the_services_enqueue_is_a_registered_task():
     assert names >= {"alerts.event_fan_out", "alerts.alert_remediate", "jobs.run"}
     app.loader.import_default_modules()
     assert names <= set(app.tasks)
-
-
-def test_no_service_imports_a_tasks_module():
-    for path in ROOT.glob("*/services/*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom):
-                parts = (node.module or "").split(".")
-                assert parts[1:] != ["tasks"], f"{path}: imports {node.module}"
