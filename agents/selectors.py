@@ -25,7 +25,7 @@ from agents.models import (
     ModelPrice,
 )
 from agents.rollup_selectors import AGENT_LEVELS, rollups_window, window_pieces
-from agents.status_selectors import issues_of
+from agents.status_selectors import issues_many, issues_of
 from agents.totals import Totals, merged
 from alerts.selectors import alerts_open
 from monitoring_site.time_buckets import DAY, HOUR, MINUTE, floor_to
@@ -256,11 +256,12 @@ def agent_detail(agent: Agent, now: datetime) -> dict[str, Any]:
 
 
 def _top_issues(agents: list[Agent], now: datetime, limit: int = 10) -> list[dict[str, Any]]:
-    """Degraded agents' issues first (each costs a query, so at most ``limit`` agents are looked at),
-    then offline agents."""
+    """Degraded agents' issues first (at most ``limit`` agents, read in one query), then offline agents."""
     found: list[dict[str, Any]] = []
-    for agent in [a for a in agents if a.status == AgentStatus.DEGRADED][:limit]:
-        issues = issues_of(agent, now) or [
+    degraded = [a for a in agents if a.status == AgentStatus.DEGRADED][:limit]
+    issues_by_agent = issues_many(degraded, now)
+    for agent in degraded:
+        issues = issues_by_agent[agent.pk] or [
             {"type": "degraded", "message": "The agent reports itself degraded."}
         ]
         found += [{"agent_id": agent.pk, "agent": agent.name, **issue} for issue in issues]

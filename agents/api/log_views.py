@@ -59,6 +59,7 @@ def _lines(request):
 
 
 class LogsView(StrictAPIView):
+    body_fields = {"post": ("logs",)}
     query_params = {"get": (*parameter_names(LogQuerySerializer), "format")}
     renderer_classes = [EnvelopeJSONRenderer, CSVRenderer]
 
@@ -110,6 +111,8 @@ class LogsView(StrictAPIView):
 
 
 class AgentLogsView(AgentTokenView):
+    body_fields = {"post": ("logs",)}
+
     @extend_schema(
         tags=["agents"],
         auth=[],

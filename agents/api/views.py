@@ -28,7 +28,7 @@ from agents.models import Agent, ModelPrice
 from agents.services import agents as agent_services
 from agents.services import controls as control_services
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
-from agents.status_selectors import issues_of
+from agents.status_selectors import issues_many
 from monitoring_site.accounts.authentication import bearer_token
 from monitoring_site.api.permissions import OrganizationRole
 from monitoring_site.api.schema import keyed
@@ -102,6 +102,12 @@ class AgentViewSet(TenantModelViewSet):
     queryset = Agent.objects.all()
     serializer_class = AgentSerializer
     envelope_singular, envelope_plural = "agent", "agents"
+    action_fields = {
+        "pause": ("reason", "duration_minutes"),
+        "resume": ("reason",),
+        "restart": ("reason", "force"),
+        "scale": ("replicas", "reason"),
+    }
     not_found_code = "agent_not_found"
     filterset_class = AgentFilter
     action_params = {"dashboard": ("period",)}
@@ -120,10 +126,11 @@ class AgentViewSet(TenantModelViewSet):
     def _with_figures(self, agents: builtins.list[Agent]) -> builtins.list[dict]:
         now = timezone.now()
         figures = selectors.fleet_figures(agents, now)
+        issues = issues_many([a for a in agents if a.status != AgentStatus.HEALTHY], now)
         data = self.get_serializer(agents, many=True).data
         for agent, row in zip(agents, data, strict=True):
             row["metrics"] = figures[agent.pk]
-            row["issues"] = [] if agent.status == AgentStatus.HEALTHY else issues_of(agent, now)
+            row["issues"] = issues.get(agent.pk, [])
         return data
 
     def retrieve(self, request, *args, **kwargs):
@@ -275,6 +282,8 @@ class AgentHeartbeatView(AgentTokenView):
 
 
 class AgentEventsView(AgentTokenView):
+    body_fields = {"post": ("events",)}
+
     @extend_schema(
         tags=["agents"],
         auth=[],
@@ -316,6 +325,8 @@ class AgentCommandAckView(AgentTokenView):
 
 class ModelPriceView(StrictAPIView):
     """``GET /model-prices``; ``PUT /model-prices {"prices": [...]}`` (members; all or nothing)."""
+
+    body_fields = {"put": ("prices",)}
 
     permission_classes = [OrganizationRole]
 

@@ -52,6 +52,7 @@ class AlertRuleViewSet(TenantModelViewSet):
     queryset = AlertRule.objects.prefetch_related("channels", "escalation_channels")
     serializer_class = AlertRuleSerializer
     envelope_singular, envelope_plural = "alert_rule", "alert_rules"
+    action_fields = {"extend": ExtendSerializer}
     filterset_class = AlertRuleFilter
     sort_fields = ["id", "name", "severity", "created_at", "last_evaluated_at"]
     default_sort = "id"
@@ -77,9 +78,10 @@ class AlertRuleViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
+        target = self.get_object()  # another organization's object is a 404 whatever the body says
         form = ExtendSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        return self.envelope_one(rule_services.rule_extend(rule=self.get_object(), **form.validated_data))
+        return self.envelope_one(rule_services.rule_extend(rule=target, **form.validated_data))
 
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
@@ -87,6 +89,7 @@ class AlertRuleViewSet(TenantModelViewSet):
 
 
 class AlertRulesReplaceView(StrictAPIView):
+    body_fields = {"put": RulesReplaceSerializer}
     write_role = Role.ADMIN  # it deletes every rule not in the request
 
     @extend_schema(
@@ -118,6 +121,7 @@ class AlertViewSet(ListMixin, RetrieveMixin, TenantViewSet):
     queryset = Alert.objects.all()
     serializer_class = AlertSerializer
     envelope_singular, envelope_plural = "alert", "alerts"
+    action_fields = {"acknowledge": AcknowledgeSerializer, "resolve": ResolveSerializer}
     not_found_code = "alert_not_found"
     filterset_class = AlertFilter
     sort_fields = ["id", "triggered_at", "last_occurrence", "severity", "status", "occurrence_count"]

@@ -57,6 +57,7 @@ class TaskViewSet(TenantModelViewSet):
     queryset = Task.objects.select_related("runner")
     serializer_class = TaskSerializer
     envelope_singular, envelope_plural = "task", "tasks"
+    action_fields = {"run": JobArgumentsSerializer}
     filterset_class = TaskFilter
     action_params = {"runs": JobFilter}
     action_plurals = {"runs": "jobs"}
@@ -289,6 +290,8 @@ class QueueViewSet(TenantViewSet):
 class SecretTriggerView(StrictAPIView):
     """``POST /jobs/secret/{secret_key}``: the task's secret key starts a job of that task and can do
     nothing else (it reads nothing but the job it created)."""
+
+    body_fields = {"post": JobArgumentsSerializer}
 
     authentication_classes: list = []
     permission_classes = [AllowAny]

@@ -62,6 +62,9 @@ class TenantViewSet(GenericViewSet):
     extra_list_params: frozenset[str] = frozenset()  # list parameters a view reads beside its filters
     # the parameters of the other GET actions: {"uptime": UptimeSerializer, "overview": ("range",)}
     action_params: dict[str, Any] = {}
+    # the body fields of the other POST/PUT actions: {"pause": ("reason",), "run": JobArgumentsSerializer};
+    # an action not named here takes no body fields
+    action_fields: dict[str, Any] = {}
     # the list key of a detail action's page: {"logs": "logs"} (the resource's plural otherwise)
     action_plurals: dict[str, str] = {}
 
@@ -84,6 +87,12 @@ class TenantViewSet(GenericViewSet):
             unknown = sorted(set(request.data) - set(self.get_serializer().fields))  # type: ignore[attr-defined]
             if unknown:
                 raise ValidationError({name: ["Not a field of this object."] for name in unknown})
+        elif request.method in ("POST", "PUT", "PATCH") and isinstance(request.data, dict):
+            known = parameter_names(self.action_fields.get(self.action))
+            unknown = sorted(set(request.data) - known)
+            if unknown:
+                hint = f"Known: {', '.join(sorted(known))}." if known else "This action takes no body fields."
+                raise ValidationError({name: [f"Not a field of this request. {hint}"] for name in unknown})
 
     envelope_singular = "object"
     envelope_plural = "objects"

@@ -88,6 +88,7 @@ class MonitorViewSet(TenantModelViewSet):
     queryset = Monitor.objects.prefetch_related("notifications", "depends_on")
     serializer_class = MonitorSerializer
     envelope_singular, envelope_plural = "monitor", "monitors"
+    action_fields = {"extend": ExtendSerializer, "bulk": BulkUpdateSerializer}
     filterset_class = MonitorFilter
     action_params = {"logs": CheckResultFilter, "uptime": UptimeSerializer}
     action_plurals = {"logs": "logs"}
@@ -134,9 +135,10 @@ class MonitorViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
+        target = self.get_object()  # another organization's object is a 404 whatever the body says
         form = ExtendSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        return self._fresh(monitor_services.monitor_extend(monitor=self.get_object(), **form.validated_data))
+        return self._fresh(monitor_services.monitor_extend(monitor=target, **form.validated_data))
 
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):

@@ -93,6 +93,7 @@ class RefreshView(PublicAuthView):
 
 
 class LogoutView(StrictAPIView):
+    body_fields = {"post": RefreshSerializer}
     permission_classes = [UserOnly]
 
     @extend_schema(

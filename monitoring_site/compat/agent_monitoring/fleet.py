@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -12,7 +11,7 @@ from rest_framework.response import Response
 from agents import selectors as agent_selectors
 from agents.choices import AgentStatus
 from agents.models import Agent
-from agents.status_selectors import issues_of
+from agents.status_selectors import issues_many
 from alerts.choices import Severity
 from monitoring_site.compat.agent_monitoring.base import (
     MonitoringView,
@@ -90,7 +89,7 @@ class AgentsQuery(serializers.Serializer):
     type = serializers.CharField(required=False, max_length=100)
 
 
-def _agent_row(agent: Agent, figures: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _agent_row(agent: Agent, figures: dict[str, Any], issues: list[dict[str, str]]) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": agent_ref(agent),
         "name": agent.name,
@@ -103,7 +102,7 @@ def _agent_row(agent: Agent, figures: dict[str, Any], now: datetime) -> dict[str
         "started_at": iso(agent.started_at),
     }
     if agent.status != AgentStatus.HEALTHY:
-        row["issues"] = [{"type": i["type"], "message": i["message"]} for i in issues_of(agent, now)]
+        row["issues"] = [{"type": i["type"], "message": i["message"]} for i in issues]
     return row
 
 
@@ -119,7 +118,9 @@ class AgentsView(MonitoringView):
             agents = agents.filter(type=query["type"])
         listed = list(agents)
         figures = agent_selectors.fleet_figures(listed, now)
-        return Response({"agents": [_agent_row(a, figures[a.pk], now) for a in listed], "total": len(listed)})
+        issues = issues_many([a for a in listed if a.status != AgentStatus.HEALTHY], now)
+        rows = [_agent_row(a, figures[a.pk], issues.get(a.pk, [])) for a in listed]
+        return Response({"agents": rows, "total": len(listed)})
 
 
 class AgentDetailView(MonitoringView):

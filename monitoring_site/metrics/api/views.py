@@ -49,6 +49,7 @@ def _scope(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class MetricsView(StrictAPIView):
+    body_fields = {"post": ("points",)}
     query_params = {"get": MetricQuerySerializer}
 
     @extend_schema(
@@ -99,6 +100,7 @@ class MetricCatalogView(StrictAPIView):
 
 
 class MetricExportView(StrictAPIView):
+    body_fields = {"post": MetricExportSerializer}
     write_role = Role.VIEWER  # a POST only because the request has a body: it reads, it changes nothing
 
     @extend_schema(
