@@ -1,19 +1,30 @@
-"""What the sync and async clients share: reading the envelope, mapping errors, and the retry policy
-(429 and 5xx, and connection failures, are retried with backoff for idempotent calls only)."""
+"""What the sync and async clients share: reading the envelope, mapping errors, and the request loop
+itself (``attempts``: 429, 502-504 and connection failures are retried with backoff for idempotent
+calls only; a 401 renews the JWT once). The loop does no I/O: each client drives it with its own."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Generator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from monitoring_api.errors import BY_STATUS, ApiError, RateLimited, ServerError
+from monitoring_api._version import __version__
+from monitoring_api.errors import (
+    BY_STATUS,
+    ApiError,
+    AuthenticationError,
+    ConnectionFailed,
+    RateLimited,
+    ServerError,
+)
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 MAX_BACKOFF = 8.0
 MAX_RETRY_AFTER = 60.0
-USER_AGENT = "monitoring-api-sdk/0.1.0"
+USER_AGENT = f"monitoring-api-sdk/{__version__}"
 
 
 def unwrap(response: httpx.Response) -> Any:
@@ -68,8 +79,53 @@ def backoff(attempt: int, response: httpx.Response | None) -> float:
     return min(MAX_BACKOFF, 0.25 * 2**attempt) * (0.5 + random.random() / 2)
 
 
-def unreachable(error: httpx.TransportError) -> ServerError:
-    return ServerError(f"The server could not be reached: {error}", code="unreachable", status=0)
+def unreachable(error: httpx.TransportError) -> ConnectionFailed:
+    return ConnectionFailed(f"The server could not be reached: {error}", code="unreachable", status=0)
+
+
+class Send:
+    """Step: send the request (with a fresh Authorization header) and send back the response, or the
+    ``httpx.TransportError`` it raised."""
+
+
+class Renew:
+    """Step: get a new access token, then send nothing back."""
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Step: wait ``seconds``, then send nothing back."""
+
+    seconds: float
+
+
+SEND, RENEW = Send(), Renew()
+Step = Send | Renew | Sleep
+
+
+def attempts(
+    method: str, idempotent: bool | None, *, renewable: bool, max_retries: int
+) -> Generator[Step, Any, Any]:
+    """The request loop both clients drive: yields the steps, returns the envelope's data or raises the
+    typed error. ``renewable``: a 401 may be a stale JWT (renewed once, then the request is repeated)."""
+    renewed = False
+    attempt = 0
+    while True:
+        outcome = yield SEND
+        response: httpx.Response | None = None
+        if isinstance(outcome, httpx.TransportError):
+            if attempt >= max_retries or not retryable(method, idempotent, None):
+                raise unreachable(outcome) from outcome
+        else:
+            response = outcome
+            if response.status_code == 401 and renewable and not renewed:
+                renewed = True
+                yield RENEW
+                continue
+            if response.is_success or attempt >= max_retries or not retryable(method, idempotent, response):
+                return unwrap(response)
+        yield Sleep(backoff(attempt, response))
+        attempt += 1
 
 
 def ping_path(token: str, signal: str | int | None) -> str:
@@ -98,8 +154,6 @@ class Credentials:
         organization: int | None,
         max_retries: int,
     ) -> dict[str, str]:
-        if not api_key and not (username and password) and not refresh_token:
-            raise ValueError("Give an api_key, a username and password, or a refresh_token.")
         self.base_url = base_url.rstrip("/")
         self.api_key, self.username, self._password = api_key, username, password
         self.max_retries = max_retries
@@ -109,6 +163,16 @@ class Credentials:
         if organization is not None:
             headers["X-Organization"] = str(organization)
         return headers
+
+    def _require_credentials(self) -> None:
+        """A client made without credentials pings heartbeats and reads ``/health``; anything else needs
+        them, and says so without sending a request."""
+        if not self.api_key and not (self.username and self._password) and not self._refresh:
+            raise AuthenticationError(
+                "This client has no credentials: give an api_key, a username and password, or a "
+                "refresh_token (pings and health need none).",
+                code="no_credentials",
+            )
 
     @property
     def refresh_token(self) -> str | None:

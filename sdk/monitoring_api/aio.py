@@ -60,11 +60,13 @@ class AsyncClient(_http.Credentials):
         for name, spec in SPECS.items():
             setattr(self, name, AsyncResource(self, spec))
         self.logs = AsyncLogs(self)
+        self.metrics = AsyncMetrics(self)
         self.events = AsyncEvents(self)
 
     async def token(self) -> str:
         if self.api_key:
             return self.api_key
+        self._require_credentials()
         if self._access is None:
             await (self._renew() if self._refresh else self._login())
         assert self._access is not None
@@ -102,29 +104,28 @@ class AsyncClient(_http.Credentials):
         content: bytes | str | None = None,
     ) -> Any:
         url = f"/api/v1{path}" if api else path
-        renewed = False
-        attempt = 0
+        steps = _http.attempts(
+            method, idempotent, renewable=auth and not self.api_key, max_retries=self.max_retries
+        )
+        step = next(steps)
         while True:
-            headers = {"Authorization": f"Bearer {await self.token()}"} if auth else {}
-            response: httpx.Response | None = None
-            try:
-                response = await self._http.request(
-                    method, url, params=params, json=json, content=content, headers=headers
-                )
-            except httpx.TransportError as error:
-                if attempt >= self.max_retries or not _http.retryable(method, idempotent, None):
-                    raise _http.unreachable(error) from error
+            outcome: Any = None
+            if isinstance(step, _http.Send):
+                headers = {"Authorization": f"Bearer {await self.token()}"} if auth else {}
+                try:
+                    outcome = await self._http.request(
+                        method, url, params=params, json=json, content=content, headers=headers
+                    )
+                except httpx.TransportError as error:
+                    outcome = error
+            elif isinstance(step, _http.Renew):
+                await self._renew()
             else:
-                if response.status_code == 401 and auth and not self.api_key and not renewed:
-                    renewed = True
-                    await self._renew()
-                    continue
-                if response.is_success or attempt >= self.max_retries:
-                    return _http.unwrap(response)
-                if not _http.retryable(method, idempotent, response):
-                    return _http.unwrap(response)
-            await asyncio.sleep(_http.backoff(attempt, response))
-            attempt += 1
+                await asyncio.sleep(step.seconds)
+            try:
+                step = steps.send(outcome)
+            except StopIteration as done:
+                return done.value
 
     async def paginate(self, path: str, plural: str, query: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
         page = int(query.pop("page", 1))
@@ -169,6 +170,9 @@ class AsyncClient(_http.Credentials):
     async def me(self) -> dict[str, Any]:
         return await self.request("GET", "/auth/me")
 
+    async def health(self) -> dict[str, Any]:
+        return await self.request("GET", "/health", auth=False)
+
     async def aclose(self) -> None:
         await self._http.aclose()
 
@@ -195,3 +199,24 @@ class AsyncLogs:
 
     async def create(self, lines: Sequence[dict[str, Any]]) -> dict[str, Any]:
         return await self._client.request("POST", "/logs", json={"logs": list(lines)})
+
+
+class AsyncMetrics:
+    """The awaited ``client.metrics``: ``get``, ``push``, ``export`` (CSV text) and ``catalog``."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    async def get(self, **query: Any) -> dict[str, Any]:
+        return await self._client.request(
+            "GET", "/metrics", params={k: v for k, v in query.items() if v is not None}
+        )
+
+    async def push(self, points: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        return await self._client.request("POST", "/metrics", json={"points": list(points)})
+
+    async def export(self, **body: Any) -> str:
+        return await self._client.request("POST", "/metrics/export", json={"format": "csv", **body})
+
+    async def catalog(self) -> Any:
+        return await self._client.request("GET", "/metrics/catalog")

@@ -256,7 +256,7 @@ def cmd_ping(args: argparse.Namespace) -> int:
         raise ValueError("ping: give the heartbeat's token")
     config = load_config()
     url = args.url or os.environ.get("MONITORING_URL") or config.get("url") or "http://127.0.0.1:8000"
-    client = Client(api_key="unused-for-pings", base_url=url)
+    client = Client(base_url=url)  # a ping's token is its own credential
     if not args.wrapped:
         signal: str | int | None = "start" if args.start else "fail" if args.fail else args.exit
         client.ping(token, signal, body=args.body)

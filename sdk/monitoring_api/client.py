@@ -20,9 +20,11 @@ from monitoring_api.specs import SPECS
 class Client(_http.Credentials):
     """``Client(api_key="msk_...", base_url=...)`` or ``Client(username=..., password=..., base_url=...)``
     (a JWT, refreshed when it expires), or ``Client(refresh_token=...)`` (a saved session: read
-    ``client.refresh_token`` afterwards, the server rotates it). ``organization`` picks one of a user's
-    organizations (``X-Organization``). Calls that are safe to repeat are retried ``max_retries`` times
-    on 429, 502-504 and connection failures, with backoff (``Retry-After`` on 429)."""
+    ``client.refresh_token`` afterwards, the server rotates it); ``Client(base_url=...)`` alone pings
+    heartbeats (a ping's token is its credential) and reads ``health()``. ``organization`` picks one of
+    a user's organizations (``X-Organization``). Calls that are safe to repeat are retried
+    ``max_retries`` times on 429, 502-504 and connection failures, with backoff (``Retry-After`` on
+    429)."""
 
     monitors: Resource
     heartbeats: Resource
@@ -74,6 +76,7 @@ class Client(_http.Credentials):
         """The bearer token: the API key, or a JWT access token (logging in the first time)."""
         if self.api_key:
             return self.api_key
+        self._require_credentials()
         if self._access is None:
             if self._refresh:
                 self._renew()
@@ -115,29 +118,28 @@ class Client(_http.Credentials):
         """One call to ``/api/v1{path}`` (``api=False``: ``{path}`` on the site); returns the envelope's
         data."""
         url = f"/api/v1{path}" if api else path
-        renewed = False
-        attempt = 0
+        steps = _http.attempts(
+            method, idempotent, renewable=auth and not self.api_key, max_retries=self.max_retries
+        )
+        step = next(steps)
         while True:
-            headers = {"Authorization": f"Bearer {self.token()}"} if auth else {}
-            response: httpx.Response | None = None
-            try:
-                response = self._http.request(
-                    method, url, params=params, json=json, content=content, headers=headers
-                )
-            except httpx.TransportError as error:
-                if attempt >= self.max_retries or not _http.retryable(method, idempotent, None):
-                    raise _http.unreachable(error) from error
+            outcome: Any = None
+            if isinstance(step, _http.Send):
+                headers = {"Authorization": f"Bearer {self.token()}"} if auth else {}
+                try:
+                    outcome = self._http.request(
+                        method, url, params=params, json=json, content=content, headers=headers
+                    )
+                except httpx.TransportError as error:
+                    outcome = error
+            elif isinstance(step, _http.Renew):
+                self._renew()
             else:
-                if response.status_code == 401 and auth and not self.api_key and not renewed:
-                    renewed = True
-                    self._renew()
-                    continue
-                if response.is_success or attempt >= self.max_retries:
-                    return _http.unwrap(response)
-                if not _http.retryable(method, idempotent, response):
-                    return _http.unwrap(response)
-            time.sleep(_http.backoff(attempt, response))
-            attempt += 1
+                time.sleep(step.seconds)
+            try:
+                step = steps.send(outcome)
+            except StopIteration as done:
+                return done.value
 
     def paginate(self, path: str, plural: str, query: dict[str, Any]) -> Pages:
         return Pages(self, path, plural, query)

@@ -48,7 +48,12 @@ class RateLimited(ApiError):
 
 
 class ServerError(ApiError):
-    """5xx, or the server could not be reached."""
+    """5xx: the server answered, with an error of its own."""
+
+
+class ConnectionFailed(ApiError):
+    """No answer at all (refused, reset, timed out, DNS): ``status`` 0, ``code`` ``unreachable``. Apart
+    from ``ServerError``: a caller may retry later, or report that the platform is down."""
 
 
 BY_STATUS: dict[int, type[ApiError]] = {

@@ -17,6 +17,7 @@ from monitoring_api import (
     AuthenticationError,
     Client,
     Conflict,
+    ConnectionFailed,
     NotFound,
     PermissionDenied,
     RateLimited,
@@ -153,9 +154,45 @@ def test_retries_only_what_is_safe_to_repeat():
         client.request("GET", "/monitors")  # gives up after max_retries
     flaky.server.shutdown()
     flaky.server.server_close()  # nothing listens there any more
-    with pytest.raises(ServerError) as unreachable:
+    with pytest.raises(ConnectionFailed) as unreachable:  # no answer is not a server error
         Client(api_key="msk_x", base_url=flaky.url, max_retries=1).request("GET", "/monitors")
-    assert unreachable.value.code == "unreachable"
+    assert unreachable.value.code == "unreachable" and not isinstance(unreachable.value, ServerError)
+
+
+def test_the_async_client_retries_and_fails_like_the_sync_one():
+    """One request loop drives both clients: the same retries, the same typed errors."""
+    flaky = Flaky()
+
+    async def scenario() -> None:
+        async with AsyncClient(api_key="msk_x", base_url=flaky.url, max_retries=3) as client:
+            flaky.statuses = [503, 429, 502]
+            assert await client.request("GET", "/monitors") == {"ok": True}
+            assert len(flaky.calls) == 4
+            flaky.calls.clear()
+            flaky.statuses = [503]
+            with pytest.raises(ServerError):
+                await client.request("POST", "/monitors", json={})
+            assert len(flaky.calls) == 1  # a POST is not repeated
+        flaky.server.shutdown()
+        flaky.server.server_close()
+        async with AsyncClient(api_key="msk_x", base_url=flaky.url, max_retries=1) as gone:
+            with pytest.raises(ConnectionFailed):
+                await gone.request("GET", "/monitors")
+
+    asyncio.run(scenario())
+
+
+def test_a_client_without_credentials_pings_and_nothing_else():
+    flaky = Flaky()
+    flaky.statuses = []
+    client = Client(base_url=flaky.url)
+    assert client.ping("t" * 22) is True and flaky.calls[-1] == "POST /ping/" + "t" * 22
+    calls = len(flaky.calls)
+    with pytest.raises(AuthenticationError) as refused:
+        client.monitors.get(1)
+    assert refused.value.code == "no_credentials" and len(flaky.calls) == calls  # nothing was sent
+    flaky.server.shutdown()
+    flaky.server.server_close()
 
 
 def test_pings_and_the_heartbeat_context_manager(client):
@@ -324,7 +361,22 @@ def test_async_client(sdk_platform, write_key):
             async with client.heartbeat(token):
                 await asyncio.sleep(0.01)
             await client.monitors.delete(monitor["id"])
+            assert await client.metrics.push([{"name": "async.depth", "value": 3}]) == {"accepted": 1}
+            assert any(m["name"] == "async.depth" for m in (await client.metrics.catalog())["metrics"])
         async with AsyncClient(username="admin", password=ADMIN_PASSWORD, base_url=sdk_platform.url) as user:
             assert (await user.me())["user"]["username"] == "admin"
+        async with AsyncClient(base_url=sdk_platform.url) as anonymous:
+            assert "components" in await anonymous.health()  # no credentials needed
 
     asyncio.run(scenario())
+
+
+def test_the_package_is_typed_and_has_one_version():
+    from importlib import metadata, resources
+
+    import monitoring_api
+    from monitoring_api import _http
+
+    assert resources.files("monitoring_api").joinpath("py.typed").is_file()
+    assert metadata.version("monitoring-api-sdk") == monitoring_api.__version__
+    assert f"monitoring-api-sdk/{monitoring_api.__version__}" == _http.USER_AGENT
