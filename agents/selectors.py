@@ -371,3 +371,10 @@ def errors_by_type(
     for row in events.order_by().values("error_type").annotate(n=Count("id")):
         counts[row["error_type"] or "other"] += row["n"]
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def agent_status_counts(organization_id: int) -> dict[str, int]:
+    """How many of the organization's agents are in each status (every status, zeros too)."""
+    rows = Agent.objects.filter(organization_id=organization_id).order_by().values_list("status")
+    counts = dict(rows.annotate(n=Count("id")))
+    return {status: counts.get(status, 0) for status in AgentStatus.values}

@@ -4,6 +4,7 @@ logs with search, and costs by model."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from agents import selectors
 from agents.choices import AgentStatus
+from agents.filters import AgentFilter
 from agents.models import Agent, LogLevel
 from agents.rollup_selectors import rollups_window
 from agents.services import agents as agent_services
@@ -27,19 +29,25 @@ PAGE = 200
 
 @tenant_page
 def fleet(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
-    agents = list(Agent.objects.filter(organization=tenant.organization).order_by("name")[:PAGE])
-    now = timezone.now()
-    figures = selectors.fleet_figures(agents, now)
+    """The organization's agents (filtered as ``GET /agents`` filters them), a page at a time, with their
+    24-hour figures; the tiles count every agent, not only the page's."""
+    organization = tenant.organization
+    filtered = AgentFilter(request.GET, queryset=Agent.objects.filter(organization=organization))
+    page = Paginator(filtered.qs.order_by("name", "pk"), PAGE).get_page(request.GET.get("page"))
+    agents = list(page.object_list)
+    figures = selectors.fleet_figures(agents, timezone.now())
     for agent in agents:
         agent.figures = figures[agent.pk]  # type: ignore[attr-defined]
-    tiles = [(status, sum(1 for a in agents if a.status == status)) for status in AgentStatus.values]
+    counts = selectors.agent_status_counts(organization.pk)
     return render(
         request,
         "agents/fleet.html",
         {
             "section": "agents",
             "agents": agents,
-            "tiles": tiles,
+            "page": page,
+            "filter": filtered,
+            "tiles": [(status, counts[status]) for status in AgentStatus.values],
             "can_act": role_at_least(tenant.role, Role.MEMBER),
         },
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agents.models import Agent, AgentControl, ModelPrice
@@ -81,3 +83,34 @@ class AgentControlSerializer(serializers.ModelSerializer):
             "acknowledged_at",
             "result",
         ]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class WholeNumberAsSent(serializers.JSONField):
+    """A number the service checks itself (range, and that it is a whole number and not a boolean), so
+    the API and the dashboard refuse the same values with the same message."""
+
+
+class _Reason(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default="", max_length=2000
+    )
+
+    def validate_reason(self, value):
+        return value or ""
+
+
+class AgentPauseSerializer(_Reason):
+    duration_minutes = WholeNumberAsSent(required=False, default=None)
+
+
+class AgentResumeSerializer(_Reason):
+    pass
+
+
+class AgentRestartSerializer(_Reason):
+    force = serializers.BooleanField(required=False, default=False)
+
+
+class AgentScaleSerializer(_Reason):
+    replicas = WholeNumberAsSent(required=False, default=None)

@@ -4,8 +4,8 @@ token: ``Authorization: Bearer agt_...``)."""
 from __future__ import annotations
 
 import builtins
+from typing import Any
 
-import django_filters
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -20,10 +20,15 @@ from agents import selectors
 from agents.api.serializers import (
     AgentControlSerializer,
     AgentCreatedSerializer,
+    AgentPauseSerializer,
+    AgentRestartSerializer,
+    AgentResumeSerializer,
+    AgentScaleSerializer,
     AgentSerializer,
     ModelPriceSerializer,
 )
 from agents.choices import AgentStatus
+from agents.filters import AgentFilter
 from agents.models import Agent, ModelPrice
 from agents.services import agents as agent_services
 from agents.services import controls as control_services
@@ -37,52 +42,27 @@ from monitoring_site.api.tenancy import request_tenant
 from monitoring_site.api.viewsets import TenantModelViewSet
 
 
-class AgentFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=AgentStatus.choices)
-    type = django_filters.CharFilter()
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-
-    class Meta:
-        model = Agent
-        fields = ["status", "type"]
-
-
 @extend_schema_view(
     create=extend_schema(
         responses={201: AgentCreatedSerializer}, summary="Register an agent; its ingest token is shown once"
     ),
     pause=extend_schema(
-        request=inline_serializer(
-            "AgentPause",
-            {
-                "reason": serializers.CharField(required=False),
-                "duration_minutes": serializers.IntegerField(required=False),
-            },
-        ),
+        request=AgentPauseSerializer,
         responses={200: OpenApiTypes.OBJECT},
         summary="Pause (admins); resumes by itself after duration_minutes",
     ),
     resume=extend_schema(
-        request=inline_serializer("AgentResume", {"reason": serializers.CharField(required=False)}),
+        request=AgentResumeSerializer,
         responses={200: keyed("AgentResumed", agent=AgentSerializer(), resume=serializers.DictField())},
         summary="Resume a paused agent (admins)",
     ),
     restart=extend_schema(
-        request=inline_serializer(
-            "AgentRestart",
-            {
-                "reason": serializers.CharField(required=False),
-                "force": serializers.BooleanField(required=False),
-            },
-        ),
+        request=AgentRestartSerializer,
         responses={200: keyed("AgentRestarted", agent=AgentSerializer(), restart=serializers.DictField())},
         summary="Restart (admins): a command to the agent and monitoring.agent_restarted",
     ),
     scale=extend_schema(
-        request=inline_serializer(
-            "AgentScale",
-            {"replicas": serializers.IntegerField(), "reason": serializers.CharField(required=False)},
-        ),
+        request=AgentScaleSerializer,
         responses={200: keyed("AgentScaled", agent=AgentSerializer(), scale=serializers.DictField())},
         summary="Set the desired replicas (admins)",
     ),
@@ -103,10 +83,10 @@ class AgentViewSet(TenantModelViewSet):
     serializer_class = AgentSerializer
     envelope_singular, envelope_plural = "agent", "agents"
     action_fields = {
-        "pause": ("reason", "duration_minutes"),
-        "resume": ("reason",),
-        "restart": ("reason", "force"),
-        "scale": ("replicas", "reason"),
+        "pause": AgentPauseSerializer,
+        "resume": AgentResumeSerializer,
+        "restart": AgentRestartSerializer,
+        "scale": AgentScaleSerializer,
     }
     not_found_code = "agent_not_found"
     filterset_class = AgentFilter
@@ -162,47 +142,39 @@ class AgentViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        body = _body(request)
+        agent, body = self.get_object(), _input(AgentPauseSerializer, request)
         answer = control_services.agent_pause(
-            agent=self.get_object(),
-            reason=str(body.get("reason") or ""),
-            duration_minutes=body.get("duration_minutes"),
+            agent=agent,
+            reason=body["reason"],
+            duration_minutes=body["duration_minutes"],
             by=self.tenant.actor,
         )
         return Response({"pause": answer})
 
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        body, agent = _body(request), self.get_object()
+        agent, body = self.get_object(), _input(AgentResumeSerializer, request)
         previous, now = agent.status, timezone.now()
         agent = control_services.agent_resume(
-            agent=agent, reason=str(body.get("reason") or ""), by=self.tenant.actor, now=now
+            agent=agent, reason=body["reason"], by=self.tenant.actor, now=now
         )
         return self._answer("resume", agent, previous, resumed_at=now)
 
     @action(detail=True, methods=["post"])
     def restart(self, request, pk=None):
-        body, agent = _body(request), self.get_object()
+        agent, body = self.get_object(), _input(AgentRestartSerializer, request)
         previous, now = agent.status, timezone.now()
         agent = control_services.agent_restart(
-            agent=agent,
-            reason=str(body.get("reason") or ""),
-            force=bool(body.get("force")),
-            by=self.tenant.actor,
-            now=now,
+            agent=agent, reason=body["reason"], force=body["force"], by=self.tenant.actor, now=now
         )
-        return self._answer("restart", agent, previous, restarted_at=now, force=bool(body.get("force")))
+        return self._answer("restart", agent, previous, restarted_at=now, force=body["force"])
 
     @action(detail=True, methods=["post"])
     def scale(self, request, pk=None):
-        body, agent = _body(request), self.get_object()
+        agent, body = self.get_object(), _input(AgentScaleSerializer, request)
         previous, before, now = agent.status, agent.desired_replicas, timezone.now()
         agent = control_services.agent_scale(
-            agent=agent,
-            replicas=body.get("replicas"),
-            reason=str(body.get("reason") or ""),
-            by=self.tenant.actor,
-            now=now,
+            agent=agent, replicas=body["replicas"], reason=body["reason"], by=self.tenant.actor, now=now
         )
         return self._answer(
             "scale", agent, previous, previous_replicas=before, replicas=agent.desired_replicas, scaled_at=now
@@ -234,6 +206,13 @@ class AgentViewSet(TenantModelViewSet):
 
 def _body(request) -> dict:
     return request.data if isinstance(request.data, dict) else {}
+
+
+def _input(serializer_class, request) -> dict[str, Any]:
+    """The action's body through its input serializer (a non-object body reads as ``{}``)."""
+    form = serializer_class(data=request.data if isinstance(request.data, dict) else {})
+    form.is_valid(raise_exception=True)
+    return dict(form.validated_data)
 
 
 class AgentTokenView(StrictAPIView):

@@ -90,3 +90,24 @@ def test_an_admin_deletes_an_agent_and_an_unknown_control_is_404(owner, viewer, 
     answer = browser.post(f"/agents/{agent.pk}/delete")
     assert answer.status_code == 302 and answer["Location"] == "/agents/"
     assert not Agent.objects.filter(pk=agent.pk).exists()
+
+
+def test_the_fleet_page_filters_like_the_api_and_pages_instead_of_truncating(owner, acme, umbrella):
+    from agents.views import PAGE
+
+    rows = [(acme, f"bot-{i:03}", "chat", "offline") for i in range(PAGE + 5)]
+    rows += [(acme, "voice-1", "voice_ai", "healthy"), (umbrella, "voice-theirs", "voice_ai", "healthy")]
+    Agent.objects.bulk_create(
+        Agent(organization=o, name=n, type=t, status=s, ingest_token_hash=f"h{i}")
+        for i, (o, n, t, s) in enumerate(rows)
+    )
+    browser = browser_for(owner)
+    first = browser.get("/agents/").content.decode()
+    assert f"page 1 of 2 · 1\u2013{PAGE} of {PAGE + 6}" in first and "bot-000" in first
+    last = browser.get("/agents/", {"page": 2}).content.decode()
+    assert "bot-204" in last and "voice-1" in last and "voice-theirs" not in last
+    assert '<strong class="status-offline">205</strong>' in last  # the tiles count every agent
+    voice = browser.get("/agents/", {"type": "voice_ai"}).content.decode()
+    assert "voice-1" in voice and "bot-000" not in voice and "voice-theirs" not in voice
+    searched = browser.get("/agents/", {"search": "BOT-01", "status": "offline"}).content.decode()
+    assert "bot-010" in searched and "voice-1" not in searched and "bot-100" not in searched
