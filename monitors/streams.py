@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from monitoring_site.realtime.events import publish
-from monitors.checks import Outcome
+from monitors.checks import CheckOutcome
 from monitors.models import Monitor
 
 RESULTS = "monitor.results"
 MAX_RESULTS = 500  # per message; a bigger batch goes out in several
 
 
-def results_publish(applied: Sequence[tuple[Monitor, Outcome, str]], now: datetime) -> None:
+def results_publish(applied: Sequence[tuple[Monitor, CheckOutcome, str]], now: datetime) -> None:
     """``applied``: (monitor, outcome, status after it) for each recorded check."""
     by_organization: dict[int, list[dict]] = {}
     for monitor, outcome, status in applied:

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
-class Outcome:
+class DeliveryOutcome:
     status_code: int | None = None
     duration_ms: float = 0.0
     error: TransportError | None = None
@@ -81,7 +81,7 @@ def webhook_request(webhook: Webhook, event_body: dict) -> tuple[bytes, dict[str
     return content, headers
 
 
-async def _send_one(delivery: Delivery, http) -> Outcome:
+async def _send_one(delivery: Delivery, http) -> DeliveryOutcome:
     loop = asyncio.get_running_loop()
     started = loop.time()
     try:
@@ -93,20 +93,20 @@ async def _send_one(delivery: Delivery, http) -> Outcome:
                 # Webhooks retry any non-2xx (the receiver may be deploying); a blocked address never heals.
                 message = result.error or f"HTTP {result.status_code}: {result.body[:200]}"
                 error = TransportError(message, permanent=result.blocked, status_code=result.status_code)
-                return Outcome(result.status_code, result.duration_ms, error)
-            return Outcome(result.status_code, result.duration_ms)
+                return DeliveryOutcome(result.status_code, result.duration_ms, error)
+            return DeliveryOutcome(result.status_code, result.duration_ms)
         if delivery.target_type == TargetType.EMAIL:
             transport, config = TRANSPORTS[ChannelKind.EMAIL], {"to": [delivery.recipient]}
         else:
             assert delivery.channel is not None
             transport, config = TRANSPORTS[delivery.channel.kind], delivery.channel.config
         status = await transport.send(notification_for(delivery.event), config, http)
-        return Outcome(status, round((loop.time() - started) * 1000, 1))
+        return DeliveryOutcome(status, round((loop.time() - started) * 1000, 1))
     except TransportError as exc:
-        return Outcome(exc.status_code, round((loop.time() - started) * 1000, 1), exc)
+        return DeliveryOutcome(exc.status_code, round((loop.time() - started) * 1000, 1), exc)
     except Exception as exc:  # a bug in a transport must not stop the batch; retry it like a transient error
         logger.exception("delivery %s crashed in its transport", delivery.pk)
-        return Outcome(
+        return DeliveryOutcome(
             None, round((loop.time() - started) * 1000, 1), TransportError(f"{type(exc).__name__}: {exc}")
         )
 
@@ -121,13 +121,13 @@ class _SenderLoop(threading.local):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.clients: dict[bool, Any] = {}
 
-    def run(self, deliveries: list[Delivery]) -> list[Outcome]:
+    def run(self, deliveries: list[Delivery]) -> list[DeliveryOutcome]:
         if self.pid != os.getpid() or self.loop is None or self.loop.is_closed():
             self.pid, self.loop, self.clients = os.getpid(), asyncio.new_event_loop(), {}
             atexit.register(self.close)
         allow_private = settings.ALLOW_PRIVATE_WEBHOOK_TARGETS
 
-        async def send_all() -> list[Outcome]:
+        async def send_all() -> list[DeliveryOutcome]:
             if allow_private not in self.clients:  # the session must be made inside its loop
                 self.clients[allow_private] = outbound_http.async_client(allow_private)
             http = self.clients[allow_private]
@@ -135,7 +135,7 @@ class _SenderLoop(threading.local):
             # cost a scan of the whole queue each time any request moves.
             gate = asyncio.Semaphore(settings.OUTBOUND_MAX_CONNECTIONS)
 
-            async def send(delivery: Delivery) -> Outcome:
+            async def send(delivery: Delivery) -> DeliveryOutcome:
                 async with gate:
                     return await _send_one(delivery, http)
 
@@ -177,7 +177,7 @@ def _target_disable(delivery: Delivery, reason: str, now: datetime) -> None:
         )
 
 
-def delivery_record_outcome(delivery: Delivery, outcome: Outcome, *, now: datetime) -> str:
+def delivery_record_outcome(delivery: Delivery, outcome: DeliveryOutcome, *, now: datetime) -> str:
     """Write the outcome if this worker still holds the lease; returns the delivery's new status."""
     error = outcome.error
     fields: dict = {"lease_token": None, "lease_until": None, "last_status_code": outcome.status_code}
@@ -271,7 +271,7 @@ def deliveries_send(
 
 
 @transaction.atomic
-def deliveries_record_delivered(results: list[tuple[Delivery, Outcome]], *, now: datetime) -> int:
+def deliveries_record_delivered(results: list[tuple[Delivery, DeliveryOutcome]], *, now: datetime) -> int:
     """The common case in a few statements: mark the held deliveries delivered, log their attempts, and
     stamp their channels and webhooks."""
     token = results[0][0].lease_token

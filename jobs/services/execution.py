@@ -16,7 +16,7 @@ from jobs.choices import JobStatus, TaskKind
 from jobs.models import Job
 from jobs.services.jobs import job_cancel_requested, job_finish, job_log_progress, job_start
 from jobs.services.liveness import job_alive_clear, job_alive_mark
-from monitoring_runner.execution import Outcome, argv_build, http_outcome, spec_run, substitute
+from monitoring_runner.execution import RunOutcome, argv_build, http_outcome, spec_run, substitute
 from monitoring_site import outbound_http
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def job_spec(job: Job) -> dict[str, Any]:
 
 def http_call_policed(
     *, url: str, method: str, headers: dict[str, str], body: str, timeout: float, max_output: int
-) -> Outcome:
+) -> RunOutcome:
     """An HTTP job's request from a platform worker: through ``monitoring_site.outbound_http``, so the
     private-address policy holds when the socket connects (a runner on a user's host uses its own network
     instead)."""
@@ -95,7 +95,7 @@ def job_run_local(*, job_id: int) -> str:
         )
     except Exception as exc:  # the job fails, not the worker
         logger.exception("job %s crashed", job_id)
-        outcome = Outcome(error=f"{type(exc).__name__}: {exc}")
+        outcome = RunOutcome(error=f"{type(exc).__name__}: {exc}")
     _record(job, outcome, finished_at=timezone.now())
     job_alive_clear(job_id)
     return job.status
@@ -130,7 +130,7 @@ def _progress(job_id: int, text: str) -> None:
         _fresh_connection()
 
 
-def _record(job: Job, outcome: Outcome, *, finished_at: datetime) -> None:
+def _record(job: Job, outcome: RunOutcome, *, finished_at: datetime) -> None:
     """Record the outcome, retrying while the database is away (the process has ended; its exit code and
     output are kept here meanwhile, and the job shows as running, its liveness kept up, until then)."""
     deadline = time.monotonic() + settings.JOBS_RESULT_RETRY_SECONDS

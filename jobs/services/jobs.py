@@ -17,7 +17,7 @@ from jobs.choices import FINISHED_STATUSES, JobStatus, JobTarget, TaskKind, Trig
 from jobs.models import Job, JobStatusAudit, Task
 from jobs.services.arguments import arguments_validate, leading_dash_errors
 from jobs.services.stats import stats_job_created, stats_job_moved
-from monitoring_runner.execution import Outcome
+from monitoring_runner.execution import RunOutcome
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.errors import Conflict
 from monitoring_site.events import emit
@@ -153,7 +153,7 @@ def job_start(*, job: Job, runner: Any = None, now: datetime | None = None) -> b
     )
 
 
-def job_finish(*, job: Job, outcome: Outcome, now: datetime | None = None) -> bool:
+def job_finish(*, job: Job, outcome: RunOutcome, now: datetime | None = None) -> bool:
     """in_progress → completed, failed or cancelled with the outcome; a failure is retried while the task's
     ``retries`` allow."""
     now = now or timezone.now()
@@ -196,7 +196,7 @@ def _retry(job: Job, *, triggered_by: str, by_name: str, now: datetime, user: An
 
 def job_fail(*, job: Job, error: str, now: datetime | None = None) -> bool:
     """The platform gives up on an in-progress job (its worker or runner was lost)."""
-    return job_finish(job=job, outcome=Outcome(error=error), now=now)
+    return job_finish(job=job, outcome=RunOutcome(error=error), now=now)
 
 
 def job_cancel(*, job: Job, by_name: str = "", now: datetime | None = None) -> Job:

@@ -14,7 +14,7 @@ from jobs.choices import JobStatus, JobTarget
 from jobs.models import EnrollmentToken, Job, Runner
 from jobs.services.jobs import job_enqueue_on_commit, job_fail, job_finish, job_log_progress, job_start
 from jobs.services.liveness import jobs_gone
-from monitoring_runner.execution import Outcome
+from monitoring_runner.execution import RunOutcome
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
@@ -231,7 +231,7 @@ def job_report(*, runner: Runner, job: Job, result: dict[str, Any], now: datetim
     """The runner's outcome for a job it claimed."""
     if job.runner_id != runner.pk or job.status != JobStatus.IN_PROGRESS:
         raise Conflict("This runner is not running this job.", code="job_not_claimed")
-    outcome = Outcome(
+    outcome = RunOutcome(
         exit_code=result.get("exit_code"),
         log=result.get("log", ""),
         lastline=result.get("lastline", ""),

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from monitoring_site.errors import RuleViolation
-from monitors.checks import Outcome
+from monitors.checks import CheckOutcome
 from monitors.choices import MonitorType
 from monitors.models import HostStat, Monitor
 from monitors.services.transitions import monitors_record_outcomes
@@ -85,7 +85,7 @@ def host_stats_record(*, monitor: Monitor, data: dict[str, Any], now: datetime |
         raise RuleViolation("The stats are invalid.", details=errors)
     stat = HostStat.objects.create(monitor=monitor, received_at=now, disk=disks, **values)
     verdict = _verdict(monitor, stat)
-    outcome = Outcome(ok=not verdict, error=verdict, started_at=now)
+    outcome = CheckOutcome(ok=not verdict, error=verdict, started_at=now)
     monitors_record_outcomes(checks=[(monitor, outcome, None)], now=now)
     # The next report is due within the interval; the dispatcher fails the host if none arrives.
     Monitor.objects.filter(pk=monitor.pk).update(next_check_at=now + host_grace(monitor))
@@ -97,5 +97,5 @@ def host_grace(monitor: Monitor) -> timedelta:
     return timedelta(seconds=monitor.check_interval * 2)
 
 
-def host_stale_outcome(monitor: Monitor) -> Outcome:
-    return Outcome.failed(f"No stats received for {int(host_grace(monitor).total_seconds())} seconds")
+def host_stale_outcome(monitor: Monitor) -> CheckOutcome:
+    return CheckOutcome.failed(f"No stats received for {int(host_grace(monitor).total_seconds())} seconds")

@@ -16,7 +16,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from monitors.checks import Outcome
+from monitors.checks import CheckOutcome
 from monitors.choices import MonitorStatus
 from monitors.models import LOCAL, Monitor, MonitorLocation
 
@@ -82,7 +82,7 @@ def locations_restart(*, monitor: Monitor, now: datetime) -> None:
 ROW_FIELDS = ["status", "consecutive_failures", "last_checked_at", "last_response_time_ms", "last_error"]
 
 
-def location_step(*, row: MonitorLocation, monitor: Monitor, outcome: Outcome, now: datetime) -> bool:
+def location_step(*, row: MonitorLocation, monitor: Monitor, outcome: CheckOutcome, now: datetime) -> bool:
     """Apply one outcome to the location's row in memory (its retries applied; the caller saves
     ``ROW_FIELDS``). True when the location is retrying: the caller moves its next check (the row's, or
     for ``local`` the monitor's) to ``retry_interval`` from now."""

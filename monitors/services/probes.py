@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from jobs.models import Runner
 from monitoring_site.bulk_update import rows_update
-from monitors.checks import SPEC_FIELDS, Outcome
+from monitors.checks import SPEC_FIELDS, CheckOutcome
 from monitors.choices import MonitorType
 from monitors.models import LOCAL, Monitor, MonitorLocation
 from monitors.services.scheduling import MAX_INTERVAL_SECONDS
@@ -104,7 +104,7 @@ def probe_results_record(
     at all, never after another probe took the check over. Returns accepted and rejected counts."""
     now = now or timezone.now()
     by_id = {item["id"]: item for item in results}
-    by_location: dict[str, list[tuple[Monitor, Outcome, datetime | None]]] = defaultdict(list)
+    by_location: dict[str, list[tuple[Monitor, CheckOutcome, datetime | None]]] = defaultdict(list)
     with transaction.atomic():
         held = (
             MonitorLocation.objects.select_for_update(of=("self",))
@@ -123,7 +123,7 @@ def probe_results_record(
             if row.leased_due is None or abs((row.leased_due - item["due"]).total_seconds()) > 0.001:
                 continue
             released.append(row.pk)
-            outcome = Outcome(
+            outcome = CheckOutcome(
                 ok=item["ok"],
                 response_time_ms=item.get("response_time_ms"),
                 status_code=item.get("status_code"),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from monitoring_site.errors import RuleViolation
-from monitors.checks import Outcome, check_many
+from monitors.checks import CheckOutcome, check_many
 from monitors.choices import MonitorType
 from monitors.models import Monitor
 from monitors.services.host_stats import host_stale_outcome
@@ -102,7 +102,7 @@ def _stale(due: datetime | None, next_due: datetime | None, monitor: Monitor, no
     return due is not None and (now - due).total_seconds() > monitor.check_interval
 
 
-def monitor_check_now(*, monitor: Monitor) -> tuple[str, Outcome]:
+def monitor_check_now(*, monitor: Monitor) -> tuple[str, CheckOutcome]:
     """``POST /monitors/{id}/check``: run the check at once, record it, return (status, outcome)."""
     if monitor.type == MonitorType.HOST:
         raise RuleViolation(

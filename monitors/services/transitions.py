@@ -14,7 +14,7 @@ from django.db.models import F
 
 from monitoring_site.bulk_update import rows_update
 from monitoring_site.events import emit
-from monitors.checks import Outcome
+from monitors.checks import CheckOutcome
 from monitors.choices import IncidentCause, IncidentStatus, MonitorStatus
 from monitors.location_selectors import quorum_of
 from monitors.models import LOCAL, CheckResult, Incident, Monitor, MonitorLocation, StatusChange
@@ -79,7 +79,7 @@ def _went_up(monitor: Monitor, old: str, now: datetime) -> None:
 
 
 def _went_down(
-    monitor: Monitor, outcome: Outcome, now: datetime, locations: dict[str, str] | None = None
+    monitor: Monitor, outcome: CheckOutcome, now: datetime, locations: dict[str, str] | None = None
 ) -> None:
     cause = IncidentCause.DEPENDENCY_DOWN if _parent_down(monitor) else IncidentCause.FAILURE
     try:
@@ -137,7 +137,7 @@ def _certificate_watch(monitor: Monitor, days_left: int) -> None:
 
 
 @transaction.atomic
-def monitor_apply_outcome(*, monitor: Monitor, outcome: Outcome, now: datetime) -> str:
+def monitor_apply_outcome(*, monitor: Monitor, outcome: CheckOutcome, now: datetime) -> str:
     """Update the monitor from one outcome; returns its status afterwards."""
     fields = {
         "last_checked_at": now,
@@ -170,7 +170,7 @@ def monitor_apply_outcome(*, monitor: Monitor, outcome: Outcome, now: datetime) 
     return monitor.status
 
 
-def _quorum_transition(monitor: Monitor, old: str, view: dict, outcome: Outcome, now: datetime) -> None:
+def _quorum_transition(monitor: Monitor, old: str, view: dict, outcome: CheckOutcome, now: datetime) -> None:
     """The monitor's status from its locations' (a compare-and-swap from ``old``, as everywhere)."""
     monitor.status = old
     summary = quorum_summary(view)
@@ -179,7 +179,7 @@ def _quorum_transition(monitor: Monitor, old: str, view: dict, outcome: Outcome,
             if old in (MonitorStatus.PENDING, MonitorStatus.UP) and _swap_status(
                 monitor, old, MonitorStatus.DOWN, now, summary
             ):
-                failed = Outcome.failed(summary, started_at=outcome.started_at)
+                failed = CheckOutcome.failed(summary, started_at=outcome.started_at)
                 _went_down(monitor, failed, now, incident_locations(view))
         elif (
             view["up"]
@@ -190,7 +190,7 @@ def _quorum_transition(monitor: Monitor, old: str, view: dict, outcome: Outcome,
 
 
 def monitors_apply_location_outcomes(
-    *, checks: list[tuple[Monitor, Outcome]], location: str, now: datetime
+    *, checks: list[tuple[Monitor, CheckOutcome]], location: str, now: datetime
 ) -> dict[int, str]:
     """Monitors checked from several locations, a batch of outcomes from ``location``: each location row
     steps (its retries applied), then the quorum decides. The steady state costs a few queries per batch
@@ -205,7 +205,7 @@ def monitors_apply_location_outcomes(
     stepped: list[MonitorLocation] = []
     changed: list[Monitor] = []
     retrying: list[tuple[Monitor, MonitorLocation]] = []
-    decided: list[tuple[Monitor, dict, Outcome]] = []
+    decided: list[tuple[Monitor, dict, CheckOutcome]] = []
     for monitor, outcome in checks:
         row = rows.get(monitor.pk, {}).get(location)
         if row is None:  # the location was taken off the monitor while its check ran
@@ -249,14 +249,14 @@ def monitors_apply_location_outcomes(
 
 
 def _still_there(
-    checks: list[tuple[Monitor, Outcome, datetime | None]],
-) -> list[tuple[Monitor, Outcome, datetime | None]]:
+    checks: list[tuple[Monitor, CheckOutcome, datetime | None]],
+) -> list[tuple[Monitor, CheckOutcome, datetime | None]]:
     alive = set(Monitor.objects.filter(pk__in={m.pk for m, _, _ in checks}).values_list("pk", flat=True))
     return [check for check in checks if check[0].pk in alive]
 
 
 def monitors_record_outcomes(
-    *, checks: list[tuple[Monitor, Outcome, datetime | None]], now: datetime, location: str = LOCAL
+    *, checks: list[tuple[Monitor, CheckOutcome, datetime | None]], now: datetime, location: str = LOCAL
 ) -> dict[str, int]:
     """Store the raw results (all from ``location``) in one insert, then apply each outcome. A monitor
     deleted while its check ran (seconds can pass) is left out: its result has nowhere to go."""
@@ -283,7 +283,7 @@ def monitors_record_outcomes(
         except IntegrityError:  # one was deleted between the look and the insert
             checks = _still_there(checks)
     counts: dict[str, int] = {}
-    applied: list[tuple[Monitor, Outcome, str]] = []
+    applied: list[tuple[Monitor, CheckOutcome, str]] = []
     several = [(m, o) for m, o, _ in checks if m.is_multi_location]
     by_quorum = (
         monitors_apply_location_outcomes(checks=several, location=location, now=now) if several else {}

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from monitoring_runner import VERSION
-from monitoring_runner.execution import Outcome, spec_run
+from monitoring_runner.execution import RunOutcome, spec_run
 from monitoring_runner.platform_client import PlatformClient, TransportError
 
 logger = logging.getLogger("monitoring_runner")
@@ -83,7 +83,7 @@ class Runner(PlatformSession):
         self.report(spec["id"], outcome)
         return True
 
-    def report(self, job_id: int, outcome: Outcome, attempts: int = 5) -> None:
+    def report(self, job_id: int, outcome: RunOutcome, attempts: int = 5) -> None:
         """The result must arrive: retried through a short outage."""
         for attempt in range(attempts):
             try:
@@ -96,7 +96,7 @@ class Runner(PlatformSession):
                 logger.warning("reporting job %s failed (%s); retrying", job_id, exc)
                 time.sleep(2**attempt)
 
-    def execute(self, spec: dict[str, Any]) -> Outcome:
+    def execute(self, spec: dict[str, Any]) -> RunOutcome:
         return spec_run(
             spec,
             allowed=self.allowed,

@@ -59,7 +59,7 @@ TAIL_BYTES = 4096
 
 
 @dataclass
-class Outcome:
+class RunOutcome:
     """A job's result, as stored on the job and as a runner reports it."""
 
     exit_code: int | None = None
@@ -170,7 +170,7 @@ def run_argv(
     poll_seconds: float = 1.0,
     env: Mapping[str, str] | None = None,
     on_output: Callable[[str], None] | None = None,
-) -> Outcome:
+) -> RunOutcome:
     """Run ``argv`` in its own process group, in a scratch directory with the minimal environment plus
     ``env`` (``job_environment``); kill the group on timeout or when ``should_cancel()``. ``on_output``
     receives the output kept so far, at most once per ``poll_seconds`` and only when it grew (the
@@ -179,7 +179,7 @@ def run_argv(
         return _run_in(argv, scratch, timeout, max_output, should_cancel, poll_seconds, env, on_output)
 
 
-def _run_in(argv, scratch, timeout, max_output, should_cancel, poll_seconds, env, on_output) -> Outcome:
+def _run_in(argv, scratch, timeout, max_output, should_cancel, poll_seconds, env, on_output) -> RunOutcome:
     started = time.monotonic()
     try:
         process = subprocess.Popen(
@@ -192,7 +192,7 @@ def _run_in(argv, scratch, timeout, max_output, should_cancel, poll_seconds, env
             env=job_environment(scratch, env),
         )
     except OSError as exc:
-        return Outcome(error=f"could not start {argv[0]}: {exc.strerror or exc}", exit_code=None)
+        return RunOutcome(error=f"could not start {argv[0]}: {exc.strerror or exc}", exit_code=None)
     capture = _Capture(process.stdout, max_output)
     killed_by, cancelled, reported = "", False, 0
     while True:
@@ -212,7 +212,7 @@ def _run_in(argv, scratch, timeout, max_output, should_cancel, poll_seconds, env
                 break
     log, lastline = capture.result()
     code = process.returncode
-    outcome = Outcome(log=log, lastline=lastline, duration=round(time.monotonic() - started, 3))
+    outcome = RunOutcome(log=log, lastline=lastline, duration=round(time.monotonic() - started, 3))
     if code is not None and code < 0:
         outcome.signal = signals.Signals(-code).name
     else:
@@ -233,19 +233,21 @@ def _terminate(process: subprocess.Popen) -> None:
         process.wait()
 
 
-HttpCall = Callable[..., Outcome]
+HttpCall = Callable[..., RunOutcome]
 """How an HTTP job's request is made: ``run_http`` on a runner (the host's own network), the platform's
 policed outbound client on a platform worker (``jobs.services.execution``). Keyword arguments: ``url``,
 ``method``, ``headers``, ``body``, ``timeout``, ``max_output``."""
 
 
-def http_outcome(*, status: int | None, reason: str, body: str, duration: float, error: str = "") -> Outcome:
+def http_outcome(
+    *, status: int | None, reason: str, body: str, duration: float, error: str = ""
+) -> RunOutcome:
     """An HTTP job's result, the same whoever made the request: success is a status below 400, the log is
     the status line and the (capped) response body."""
     if error or status is None:
-        return Outcome(error=error or "no answer", duration=round(duration, 3))
+        return RunOutcome(error=error or "no answer", duration=round(duration, 3))
     line = f"HTTP {status} {reason}".rstrip()
-    return Outcome(
+    return RunOutcome(
         exit_code=0 if status < 400 else 1,
         log=f"{line}\n\n{body}",
         lastline=line,
@@ -272,7 +274,7 @@ for _handler in (
 
 def run_http(
     *, url: str, method: str, headers: Mapping[str, str], body: str, timeout: float, max_output: int
-) -> Outcome:
+) -> RunOutcome:
     """One request with the standard library (a runner needs no third-party package); redirects are not
     followed, the body is read up to ``max_output`` bytes."""
     started = time.monotonic()
@@ -306,12 +308,12 @@ def spec_run(
     should_cancel: Callable[[], bool] | None = None,
     on_output: Callable[[str], None] | None = None,
     http: HttpCall = run_http,
-) -> Outcome:
+) -> RunOutcome:
     """Run a job as its claim describes it (``jobs.services.execution.job_spec``): the one code path of
     platform workers and remote runners. ``allowed`` is this host's allow-list of executables; ``http``
     makes an HTTP job's request."""
     if spec["kind"] == "noop":
-        return Outcome(exit_code=0, log="noop\n", lastline="noop")
+        return RunOutcome(exit_code=0, log="noop\n", lastline="noop")
     if spec["kind"] == "http":
         call = spec["http"]
         return http(
@@ -325,7 +327,7 @@ def spec_run(
     argv = list(spec["argv"])
     resolved = executable_allowed(argv[0], allowed)
     if resolved is None:
-        return Outcome(error=f"executable {argv[0]!r} is not on this host's allow-list")
+        return RunOutcome(error=f"executable {argv[0]!r} is not on this host's allow-list")
     return run_argv(
         [resolved, *argv[1:]],
         timeout=spec["timeout"],

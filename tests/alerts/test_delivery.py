@@ -132,15 +132,15 @@ def test_a_claimed_delivery_is_not_claimed_twice_until_its_lease_expires(acme, w
 
 
 def test_outcome_of_a_lost_lease_is_not_written(acme, webhook, receiver):
-    from alerts.services.delivery import Outcome, delivery_record_outcome
+    from alerts.services.delivery import DeliveryOutcome, delivery_record_outcome
 
     event = emit_down(acme)
     event_fan_out(event_id=str(event.id))
     now = timezone.now()
     stale = deliveries_claim(now=now)[0]
     fresh = deliveries_claim(now=now + timedelta(minutes=5))[0]
-    assert delivery_record_outcome(stale, Outcome(200), now=now) == DeliveryStatus.SENDING
-    assert delivery_record_outcome(fresh, Outcome(200), now=now) == DeliveryStatus.DELIVERED
+    assert delivery_record_outcome(stale, DeliveryOutcome(200), now=now) == DeliveryStatus.SENDING
+    assert delivery_record_outcome(fresh, DeliveryOutcome(200), now=now) == DeliveryStatus.DELIVERED
     assert DeliveryAttempt.objects.count() == 1
 
 

@@ -150,12 +150,12 @@ task, _ = task_create(organization=Organization.objects.get(), data={"name": "Ex
 print(job_create(task=task).pk)
 """
 FINISH_JOB = """
-from monitoring_runner.execution import Outcome
+from monitoring_runner.execution import RunOutcome
 from jobs.models import Job
 from jobs.services.jobs import job_finish, job_start
 job = Job.objects.select_related("task", "organization").get(pk={job_id})
 job_start(job=job)
-job_finish(job=job, outcome=Outcome(exit_code=0, lastline="exported"))
+job_finish(job=job, outcome=RunOutcome(exit_code=0, lastline="exported"))
 """
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from monitors.checks import Outcome
+from monitors.checks import CheckOutcome
 from monitors.list_selectors import recent_beats
 from monitors.models import CheckResult, Monitor
 from monitors.services.transitions import monitors_record_outcomes
@@ -163,7 +163,7 @@ def test_recorded_results_go_out_on_the_results_stream(
     )
     mine, theirs = _monitor(acme, "shop"), _monitor(umbrella, "blog")
     now = timezone.now()
-    outcome = Outcome(ok=True, response_time_ms=42.0, status_code=200, error="", started_at=now)
+    outcome = CheckOutcome(ok=True, response_time_ms=42.0, status_code=200, error="", started_at=now)
     with django_capture_on_commit_callbacks(execute=True):
         monitors_record_outcomes(checks=[(mine, outcome, None), (theirs, outcome, None)], now=now)
     streamed = [(org, m) for org, m in sent if m["event"] == "monitor.check_results"]

@@ -12,15 +12,15 @@ from rest_framework.test import APIClient
 from alerts.models import Event, NotificationChannel
 from jobs.models import Runner
 from jobs.services.runners import enrollment_token_create, jobs_sweep, runner_register
-from monitors.checks import Outcome
+from monitors.checks import CheckOutcome
 from monitors.models import CheckResult, Incident, Monitor, MonitorLocation
 from monitors.services.monitors import monitor_create, monitor_update
 from monitors.services.probes import probe_checks_claim, probe_results_record
 from monitors.services.transitions import monitors_record_outcomes
 from tests.conftest import assert_error, data_of
 
-OK = Outcome(ok=True, response_time_ms=20.0, status_code=200)
-FAIL = Outcome.failed("HTTP 503", status_code=503)
+OK = CheckOutcome(ok=True, response_time_ms=20.0, status_code=200)
+FAIL = CheckOutcome.failed("HTTP 503", status_code=503)
 RUNNERS = "/api/v1/runners"
 INVALID = "validation_error"
 
@@ -37,10 +37,10 @@ def make_monitor(org, locations, quorum=None, **extra) -> Monitor:
     return monitor_create(organization=org, data={**data, **extra})
 
 
-def record(monitor: Monitor, location: str, outcome: Outcome, now=None) -> str:
+def record(monitor: Monitor, location: str, outcome: CheckOutcome, now=None) -> str:
     now = now or timezone.now()
     fresh = Monitor.objects.get(pk=monitor.pk)
-    result = Outcome(**{**outcome.__dict__, "started_at": now})
+    result = CheckOutcome(**{**outcome.__dict__, "started_at": now})
     return next(iter(monitors_record_outcomes(checks=[(fresh, result, now)], now=now, location=location)))
 
 
@@ -350,8 +350,8 @@ def test_metrics_and_alert_rules_scope_to_a_location(acme, member_client):
     from monitoring_site.metrics.selectors import metric_value
 
     monitor = make_monitor(acme, ["local", "eu"])
-    record(monitor, "local", Outcome(ok=True, response_time_ms=10.0))
-    record(monitor, "eu", Outcome(ok=True, response_time_ms=300.0))
+    record(monitor, "local", CheckOutcome(ok=True, response_time_ms=10.0))
+    record(monitor, "eu", CheckOutcome(ok=True, response_time_ms=300.0))
     window = {"start": timezone.now() - timedelta(minutes=5), "end": timezone.now() + timedelta(seconds=1)}
 
     def value(name, **scope):

@@ -7,15 +7,15 @@ from django.utils import timezone
 
 from alerts.models import Delivery, Event, MaintenanceWindow, NotificationChannel
 from alerts.services.events import event_fan_out
-from monitors.checks import Outcome
+from monitors.checks import CheckOutcome
 from monitors.models import Incident, Monitor, StatusChange
 from monitors.services.scheduling import monitors_claim_due
 from monitors.services.transitions import monitor_apply_outcome
 
 T0 = timezone.now().replace(microsecond=0)
 OK, FAIL = (
-    Outcome(ok=True, response_time_ms=12.5, status_code=200),
-    Outcome.failed("HTTP 502", status_code=502),
+    CheckOutcome(ok=True, response_time_ms=12.5, status_code=200),
+    CheckOutcome.failed("HTTP 502", status_code=502),
 )
 
 
@@ -98,7 +98,7 @@ def test_a_dependent_of_a_down_parent_is_recorded_not_notified(acme, monitor, ch
 
 def test_certificate_expiry_warns_once_and_rearms_after_renewal(monitor, channel):
     def with_cert(days):
-        return Outcome(ok=True, response_time_ms=10, status_code=200, cert_days_left=days)
+        return CheckOutcome(ok=True, response_time_ms=10, status_code=200, cert_days_left=days)
 
     apply(monitor, with_cert(30), 0)
     apply(monitor, with_cert(13), 1)  # under the default 14 days
@@ -206,7 +206,7 @@ def test_an_incident_starts_when_its_failing_check_ran(monitor):
     """Found by the reliability audit: started_at was the batch's start, seconds before the check."""
     apply(monitor, FAIL, 0)
     ran = T0 + timedelta(minutes=1, seconds=2.5)
-    failing = Outcome(ok=False, error="HTTP 502", started_at=ran)
+    failing = CheckOutcome(ok=False, error="HTTP 502", started_at=ran)
     monitor.refresh_from_db()
     monitor_apply_outcome(monitor=monitor, outcome=failing, now=T0 + timedelta(minutes=1))
     assert Incident.objects.get().started_at == ran
@@ -223,7 +223,8 @@ def test_a_result_for_a_monitor_deleted_while_it_was_checked_is_dropped(monitor,
     Monitor.objects.filter(pk=monitor.pk).delete()
     now = timezone.now()
     counts = monitors_record_outcomes(
-        checks=[(stale, Outcome(ok=False, error="down"), None), (other, Outcome(ok=True), None)], now=now
+        checks=[(stale, CheckOutcome(ok=False, error="down"), None), (other, CheckOutcome(ok=True), None)],
+        now=now,
     )
     assert list(CheckResult.objects.values_list("monitor_id", flat=True)) == [other.pk]
     assert sum(counts.values()) == 1

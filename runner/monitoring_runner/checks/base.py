@@ -5,7 +5,7 @@ from datetime import datetime
 
 
 @dataclass
-class Outcome:
+class CheckOutcome:
     """What one check found."""
 
     ok: bool
@@ -16,5 +16,5 @@ class Outcome:
     started_at: datetime | None = None  # when the check really began (set by check_many)
 
     @classmethod
-    def failed(cls, error: str, **extra) -> Outcome:
+    def failed(cls, error: str, **extra) -> CheckOutcome:
         return cls(ok=False, error=error[:500], **extra)

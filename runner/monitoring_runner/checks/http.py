@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 from cryptography import x509
 
-from monitoring_runner.checks.base import Outcome
+from monitoring_runner.checks.base import CheckOutcome
 from monitoring_runner.checks.expectations import expectation_met
 from monitoring_runner.checks.spec import KIND_JSON, KIND_KEYWORD, Checkable
 
@@ -104,7 +104,7 @@ def _glimpse(value: Any, shown: str) -> str:
     return f'{kind} of {len(shown)} characters starting "{shown[:4]}…"'
 
 
-async def check_http(monitor: Checkable, session: aiohttp.ClientSession) -> Outcome:
+async def check_http(monitor: Checkable, session: aiohttp.ClientSession) -> CheckOutcome:
     started = time.perf_counter()
     timeout = aiohttp.ClientTimeout(total=monitor.timeout)
     try:
@@ -121,7 +121,7 @@ async def check_http(monitor: Checkable, session: aiohttp.ClientSession) -> Outc
             raw = await response.content.read(BODY_LIMIT)
             elapsed = round((time.perf_counter() - started) * 1000, 1)
             if not status_expected(response.status, monitor.expected_status):
-                return Outcome.failed(
+                return CheckOutcome.failed(
                     f"HTTP {response.status}",
                     response_time_ms=elapsed,
                     status_code=response.status,
@@ -129,13 +129,13 @@ async def check_http(monitor: Checkable, session: aiohttp.ClientSession) -> Outc
                 )
             verdict = _content_verdict(monitor, raw.decode(errors="replace"))
             if verdict:
-                return Outcome.failed(
+                return CheckOutcome.failed(
                     verdict, response_time_ms=elapsed, status_code=response.status, cert_days_left=cert_days
                 )
-            return Outcome(
+            return CheckOutcome(
                 ok=True, response_time_ms=elapsed, status_code=response.status, cert_days_left=cert_days
             )
     except TimeoutError:
-        return Outcome.failed(f"Timed out after {monitor.timeout:g}s")
+        return CheckOutcome.failed(f"Timed out after {monitor.timeout:g}s")
     except aiohttp.ClientError as exc:
-        return Outcome.failed(f"{type(exc).__name__}: {exc}")
+        return CheckOutcome.failed(f"{type(exc).__name__}: {exc}")

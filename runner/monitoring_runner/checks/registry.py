@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import aiohttp
 
 from monitoring_runner.checks import spec
-from monitoring_runner.checks.base import Outcome
+from monitoring_runner.checks.base import CheckOutcome
 from monitoring_runner.checks.http import CertificateRecordingConnector, check_http
 from monitoring_runner.checks.network import check_dns, check_icmp, check_tcp
 from monitoring_runner.checks.spec import Checkable
 
-Checker = Callable[[Checkable, aiohttp.ClientSession], Awaitable[Outcome]]
+Checker = Callable[[Checkable, aiohttp.ClientSession], Awaitable[CheckOutcome]]
 
 CHECKERS: dict[str, Checker] = {
     spec.KIND_WEBSITE: check_http,
@@ -27,7 +27,7 @@ GRACE_SECONDS = 2.0
 logger = logging.getLogger(__name__)
 
 
-async def _guarded(monitor: Checkable, session: aiohttp.ClientSession, due: datetime | None) -> Outcome:
+async def _guarded(monitor: Checkable, session: aiohttp.ClientSession, due: datetime | None) -> CheckOutcome:
     """Wait for the monitor's due time (the dispatcher claims a little ahead), then check; a check never
     outlives its timeout (plus a little grace), whatever the checker does."""
     if due is not None:
@@ -37,20 +37,22 @@ async def _guarded(monitor: Checkable, session: aiohttp.ClientSession, due: date
     started = datetime.now(tz=UTC)
     checker = CHECKERS.get(monitor.type)
     if checker is None:
-        outcome = Outcome.failed(f"{monitor.type} monitors are not checked actively")
+        outcome = CheckOutcome.failed(f"{monitor.type} monitors are not checked actively")
     else:
         try:
             outcome = await asyncio.wait_for(checker(monitor, session), monitor.timeout + GRACE_SECONDS)
         except TimeoutError:
-            outcome = Outcome.failed(f"Timed out after {monitor.timeout:g}s")
+            outcome = CheckOutcome.failed(f"Timed out after {monitor.timeout:g}s")
         except Exception as exc:  # a bug in one checker must not sink the batch
             logger.exception("the %s check of monitor %s crashed", monitor.type, monitor.pk)
-            outcome = Outcome.failed(f"{type(exc).__name__}: {exc}")
+            outcome = CheckOutcome.failed(f"{type(exc).__name__}: {exc}")
     outcome.started_at = started
     return outcome
 
 
-async def check_many(monitors: Sequence[Checkable], due: dict[int, datetime] | None = None) -> list[Outcome]:
+async def check_many(
+    monitors: Sequence[Checkable], due: dict[int, datetime] | None = None
+) -> list[CheckOutcome]:
     """Run a batch concurrently on one HTTP session (connection reuse across the batch), each check at its
     due time when ``due`` gives one."""
     connector = CertificateRecordingConnector(limit=200, ttl_dns_cache=60)
