@@ -28,7 +28,7 @@ from agents.rollup_selectors import AGENT_LEVELS, rollups_window, window_pieces
 from agents.status_selectors import issues_many, issues_of
 from agents.totals import Totals, merged
 from alerts.selectors import alerts_open
-from monitoring_site.time_buckets import DAY, HOUR, MINUTE, floor_to
+from monitoring_site.time_buckets import DAY, HOUR, MINUTE, Resolution, floor_to
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -139,7 +139,7 @@ def fleet_figures(agents: list[Agent], now: datetime) -> dict[int, dict[str, Any
     start = now - PERIODS["24h"]
     rows = (
         AgentRollup.objects.filter(
-            agent_id__in=[a.pk for a in agents], resolution=AgentRollup.Resolution.HOUR, start__gte=start
+            agent_id__in=[a.pk for a in agents], resolution=Resolution.HOUR, start__gte=start
         )
         .values("agent_id")
         .annotate(count=Sum("count"), failures=Sum("failures"), latency=Sum("latency_sum"))
@@ -164,7 +164,7 @@ def _by_hour(
 ) -> list[dict[str, Any]]:
     rows = AgentRollup.objects.filter(
         organization_id=organization_id,
-        resolution=AgentRollup.Resolution.HOUR,
+        resolution=Resolution.HOUR,
         start__gte=start,
         start__lt=end,
     )

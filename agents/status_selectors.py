@@ -9,7 +9,7 @@ from django.db.models import Sum
 
 from agents.choices import AgentStatus, CheckStatus
 from agents.models import Agent, AgentRollup
-from monitoring_site.time_buckets import MINUTE, floor_to
+from monitoring_site.time_buckets import MINUTE, Resolution, floor_to
 
 RECENT = timedelta(minutes=5)  # the window of requests the latency and error-rate thresholds look at
 
@@ -27,7 +27,7 @@ def _figures(count: int, failures: int | None, latency: float | None) -> Figures
 
 def _recent_rollups(now: datetime):
     return AgentRollup.objects.filter(
-        resolution=AgentRollup.Resolution.MINUTE, start__gte=floor_to(now - RECENT, MINUTE), start__lte=now
+        resolution=Resolution.MINUTE, start__gte=floor_to(now - RECENT, MINUTE), start__lte=now
     )
 
 

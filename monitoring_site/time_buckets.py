@@ -5,7 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from django.db import models
+
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+
+
+class Resolution(models.TextChoices):
+    """The rollup levels every rollup table uses (a table keeps the ones it needs)."""
+
+    MINUTE = "minute", "Minute"
+    HOUR = "hour", "Hour"
+    DAY = "day", "Day"
+
+
+SIZE: dict[str, timedelta] = {Resolution.MINUTE: MINUTE, Resolution.HOUR: HOUR, Resolution.DAY: DAY}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 

@@ -13,15 +13,8 @@ from typing import Any
 from django.db.models import Q
 
 from monitoring_site.metrics.sketch import LatencySketch
-from monitoring_site.time_buckets import floor_to
-from monitors.models import CheckResult, CheckRollup, Monitor, Resolution, RollupCursor
-
-SIZE: dict[str, timedelta] = {
-    Resolution.MINUTE: timedelta(minutes=1),
-    Resolution.HOUR: timedelta(hours=1),
-    Resolution.DAY: timedelta(days=1),
-}
-
+from monitoring_site.time_buckets import SIZE, Resolution, floor_to
+from monitors.models import CheckResult, CheckRollup, Monitor, RollupCursor
 
 PERIODS = {
     "24h": timedelta(hours=24),

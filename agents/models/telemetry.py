@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from agents.models.agents import Agent
+from monitoring_site.time_buckets import Resolution
 
 
 class AgentRequestEvent(models.Model):
@@ -47,10 +48,6 @@ class AgentRollup(models.Model):
     merged rollups within 1% of the exact value. Written at ingestion, in the batch's transaction, so late
     events land in their own minute. Cost is priced at read time (prices change)."""
 
-    class Resolution(models.TextChoices):
-        MINUTE = "minute", "Minute"
-        HOUR = "hour", "Hour"
-
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="rollups")
     organization_id = models.BigIntegerField()
     resolution = models.CharField(max_length=6, choices=Resolution.choices)
@@ -83,11 +80,6 @@ class AgentFleetRollup(models.Model):
     size. Written at ingestion next to the agent's own rollups with one upsert whose sketch merge runs in
     the database. Agents are spread over a few rows per key (``agents.services.fleet_rollups.SHARDS``)
     so concurrent batches of different agents rarely wait on the same row; readers sum the shards."""
-
-    class Resolution(models.TextChoices):
-        MINUTE = "minute", "Minute"
-        HOUR = "hour", "Hour"
-        DAY = "day", "Day"
 
     organization_id = models.BigIntegerField()
     resolution = models.CharField(max_length=6, choices=Resolution.choices)

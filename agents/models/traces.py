@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from agents.models.agents import Agent
+from monitoring_site.time_buckets import Resolution
 
 
 class TraceSpan(models.Model):
@@ -38,10 +39,6 @@ class ServiceRollup(models.Model):
     """A service's entry spans (server or consumer spans, and root spans) of one minute or hour, from OTLP:
     the request rate, error rate and latency percentiles the ``service_*`` metrics and alert rules read.
     Same columns and upsert as ``AgentRollup`` (tokens stay 0 unless the spans carry GenAI usage)."""
-
-    class Resolution(models.TextChoices):
-        MINUTE = "minute", "Minute"
-        HOUR = "hour", "Hour"
 
     organization_id = models.BigIntegerField()
     service = models.CharField(max_length=200)

@@ -6,7 +6,7 @@ from monitors.models.incidents import Incident, StatusChange
 from monitors.models.locations import LOCAL, MonitorLocation
 from monitors.models.monitor import Monitor
 from monitors.models.results import CheckResult, HostStat
-from monitors.models.rollups import CheckRollup, Resolution, RollupCursor
+from monitors.models.rollups import CheckRollup, RollupCursor
 from monitors.models.status_pages import StatusPage, StatusPageComponent, StatusPageUpdate
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "Incident",
     "Monitor",
     "MonitorLocation",
-    "Resolution",
     "RollupCursor",
     "StatusChange",
     "StatusPage",

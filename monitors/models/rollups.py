@@ -1,12 +1,7 @@
 from django.db import models
 
+from monitoring_site.time_buckets import Resolution
 from monitors.models.monitor import Monitor
-
-
-class Resolution(models.TextChoices):
-    MINUTE = "minute", "Minute"
-    HOUR = "hour", "Hour"
-    DAY = "day", "Day"
 
 
 class CheckRollup(models.Model):

@@ -17,8 +17,8 @@ from django.db.models import FloatField, Max, Min, OuterRef, Subquery, Sum, Valu
 from django.db.models.functions import Cast
 
 from monitoring_site.retention import delete_older_than
-from monitoring_site.time_buckets import floor_to
-from monitors.models import CheckResult, CheckRollup, Monitor, Resolution, RollupCursor
+from monitoring_site.time_buckets import Resolution, floor_to
+from monitors.models import CheckResult, CheckRollup, Monitor, RollupCursor
 from monitors.rollup_selectors import PERIODS, SIZE, Totals, coarsest_for, window
 
 # A check's result is stored when it ends, up to its timeout (120 s at most) after it started; a minute is
