@@ -23,6 +23,7 @@ from alerts.services import webhooks as webhook_services
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.forms import add_domain_errors
+from monitoring_site.dashboard.paging import page_of
 from monitoring_site.dashboard.tenancy import page_tenant, tenant_page
 from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import DomainError
@@ -43,12 +44,13 @@ def alert_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     if not request.GET:  # by default, what needs attention: active and acknowledged
         base = base.filter(status__in=OPEN_ALERT_STATUSES)
     filtered = AlertFilter(request.GET, queryset=base)
-    alerts = filtered.qs.order_by("-triggered_at")[:PAGE]
+    page = page_of(request, filtered.qs.order_by("-triggered_at", "-id"), PAGE)
     return _page(
         request,
         "alerts/alert_list.html",
         tenant,
-        alerts=alerts,
+        alerts=page.object_list,
+        page=page,
         filter=filtered,
         summary=alert_summary(filtered.qs),
         tab="alerts",
@@ -158,13 +160,14 @@ def webhook_deliveries(request: HttpRequest, webhook_id: int, *, tenant: Tenant)
     queryset = (
         Delivery.objects.filter(webhook=webhook).select_related("event").prefetch_related("attempt_log")
     )
-    deliveries = DeliveryFilter(request.GET, queryset=queryset).qs.order_by("-id")[:PAGE]
+    page = page_of(request, DeliveryFilter(request.GET, queryset=queryset).qs.order_by("-id"), PAGE)
     return _page(
         request,
         "alerts/webhook_deliveries.html",
         tenant,
         webhook=webhook,
-        deliveries=deliveries,
+        deliveries=page.object_list,
+        page=page,
         tab="webhooks",
     )
 

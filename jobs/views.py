@@ -20,6 +20,7 @@ from jobs.services import runners as runner_services
 from jobs.services import tasks as task_services
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.dashboard.paging import page_of
 from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
 
@@ -63,8 +64,12 @@ def jobs_overview(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
 def job_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     base = Job.objects.filter(organization=tenant.organization).select_related("task", "runner")
     filtered = JobFilter(request.GET, queryset=base)
-    jobs = filtered.qs.order_by("-created_at", "-id")[:PAGE] if filtered.is_valid() else []
-    return render(request, "jobs/job_list.html", {"section": "jobs", "jobs": jobs, "filter": filtered})
+    page = page_of(request, filtered.qs.order_by("-created_at", "-id") if filtered.is_valid() else [], PAGE)
+    return render(
+        request,
+        "jobs/job_list.html",
+        {"section": "jobs", "jobs": page.object_list, "page": page, "filter": filtered},
+    )
 
 
 @tenant_page
@@ -116,13 +121,15 @@ def job_action(request: HttpRequest, job_id: int, action: str, *, tenant: Tenant
 @tenant_page
 def task_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     filtered = TaskFilter(request.GET, queryset=Task.objects.filter(organization=tenant.organization))
-    tasks = filtered.qs.select_related("runner").order_by("name")[:PAGE] if filtered.is_valid() else []
+    rows = filtered.qs.select_related("runner").order_by("name", "pk") if filtered.is_valid() else []
+    page = page_of(request, rows, PAGE)
     return render(
         request,
         "jobs/task_list.html",
         {
             "section": "jobs",
-            "tasks": tasks,
+            "tasks": page.object_list,
+            "page": page,
             "filter": filtered,
             "can_act": role_at_least(tenant.role, Role.MEMBER),
         },

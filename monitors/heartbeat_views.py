@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.dashboard.forms import add_domain_errors
+from monitoring_site.dashboard.paging import page_of
 from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
 from monitors.filters import HeartbeatFilter
@@ -31,7 +32,8 @@ PAGE = 200
 def heartbeat_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     base = Heartbeat.objects.filter(organization=tenant.organization)
     filtered = HeartbeatFilter(request.GET, queryset=base)
-    heartbeats = list(filtered.qs.order_by("name")[:PAGE])
+    page = page_of(request, filtered.qs.order_by("name", "pk"), PAGE)
+    heartbeats = list(page.object_list)
     for heartbeat in heartbeats:
         heartbeat.url = ping_url(request, heartbeat.token)  # type: ignore[attr-defined]
     return render(
@@ -39,6 +41,7 @@ def heartbeat_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
         "monitors/heartbeat_list.html",
         {
             "heartbeats": heartbeats,
+            "page": page,
             "filter": filtered,
             "section": "heartbeats",
             "can_act": role_at_least(tenant.role, Role.MEMBER),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from alerts.selectors import maintenance_in_effect
 from monitoring_site.accounts.choices import Role, role_at_least
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.dashboard.paging import page_of
 from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
 from monitoring_site.time_buckets import floor_to
@@ -212,5 +213,11 @@ def monitor_action(request: HttpRequest, monitor_id: int, action: str, *, tenant
 @tenant_page
 def incident_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     base = Incident.objects.filter(organization=tenant.organization).select_related("monitor", "heartbeat")
-    incidents = IncidentFilter(request.GET, queryset=base).qs.order_by("-started_at")[:PAGE]
-    return render(request, "monitors/incident_list.html", {"incidents": incidents, "section": "incidents"})
+    page = page_of(
+        request, IncidentFilter(request.GET, queryset=base).qs.order_by("-started_at", "-id"), PAGE
+    )
+    return render(
+        request,
+        "monitors/incident_list.html",
+        {"incidents": page.object_list, "page": page, "section": "incidents"},
+    )
