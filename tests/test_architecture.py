@@ -143,3 +143,16 @@ def test_the_checks_see_the_code():
     assert "monitors/services/monitors.py" in names and "alerts/selectors.py" in names
     assert _layer("alerts.api.rule_serializers") == "rule_serializers"
     assert _layer("jobs.api.views") == "views" and _layer("jobs.services.jobs") is None
+
+
+def test_every_public_service_says_what_it_does():
+    missing = [
+        f"{relative}:{node.lineno}: {node.name}"
+        for relative, tree in modules(*PACKAGES)
+        if is_service(relative) and "management" not in relative.parts
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and not node.name.startswith("_")
+        and ast.get_docstring(node) is None
+    ]
+    assert missing == []

@@ -79,6 +79,7 @@ def agent_create(*, organization: Organization, data: dict[str, Any]) -> tuple[A
 
 @transaction.atomic
 def agent_update(*, agent: Agent, data: dict[str, Any]) -> Agent:
+    """Change the fields ``data`` names, checked as on registration (names and external ids stay unique)."""
     data = _clean(agent.organization, dict(data), agent)
     for name, value in data.items():
         setattr(agent, name, value)

@@ -28,6 +28,7 @@ FLEET_CONFLICT = ("organization_id", "resolution", "start", "model", "shard")
 
 
 def upsert(fleet_model: type[models.Model], grouped: dict[Key, Totals]) -> None:
+    """Add ``grouped`` totals to the fleet rollup table ``fleet_model`` with one upsert."""
     rollup_sql.upsert(fleet_model, FLEET_KEY, FLEET_CONFLICT, grouped)
 
 

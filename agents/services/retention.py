@@ -19,6 +19,7 @@ from monitoring_site.retention import delete_older_than
 
 
 def agents_prune(*, now: datetime | None = None) -> int:
+    """Delete request events, spans, log lines and rollups past their retention; returns how many rows."""
     now = now or timezone.now()
     deleted = delete_older_than(
         AgentRequestEvent, "timestamp", now - timedelta(days=settings.AGENT_EVENT_RETENTION_DAYS)

@@ -36,6 +36,7 @@ def agent_status_set(*, agent: Agent, status: str, now: datetime, reason: str = 
 
 
 def agent_status_refresh(*, agent: Agent, now: datetime | None = None) -> Agent:
+    """Derive the agent's status again now and store it (announced when it changed)."""
     now = now or timezone.now()
     agent_status_set(agent=agent, status=derive_status(agent, now), now=now)
     return agent

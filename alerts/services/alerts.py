@@ -188,11 +188,14 @@ def _resolve(alert: Alert, *, by: str, resolution: str, root_cause: str, now: da
 def alert_resolve(
     *, alert: Alert, by: str, resolution: str = "", root_cause: str = "", now: datetime | None = None
 ) -> Alert:
+    """Resolve an open alert by hand, with the resolution and root cause; 409 when it is resolved already."""
     return _resolve(alert, by=by, resolution=resolution, root_cause=root_cause, now=now or timezone.now())
 
 
 @transaction.atomic
 def alert_auto_resolve(*, rule: AlertRule, value: float, now: datetime) -> Alert | None:
+    """Resolve the rule's open alert because its metric no longer crosses the threshold (None when none is
+    open)."""
     alert = Alert.objects.filter(rule=rule, status__in=OPEN_ALERT_STATUSES).first()
     if alert is None:
         return None

@@ -24,6 +24,7 @@ def _transport(kind: str):
 
 
 def channel_create(*, organization: Organization, name: str, kind: str, config: Any) -> NotificationChannel:
+    """Create a notification channel, its config checked by its kind's transport."""
     cleaned = _transport(kind).clean_config(config)
     return NotificationChannel.objects.create(organization=organization, name=name, kind=kind, config=cleaned)
 

@@ -66,10 +66,13 @@ def deliveries_claim(*, now: datetime, ids: list[int] | None = None, limit: int 
 
 
 def webhook_signature(secret: str, body: bytes) -> str:
+    """The ``X-Signature`` of a webhook body: ``sha256=`` and the HMAC of the body with the webhook's
+    secret."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def webhook_request(webhook: Webhook, event_body: dict) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of a webhook delivery (event id, type and timestamp, and the signature)."""
     content = json.dumps(event_body, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",

@@ -141,6 +141,7 @@ def events_fan_out(*, event_ids: list[str], now: datetime | None = None) -> list
 
 
 def event_fan_out(*, event_id: str, now: datetime | None = None) -> list[int]:
+    """Fan one recorded event out to one delivery per recipient (see ``events_fan_out``)."""
     return events_fan_out(event_ids=[event_id], now=now)
 
 

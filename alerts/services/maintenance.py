@@ -79,10 +79,12 @@ def _clean(data: dict[str, Any], current: MaintenanceWindow | None = None) -> di
 
 
 def maintenance_create(*, organization: Organization, data: dict[str, Any]) -> MaintenanceWindow:
+    """Create a maintenance window, its schedule and subjects checked."""
     return MaintenanceWindow.objects.create(organization=organization, **_clean(data))
 
 
 def maintenance_update(*, window: MaintenanceWindow, data: dict[str, Any]) -> MaintenanceWindow:
+    """Change the fields ``data`` names, checked against the window as it is."""
     for name, value in _clean(data, window).items():
         setattr(window, name, value)
     window.save()

@@ -18,6 +18,7 @@ def _subject(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def notification_for(event: Event) -> Notification:
+    """The message for people an event becomes: a title and the subject's figures as lines of text."""
     body = event.body
     kind, subject = _subject(body)
     name = subject.get("name") or subject.get("title") or subject.get("id") or ""

@@ -114,11 +114,13 @@ def _store(rule: AlertRule, data: dict[str, Any]) -> AlertRule:
 
 @transaction.atomic
 def rule_create(*, organization: Organization, data: dict[str, Any]) -> AlertRule:
+    """Create an alert rule, its metric, scope, channels and remediation checked."""
     return _store(AlertRule(organization=organization), _clean(organization.pk, dict(data)))
 
 
 @transaction.atomic
 def rule_update(*, rule: AlertRule, data: dict[str, Any]) -> AlertRule:
+    """Change the fields ``data`` names, checked as on creation."""
     return _store(rule, _clean(rule.organization_id, dict(data)))
 
 
@@ -146,6 +148,7 @@ def rule_delete(*, rule: AlertRule) -> None:
 
 
 def rule_pause(*, rule: AlertRule) -> AlertRule:
+    """Stop evaluating the rule; 409 ``rule_already_paused``."""
     if not AlertRule.objects.filter(pk=rule.pk, is_paused=False).update(is_paused=True):
         raise Conflict("The rule is already paused.", code="rule_already_paused")
     rule.refresh_from_db()
@@ -153,6 +156,7 @@ def rule_pause(*, rule: AlertRule) -> AlertRule:
 
 
 def rule_resume(*, rule: AlertRule, now: datetime | None = None) -> AlertRule:
+    """Evaluate the rule again from now, its condition timer restarted; 409 ``rule_not_paused``."""
     changed = AlertRule.objects.filter(pk=rule.pk, is_paused=True).update(
         is_paused=False, next_check_at=now or timezone.now(), condition_since=None
     )

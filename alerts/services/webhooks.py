@@ -39,6 +39,7 @@ def webhook_create(*, organization: Organization, url: str, events: list[str], *
 
 
 def webhook_update(*, webhook: Webhook, **fields: Any) -> Webhook:
+    """Change the webhook; re-enabling it clears its failures and the reason it was disabled."""
     if "events" in fields:
         fields["events"] = _clean_events(fields["events"])
     if fields.get("is_active") is True:
@@ -50,6 +51,7 @@ def webhook_update(*, webhook: Webhook, **fields: Any) -> Webhook:
 
 
 def webhook_rotate_secret(*, webhook: Webhook) -> Webhook:
+    """Give the webhook a new signing secret (the old one stops signing at once)."""
     webhook.secret = _new_secret()
     webhook.save(update_fields=["secret"])
     return webhook

@@ -138,6 +138,7 @@ def job_trigger_of(tenant: Tenant) -> dict[str, Any]:
 
 
 def job_enqueue_on_commit(job_id: int) -> None:
+    """Queue the job's run once the transaction commits (a broker that is down leaves it to the sweeper)."""
     transaction.on_commit(lambda: enqueue("jobs.run", job_id), robust=True)
 
 
@@ -233,6 +234,7 @@ def job_retry(*, job: Job, by_name: str = "", user: Any = None, now: datetime | 
 
 
 def job_cancel_requested(job_id: int) -> bool:
+    """Whether someone asked for the job to be cancelled (the running worker polls it)."""
     return Job.objects.filter(pk=job_id, cancel_requested=True).exists()
 
 

@@ -41,6 +41,7 @@ def job_alive_mark(job_id: int) -> None:
 
 
 def job_alive_clear(job_id: int) -> None:
+    """Forget the job's liveness keys (it finished); Redis away is not an error here."""
     with contextlib.suppress(redis.RedisError):
         get_redis().delete(_alive(job_id), _suspect(job_id))
 

@@ -37,6 +37,7 @@ def enrollment_token_create(*, organization: Organization, name: str, created_by
 
 
 def enrollment_token_revoke(*, token: EnrollmentToken) -> EnrollmentToken:
+    """Revoke the enrollment token: registering with it stops working; runners keep their own tokens."""
     EnrollmentToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token.refresh_from_db()
     return token
@@ -83,6 +84,7 @@ def runner_delete(*, runner: Runner, by_name: str = "") -> None:
 
 
 def runner_for_token(raw: str) -> Runner | None:
+    """The enabled runner whose token is ``raw`` (compared hashed), else None."""
     if not raw.startswith(Runner.PREFIX):
         return None
     return (
@@ -93,6 +95,7 @@ def runner_for_token(raw: str) -> Runner | None:
 
 
 def labels_clean(labels: Any) -> list[str]:
+    """The runner labels, checked: a list of up to ``MAX_LABELS`` strings of 1 to 100 characters."""
     if (
         not isinstance(labels, list)
         or len(labels) > MAX_LABELS
@@ -118,6 +121,7 @@ def probe_locations_clean(locations: Any) -> list[str]:
 
 
 def probe_payload(runner: Runner) -> dict[str, Any]:
+    """A runner as the probe events (``probe.lost``, ``probe.recovered``) carry it."""
     return {"id": runner.pk, "name": runner.name, "locations": list(runner.locations)}
 
 

@@ -19,6 +19,7 @@ STATUS_FIELDS = [status.value for status in JobStatus]
 
 
 def bucket_hour(at: datetime) -> datetime:
+    """The start of the statistics bucket (the hour) ``at`` falls in."""
     return floor_to(at, HOUR)
 
 

@@ -41,6 +41,7 @@ SCHEDULE_FIELDS = (
 
 
 def task_for_secret(raw: str) -> Task | None:
+    """The task whose secret key is ``raw`` (compared hashed), else None."""
     if not raw.startswith(SECRET_PREFIX):
         return None
     return Task.objects.select_related("organization").filter(secret_key_hash=token_digest(raw)).first()
@@ -238,6 +239,7 @@ def task_create(*, organization: Organization, data: dict[str, Any], now: dateti
 
 @transaction.atomic
 def task_update(*, task: Task, data: dict[str, Any], now: datetime | None = None) -> Task:
+    """Change the fields ``data`` names, checked as on creation, with the task's row locked."""
     data = _clean(task.organization, dict(data), task)
     return _store(Task.objects.select_for_update().get(pk=task.pk), data, now or timezone.now())
 

@@ -42,6 +42,7 @@ def organization_create(*, name: str, owner: User) -> Organization:
 
 
 def organization_update(*, organization: Organization, by: Tenant, name: str) -> Organization:
+    """Rename the organization (admins)."""
     require_role(by, Role.ADMIN)
     organization.name = name
     organization.save(update_fields=["name"])
@@ -49,6 +50,7 @@ def organization_update(*, organization: Organization, by: Tenant, name: str) ->
 
 
 def require_role(by: Tenant, role: str) -> None:
+    """Raise ``InsufficientRole`` unless ``by`` has at least ``role`` in its organization."""
     if not role_at_least(by.role, role):
         raise InsufficientRole(f"This needs the {role} role; you have {by.role}.")
 
@@ -113,6 +115,8 @@ def membership_add(
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, by: Tenant, role: str) -> Membership:
+    """Give a member another role (admins); the last owner cannot be demoted, and only an owner makes
+    owners."""
     require_role(by, Role.ADMIN)
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     _guard_owner_change(membership=locked, by=by, new_role=role)
@@ -123,6 +127,7 @@ def membership_change_role(*, membership: Membership, by: Tenant, role: str) -> 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: Tenant) -> None:
+    """Remove a member (admins; never the last owner); their open WebSockets on the organization close."""
     require_role(by, Role.ADMIN)
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     _guard_owner_change(membership=locked, by=by, new_role=None)
@@ -178,12 +183,14 @@ def api_key_authenticate(raw_key: str) -> ApiKey | None:
 
 
 def project_create(*, organization: Organization, name: str, description: str = "") -> Project:
+    """Create a project; a name the organization already uses is a 409 ``duplicate_name``."""
     if Project.objects.filter(organization=organization, name=name).exists():
         raise Conflict(f"A project named '{name}' exists already.", code="duplicate_name")
     return Project.objects.create(organization=organization, name=name, description=description)
 
 
 def project_update(*, project: Project, **fields: str) -> Project:
+    """Change the project's name or description; a name another project uses is a 409."""
     name = fields.get("name")
     if (
         name
@@ -199,6 +206,7 @@ def project_update(*, project: Project, **fields: str) -> Project:
 
 
 def project_delete(*, project: Project) -> None:
+    """Delete the project; its monitors and heartbeats stay, without a project."""
     project.delete()
 
 

@@ -35,6 +35,7 @@ MAX_KEY = 100
 
 
 def ordered_kinds() -> list[ConfigKind]:
+    """The registered configuration kinds in dependency order (channels before the rules that name them)."""
     return [KINDS[name] for name in ORDER if name in KINDS]
 
 
@@ -88,12 +89,14 @@ def _writable(kind: ConfigKind, request: Any) -> list[str]:
 
 
 def export_item(kind: ConfigKind, obj: Model, book: KeyBook, request: Any) -> dict[str, Any]:
+    """One object as the configuration file holds it: its key and its writable fields."""
     data = kind.serializer(obj, context={"request": request}).data
     item = {name: data[name] for name in _writable(kind, request) if name in data}
     return {"key": book.key(kind.name, obj.pk), **kind.to_file(item, book)}
 
 
 def config_export(*, organization: Any, request: Any) -> dict[str, Any]:
+    """The organization's whole configuration as one document, read in one transaction."""
     with transaction.atomic():
         book = key_book(organization)
         document: dict[str, Any] = {

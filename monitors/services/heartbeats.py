@@ -99,12 +99,15 @@ def _store(heartbeat: Heartbeat, data: dict[str, Any]) -> Heartbeat:
 
 @transaction.atomic
 def heartbeat_create(*, organization: Organization, data: dict[str, Any]) -> Heartbeat:
+    """Create a heartbeat with a new ping token, its fields checked (channels and parents must be the
+    organization's)."""
     data = _clean(organization, dict(data), None)
     return _store(Heartbeat(organization=organization, token=heartbeat_token()), data)
 
 
 @transaction.atomic
 def heartbeat_update(*, heartbeat: Heartbeat, data: dict[str, Any]) -> Heartbeat:
+    """Change the fields ``data`` names, checked as on creation; the token stays."""
     return _store(heartbeat, _clean(heartbeat.organization, dict(data), heartbeat))
 
 
@@ -121,6 +124,7 @@ def heartbeat_regenerate_token(*, heartbeat: Heartbeat) -> Heartbeat:
 
 
 def heartbeat_pause(*, heartbeat: Heartbeat) -> Heartbeat:
+    """Pause the heartbeat (no late or down alerts while paused); 409 ``heartbeat_already_paused``."""
     if not Heartbeat.objects.filter(pk=heartbeat.pk, is_paused=False).update(
         is_paused=True, status=HeartbeatStatus.PAUSED
     ):

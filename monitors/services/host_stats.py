@@ -36,6 +36,7 @@ def host_push_token_issue(*, monitor: Monitor) -> str:
 
 
 def host_monitor_for_token(*, monitor_id: int, token: str) -> Monitor | None:
+    """The host monitor ``monitor_id`` whose push token is ``token`` (compared hashed), else None."""
     if not token.startswith(PUSH_PREFIX):
         return None
     return Monitor.objects.filter(pk=monitor_id, type=MonitorType.HOST, push_token_hash=_hash(token)).first()
@@ -98,4 +99,5 @@ def host_grace(monitor: Monitor) -> timedelta:
 
 
 def host_stale_outcome(monitor: Monitor) -> CheckOutcome:
+    """The failed check a host monitor gets when no stats arrived within its grace."""
     return CheckOutcome.failed(f"No stats received for {int(host_grace(monitor).total_seconds())} seconds")

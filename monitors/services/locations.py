@@ -25,6 +25,7 @@ MAX_LOCATIONS = 16
 
 
 def location_name_error(name: Any) -> str:
+    """Why ``name`` is not a location name, or an empty string when it is one."""
     if not isinstance(name, str) or not LOCATION_NAME.match(name):
         return f"{name!r} is not a location name: lower-case letters, digits and '-', up to 63 characters."
     return ""
@@ -100,6 +101,8 @@ def location_step(*, row: MonitorLocation, monitor: Monitor, outcome: CheckOutco
 
 
 def quorum_summary(view: dict[str, Any]) -> str:
+    """The error text of a quorum decision: which locations see the monitor down, of how many (empty when
+    none)."""
     down = view["down"]
     return (
         f"Down from {', '.join(down)} ({len(down)} of {view['reporting']} reporting locations; "

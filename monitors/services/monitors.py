@@ -71,6 +71,7 @@ def monitor_test(*, monitor: Monitor, by: str) -> dict[str, Any]:
 
 @transaction.atomic
 def monitor_update(*, monitor: Monitor, data: dict[str, Any]) -> Monitor:
+    """Change the fields ``data`` names, checked as on creation, and follow a change of locations."""
     monitor = store(monitor, _clean(monitor.organization, dict(data), monitor))
     locations_sync(monitor=monitor, now=timezone.now())
     return monitor
@@ -80,6 +81,8 @@ def monitor_update(*, monitor: Monitor, data: dict[str, Any]) -> Monitor:
 def monitors_bulk_update(
     *, organization: Organization, monitor_ids: list[int], updates: dict[str, Any]
 ) -> list[Monitor]:
+    """Apply the same ``updates`` to each of the organization's ``monitor_ids``, all or nothing (an unknown
+    id is a 400)."""
     monitors = list(Monitor.objects.filter(organization=organization, pk__in=monitor_ids))
     missing = sorted(set(monitor_ids) - {m.pk for m in monitors})
     if missing:
@@ -89,6 +92,7 @@ def monitors_bulk_update(
 
 @transaction.atomic
 def monitor_pause(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
+    """Pause the monitor and record the change in its status history; 409 ``monitor_already_paused``."""
     old = monitor.status
     if not Monitor.objects.filter(pk=monitor.pk, is_paused=False).update(
         is_paused=True, status=MonitorStatus.PAUSED
@@ -107,6 +111,8 @@ def monitor_pause(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
 
 @transaction.atomic
 def monitor_resume(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
+    """Resume the monitor as pending, due now (a host monitor after its grace), recorded in its status
+    history; 409 ``monitor_not_paused``."""
     now = now or timezone.now()
     due = now + host_grace(monitor) if monitor.type == MonitorType.HOST else now
     changed = Monitor.objects.filter(pk=monitor.pk, is_paused=True).update(
@@ -156,6 +162,7 @@ def monitors_bulk_action(*, monitors: list[Monitor], action: str) -> int:
 
 
 def monitor_extend(*, monitor: Monitor, hours: int | None = None, until: datetime | None = None) -> Monitor:
+    """Push ``expires_at`` out by ``hours`` (from the later of now and the expiry) or to ``until``."""
     now = timezone.now()
     until = until or max(monitor.expires_at or now, now) + timedelta(hours=hours or 0)
     if until <= now:

@@ -162,6 +162,8 @@ def monitors_refresh_uptime(*, now: datetime, periods: Iterable[str], chunk: int
 
 
 def rollups_prune(*, now: datetime) -> int:
+    """Delete rollups past each resolution's retention (``MONITOR_ROLLUP_RETENTION_DAYS``); returns how
+    many."""
     deleted = 0
     for level, days in settings.MONITOR_ROLLUP_RETENTION_DAYS.items():
         deleted += delete_older_than(

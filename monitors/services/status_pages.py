@@ -131,11 +131,14 @@ def _store(page: StatusPage, data: dict[str, Any], by: str) -> StatusPage:
 
 @transaction.atomic
 def status_page_create(*, organization: Organization, data: dict[str, Any], by: str = "") -> StatusPage:
+    """Create a status page with its components, checked (its monitors and heartbeats must be the
+    organization's)."""
     return _store(StatusPage(organization=organization), _clean(organization, dict(data), None), by)
 
 
 @transaction.atomic
 def status_page_update(*, page: StatusPage, data: dict[str, Any], by: str = "") -> StatusPage:
+    """Change the page's fields and, when given, its components; ``by`` signs an incident update."""
     return _store(page, _clean(page.organization, dict(data), page), by)
 
 

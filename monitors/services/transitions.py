@@ -27,6 +27,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def incident_payload(incident: Incident) -> dict:
+    """An incident as the events (``incident.created``, ``incident.resolved``) carry it."""
     return {
         "id": incident.pk,
         "started_at": _iso(incident.started_at),
