@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from agents.choices import REPORTED_STATUSES, AgentStatus, CheckStatus
 from agents.models import Agent, AgentRequestEvent
-from agents.services.bulk_copy import copy_rows
 from agents.services.controls import commands_pending
 from agents.services.rollups import rollups_add
 from agents.services.status import agent_status_refresh
+from monitoring_site.bulk_copy import copy_rows
 from monitoring_site.datetimes import parse_timestamp
 from monitoring_site.errors import RuleViolation
 

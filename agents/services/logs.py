@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agents.models import Agent, AgentLog, LogLevel
-from agents.services.bulk_copy import copy_rows
 from agents.services.ingest import refuse_when_none_accepted, reported_at
 from agents.streams import log_lines_publish
+from monitoring_site.bulk_copy import copy_rows
 from monitoring_site.errors import RuleViolation
 
 MAX_LINES = 5000

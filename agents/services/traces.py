@@ -12,8 +12,8 @@ from django.db import connection
 
 from agents.models import ServiceRollup, TraceSpan
 from agents.services import rollup_sql
-from agents.services.bulk_copy import copy_rows
 from agents.totals import Totals
+from monitoring_site.bulk_copy import copy_rows
 from monitoring_site.time_buckets import HOUR, MINUTE, floor_to
 
 

@@ -6,13 +6,12 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from django.db import connection
 
+from monitoring_site.bulk_copy import insert_rows, sqlite_value
 from monitors.models import Heartbeat, HeartbeatPing
 
 PING_COLUMNS = [
@@ -41,28 +40,9 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, uuid.UUID):
-        return value.hex  # how Django stores a UUIDField on SQLite
-    return value
-
-
 def pings_insert(rows: Sequence[Sequence[Any]]) -> None:
     """Insert pings given as tuples in ``PING_COLUMNS`` order."""
-    if not rows:
-        return
-    table, columns = _quote(HeartbeatPing._meta.db_table), ", ".join(_quote(c) for c in PING_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(PING_COLUMNS))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-        cursor.executemany(sql, [[_sqlite_value(v) for v in row] for row in rows])
+    insert_rows(HeartbeatPing, PING_COLUMNS, rows)
 
 
 def heartbeats_write_state(heartbeats: Sequence[Any]) -> None:
@@ -87,7 +67,7 @@ def heartbeats_write_state(heartbeats: Sequence[Any]) -> None:
             return
         assignments = ", ".join(f"{_quote(n)} = %s" for n in names)
         sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608
-        cursor.executemany(sql, [[_sqlite_value(v) for v in row_values] for row_values in values])
+        cursor.executemany(sql, [[sqlite_value(v) for v in row_values] for row_values in values])
 
 
 LOCKED_COLUMNS = (
