@@ -11,6 +11,11 @@ class AlertsConfig(AppConfig):
         from monitoring_site.events import register_recorder, register_replayer
 
         register_recorder(event_record)
+
+        from alerts.prometheus import AlertsCollector
+        from monitoring_site.prometheus import register_collector
+
+        register_collector("alerts", AlertsCollector)
         register_replayer(event_bodies_after)
 
         from alerts.configuration import register_configuration

@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from monitoring_site.api.errors import api_not_found
 from monitoring_site.dashboard.forms import RateLimitedAdminAuthenticationForm
+from monitoring_site.prometheus import prometheus_metrics
 from monitors.badges import badge
-from monitors.prometheus import prometheus_metrics
 from monitors.status_views import status_page_public
 
 # The admin's login is held to the API login's limits (per address, and the username lockout).

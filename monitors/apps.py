@@ -10,6 +10,11 @@ class MonitorsConfig(AppConfig):
 
         register_monitor_metrics()
 
+        from monitoring_site.prometheus import register_collector
+        from monitors.prometheus import MonitorsCollector
+
+        register_collector("monitors", MonitorsCollector)
+
         from monitors.configuration import register_configuration
 
         register_configuration()

@@ -1,26 +1,16 @@
-"""``GET /metrics`` in the Prometheus text format: monitors, heartbeats, open incidents and alerts.
-
-Scraped with an API key (``Authorization: Bearer msk_...``, read scope is enough): the key's organization.
-With ``PROMETHEUS_PUBLIC=true`` no key is needed and every organization is exported, labelled by slug.
-Read from the state columns and a few grouped counts, so a scrape costs the same whatever the history.
-"""
+"""The monitors domain's Prometheus collector (``monitoring_site/prometheus.py`` serves ``GET /metrics``):
+monitors, their locations, heartbeats and open incidents, read from the state columns and a few grouped
+counts, so a scrape costs the same whatever the history."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from rest_framework.exceptions import AuthenticationFailed
 
-from alerts.selectors import alerts_open
-from monitoring_site.accounts.authentication import bearer_token, principal_for_api_key
-from monitoring_site.accounts.models import ApiKey, Organization
 from monitors.choices import HeartbeatStatus, IncidentStatus, MonitorStatus
 from monitors.models import Heartbeat, Incident, Monitor, MonitorLocation
 
@@ -34,9 +24,9 @@ HEARTBEAT_UP: dict[str, float] = {
 }
 
 
-class PlatformCollector(Collector):
-    def __init__(self, organizations: list[Organization]) -> None:
-        self.organizations = {o.pk: o.slug for o in organizations}
+class MonitorsCollector(Collector):
+    def __init__(self, organizations: dict[int, str]) -> None:
+        self.organizations = organizations
 
     def collect(self) -> Iterator[Metric]:
         ids = list(self.organizations)
@@ -138,42 +128,3 @@ class PlatformCollector(Collector):
         for org, source, n in counts:
             incidents.add_metric([self.organizations[org], source], n)
         yield incidents
-
-        alerts = GaugeMetricFamily(
-            "monitoring_open_alerts",
-            "Active and acknowledged alerts.",
-            labels=["organization", "severity", "status"],
-        )
-        open_alerts = (
-            alerts_open(ids)
-            .values_list("organization_id", "severity", "status")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        for org, severity, status, n in open_alerts:
-            alerts.add_metric([self.organizations[org], severity, status], n)
-        yield alerts
-
-
-def _unauthorized(message: str) -> HttpResponse:
-    response = HttpResponse(message, status=401, content_type="text/plain; charset=utf-8")
-    response["WWW-Authenticate"] = 'Bearer realm="metrics"'
-    return response
-
-
-def prometheus_metrics(request: HttpRequest) -> HttpResponse:
-    if settings.PROMETHEUS_PUBLIC:
-        organizations = list(Organization.objects.all())
-    else:
-        raw = bearer_token(request)
-        if raw is None or not raw.startswith(ApiKey.PREFIX):
-            return _unauthorized("An API key is required: Authorization: Bearer msk_...\n")
-        try:
-            _, api_key = principal_for_api_key(raw)
-        except AuthenticationFailed as exc:
-            return _unauthorized(f"{exc.detail}\n")
-        organizations = [api_key.organization]
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(PlatformCollector(organizations))
-    # The classic text format, which every Prometheus version and compatible scraper reads.
-    return HttpResponse(generate_latest(registry), content_type=TEXT_FORMAT)

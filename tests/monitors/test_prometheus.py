@@ -85,3 +85,31 @@ def test_no_key_is_401_unless_public(acme, settings):
     settings.PROMETHEUS_PUBLIC = True
     public = Client().get("/metrics")
     assert public.status_code == 200 and 'name="shop"' in public.content.decode()
+
+
+def test_each_domain_registers_its_collector_and_another_can_join(acme, read_key):
+    from prometheus_client.core import GaugeMetricFamily
+
+    from monitoring_site import prometheus
+
+    assert {"monitors", "alerts"} <= set(prometheus._factories)  # registered by the apps' ready()
+
+    class Jobs:
+        def __init__(self, organizations):
+            self.organizations = organizations
+
+        def collect(self):
+            family = GaugeMetricFamily(
+                "monitoring_test_jobs", "A domain's own figure.", labels=["organization"]
+            )
+            for slug in self.organizations.values():
+                family.add_metric([slug], 7)
+            yield family
+
+    prometheus.register_collector("zz-test", Jobs)
+    try:
+        text = Client().get("/metrics", HTTP_AUTHORIZATION=f"Bearer {read_key[1]}").content.decode()
+    finally:
+        prometheus.unregister_collector("zz-test")
+    assert samples(text)[("monitoring_test_jobs", (("organization", "acme"),))] == 7
+    assert "zz-test" not in prometheus._factories
