@@ -125,7 +125,7 @@ class AlertRuleAdmin(ServiceOwnedAdmin):
             self,
             request,
             queryset.filter(is_paused=False),
-            lambda r: rule_services.rule_pause(rule=r),
+            lambda r: rule_services.rule_pause(rule=r, by=f"admin {request.user}"),
             "Paused",
         )
 
@@ -135,7 +135,7 @@ class AlertRuleAdmin(ServiceOwnedAdmin):
             self,
             request,
             queryset.filter(is_paused=True),
-            lambda r: rule_services.rule_resume(rule=r),
+            lambda r: rule_services.rule_resume(rule=r, by=f"admin {request.user}"),
             "Resumed",
         )
 

@@ -108,9 +108,9 @@ def rule_action(request: HttpRequest, rule_id: int, verb: str) -> HttpResponse:
     rule = get_object_or_404(AlertRule, pk=rule_id, organization=tenant.organization)
     try:
         if verb == "pause":
-            rule_services.rule_pause(rule=rule)
+            rule_services.rule_pause(rule=rule, by=tenant.actor)
         elif verb == "resume":
-            rule_services.rule_resume(rule=rule)
+            rule_services.rule_resume(rule=rule, by=tenant.actor)
         else:
             result = rule_services.rule_test(rule=rule, by=tenant.actor)
             failed = [r["name"] for r in result["results"] if not r["delivered"]]

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "monitoring_site.accounts",
     "monitoring_site.metrics",
     "monitoring_site.configuration",
+    "monitoring_site.audit",
     "monitoring_site.dashboard",
     "monitors",
     "alerts",

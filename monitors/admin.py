@@ -52,11 +52,23 @@ class MonitorAdmin(ServiceOwnedAdmin):
 
     @admin.action(description="Pause the selected monitors")
     def pause(self, request, queryset):
-        apply_each(self, request, queryset, lambda m: monitor_services.monitor_pause(monitor=m), "Paused")
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda m: monitor_services.monitor_pause(monitor=m, by=f"admin {request.user}"),
+            "Paused",
+        )
 
     @admin.action(description="Resume the selected monitors")
     def resume(self, request, queryset):
-        apply_each(self, request, queryset, lambda m: monitor_services.monitor_resume(monitor=m), "Resumed")
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda m: monitor_services.monitor_resume(monitor=m, by=f"admin {request.user}"),
+            "Resumed",
+        )
 
     @admin.action(description="Check the selected monitors now")
     def check_now(self, request, queryset):
@@ -137,13 +149,21 @@ class HeartbeatAdmin(ServiceOwnedAdmin):
     @admin.action(description="Pause the selected heartbeats")
     def pause(self, request, queryset):
         apply_each(
-            self, request, queryset, lambda h: heartbeat_services.heartbeat_pause(heartbeat=h), "Paused"
+            self,
+            request,
+            queryset,
+            lambda h: heartbeat_services.heartbeat_pause(heartbeat=h, by=f"admin {request.user}"),
+            "Paused",
         )
 
     @admin.action(description="Resume the selected heartbeats")
     def resume(self, request, queryset):
         apply_each(
-            self, request, queryset, lambda h: heartbeat_services.heartbeat_resume(heartbeat=h), "Resumed"
+            self,
+            request,
+            queryset,
+            lambda h: heartbeat_services.heartbeat_resume(heartbeat=h, by=f"admin {request.user}"),
+            "Resumed",
         )
 
     @admin.action(description="Give the selected heartbeats new ping URLs")

@@ -3,7 +3,9 @@ history, and the create form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
+from typing import Any
 from zoneinfo import available_timezones
 
 from django.contrib import messages
@@ -143,7 +145,7 @@ def cron_preview(request: HttpRequest, *, tenant: Tenant) -> JsonResponse:
     )
 
 
-HEARTBEAT_ACTIONS = {
+HEARTBEAT_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
     "pause": (heartbeat_services.heartbeat_pause, "is paused: no alerts until resumed"),
     "resume": (heartbeat_services.heartbeat_resume, "is resumed: its next ping starts the schedule again"),
     "regenerate-token": (
@@ -151,6 +153,7 @@ HEARTBEAT_ACTIONS = {
         "has a new ping URL; the old one answers 404 from now on",
     ),
 }
+WITH_ACTOR = {"pause", "resume"}
 
 
 @require_POST
@@ -165,7 +168,7 @@ def heartbeat_action(request: HttpRequest, heartbeat_id: int, action: str, *, te
         raise Http404("No such action.")
     service, said = HEARTBEAT_ACTIONS[action]
     try:
-        service(heartbeat=heartbeat)
+        service(heartbeat=heartbeat, **({"by": tenant.actor} if action in WITH_ACTOR else {}))
         messages.success(request, f"{heartbeat.name} {said}.")
     except DomainError as exc:
         messages.error(request, exc.text())

@@ -102,7 +102,7 @@ def monitor_bulk(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     if form.is_valid():
         picked = list(form.cleaned_data["ids"])
         action = form.cleaned_data["action"]
-        changed = monitor_services.monitors_bulk_action(monitors=picked, action=action)
+        changed = monitor_services.monitors_bulk_action(monitors=picked, action=action, by=tenant.actor)
         done = {"pause": "paused", "resume": "resumed", "delete": "deleted"}[action]
         messages.success(request, f"{changed} of {len(picked)} monitors {done}.")
     else:
@@ -192,10 +192,10 @@ def monitor_action(request: HttpRequest, monitor_id: int, action: str, *, tenant
         raise Http404("No such action.")
     try:
         if action == "pause":
-            monitor_services.monitor_pause(monitor=monitor)
+            monitor_services.monitor_pause(monitor=monitor, by=tenant.actor)
             messages.success(request, f"{monitor.name} is paused: no checks, no alerts until resumed.")
         elif action == "resume":
-            monitor_services.monitor_resume(monitor=monitor)
+            monitor_services.monitor_resume(monitor=monitor, by=tenant.actor)
             messages.success(request, f"{monitor.name} is resumed; its next check runs now.")
         elif action == "check":
             status, outcome = monitor_check_now(monitor=monitor)

@@ -15,6 +15,7 @@ from agents.models import Agent, AgentControl
 from agents.services.status import agent_status_set
 from agents.status_selectors import derive_status
 from agents.streams import command_publish
+from monitoring_site.audit.services import pause_record
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
 
@@ -70,6 +71,7 @@ def agent_pause(
         _record(
             agent, AgentControl.Action.PAUSE, reason=reason, by=by, previous=previous, params=params, now=now
         )
+        pause_record(subject=agent, action="pause", actor=by, at=now)
     return {
         "agent_id": agent.pk,
         "previous_status": previous,
@@ -100,6 +102,7 @@ def agent_resume(*, agent: Agent, reason: str = "", by: str = "", now: datetime 
             params={},
             now=now,
         )
+        pause_record(subject=agent, action="resume", actor=by, at=now)
     return agent
 
 

@@ -70,11 +70,11 @@ class AlertRuleViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        return self.envelope_one(rule_services.rule_pause(rule=self.get_object()))
+        return self.envelope_one(rule_services.rule_pause(rule=self.get_object(), by=self.tenant.actor))
 
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self.envelope_one(rule_services.rule_resume(rule=self.get_object()))
+        return self.envelope_one(rule_services.rule_resume(rule=self.get_object(), by=self.tenant.actor))
 
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):

@@ -17,6 +17,7 @@ from alerts.selectors import metrics_scope
 from alerts.services.alerts import alert_auto_resolve, alert_trigger
 from alerts.services.channels import channels_test
 from monitoring_site.accounts.models import Organization
+from monitoring_site.audit.services import pause_record
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
 from monitoring_site.metrics.registry import all_registered, registered
@@ -147,21 +148,25 @@ def rule_delete(*, rule: AlertRule) -> None:
     rule.delete()
 
 
-def rule_pause(*, rule: AlertRule) -> AlertRule:
+@transaction.atomic
+def rule_pause(*, rule: AlertRule, by: str = "") -> AlertRule:
     """Stop evaluating the rule; 409 ``rule_already_paused``."""
     if not AlertRule.objects.filter(pk=rule.pk, is_paused=False).update(is_paused=True):
         raise Conflict("The rule is already paused.", code="rule_already_paused")
+    pause_record(subject=rule, action="pause", actor=by)
     rule.refresh_from_db()
     return rule
 
 
-def rule_resume(*, rule: AlertRule, now: datetime | None = None) -> AlertRule:
+@transaction.atomic
+def rule_resume(*, rule: AlertRule, by: str = "", now: datetime | None = None) -> AlertRule:
     """Evaluate the rule again from now, its condition timer restarted; 409 ``rule_not_paused``."""
     changed = AlertRule.objects.filter(pk=rule.pk, is_paused=True).update(
         is_paused=False, next_check_at=now or timezone.now(), condition_since=None
     )
     if not changed:
         raise Conflict("The rule is not paused.", code="rule_not_paused")
+    pause_record(subject=rule, action="resume", actor=by, at=now)
     rule.refresh_from_db()
     return rule
 

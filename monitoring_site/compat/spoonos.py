@@ -158,7 +158,7 @@ class PauseView(SpoonView):
 
     def post(self, request, task_id: str):
         with contextlib.suppress(Conflict):
-            rule_services.rule_pause(rule=self.rule(task_id))
+            rule_services.rule_pause(rule=self.rule(task_id), by=self.tenant.actor)
         return Response({"status": "success", "message": f"Task {task_id} paused"})
 
 
@@ -171,7 +171,7 @@ class ResumeView(SpoonView):
         if rule.is_expired(timezone.now()):
             raise NotFound(message.format(task_id))
         with contextlib.suppress(Conflict):
-            rule_services.rule_resume(rule=rule)
+            rule_services.rule_resume(rule=rule, by=self.tenant.actor)
         return Response({"status": "success", "message": f"Task {task_id} resumed"})
 
 

@@ -55,11 +55,15 @@ class HeartbeatViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        return self._fresh(heartbeat_services.heartbeat_pause(heartbeat=self.get_object()))
+        return self._fresh(
+            heartbeat_services.heartbeat_pause(heartbeat=self.get_object(), by=self.tenant.actor)
+        )
 
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self._fresh(heartbeat_services.heartbeat_resume(heartbeat=self.get_object()))
+        return self._fresh(
+            heartbeat_services.heartbeat_resume(heartbeat=self.get_object(), by=self.tenant.actor)
+        )
 
     @action(detail=True, methods=["post"], url_path="regenerate-token")
     def regenerate_token(self, request, pk=None):

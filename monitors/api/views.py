@@ -127,11 +127,11 @@ class MonitorViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        return self._fresh(monitor_services.monitor_pause(monitor=self.get_object()))
+        return self._fresh(monitor_services.monitor_pause(monitor=self.get_object(), by=self.tenant.actor))
 
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self._fresh(monitor_services.monitor_resume(monitor=self.get_object()))
+        return self._fresh(monitor_services.monitor_resume(monitor=self.get_object(), by=self.tenant.actor))
 
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from monitoring_site.accounts.models import Organization
+from monitoring_site.audit.services import pause_record
 from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
@@ -123,22 +124,26 @@ def heartbeat_regenerate_token(*, heartbeat: Heartbeat) -> Heartbeat:
     return heartbeat
 
 
-def heartbeat_pause(*, heartbeat: Heartbeat) -> Heartbeat:
+@transaction.atomic
+def heartbeat_pause(*, heartbeat: Heartbeat, by: str = "") -> Heartbeat:
     """Pause the heartbeat (no late or down alerts while paused); 409 ``heartbeat_already_paused``."""
     if not Heartbeat.objects.filter(pk=heartbeat.pk, is_paused=False).update(
         is_paused=True, status=HeartbeatStatus.PAUSED
     ):
         raise Conflict("The heartbeat is already paused.", code="heartbeat_already_paused")
+    pause_record(subject=heartbeat, action="pause", actor=by)
     heartbeat.refresh_from_db()
     return heartbeat
 
 
-def heartbeat_resume(*, heartbeat: Heartbeat) -> Heartbeat:
+@transaction.atomic
+def heartbeat_resume(*, heartbeat: Heartbeat, by: str = "") -> Heartbeat:
     """Back to ``new``: the next ping starts the schedule again (no alert for the time it was paused)."""
     if not Heartbeat.objects.filter(pk=heartbeat.pk, is_paused=True).update(
         is_paused=False, status=HeartbeatStatus.NEW, late_at=None, down_at=None
     ):
         raise Conflict("The heartbeat is not paused.", code="heartbeat_not_paused")
+    pause_record(subject=heartbeat, action="resume", actor=by)
     heartbeat.refresh_from_db()
     return heartbeat
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from alerts.services.channels import channels_test
 from monitoring_site.accounts.models import Organization
+from monitoring_site.audit.services import pause_record
 from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import Conflict, RuleViolation
 from monitors.checks import expectation_error
@@ -91,7 +92,7 @@ def monitors_bulk_update(
 
 
 @transaction.atomic
-def monitor_pause(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
+def monitor_pause(*, monitor: Monitor, by: str = "", now: datetime | None = None) -> Monitor:
     """Pause the monitor and record the change in its status history; 409 ``monitor_already_paused``."""
     old = monitor.status
     if not Monitor.objects.filter(pk=monitor.pk, is_paused=False).update(
@@ -105,12 +106,13 @@ def monitor_pause(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
         at=now or timezone.now(),
         reason="paused",
     )
+    pause_record(subject=monitor, action="pause", actor=by, at=now)
     monitor.refresh_from_db()
     return monitor
 
 
 @transaction.atomic
-def monitor_resume(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
+def monitor_resume(*, monitor: Monitor, by: str = "", now: datetime | None = None) -> Monitor:
     """Resume the monitor as pending, due now (a host monitor after its grace), recorded in its status
     history; 409 ``monitor_not_paused``."""
     now = now or timezone.now()
@@ -128,6 +130,7 @@ def monitor_resume(*, monitor: Monitor, now: datetime | None = None) -> Monitor:
         at=now,
         reason="resumed",
     )
+    pause_record(subject=monitor, action="resume", actor=by, at=now)
     monitor.refresh_from_db()
     return monitor
 
@@ -141,7 +144,7 @@ def monitor_delete(*, monitor: Monitor) -> None:
 BULK_ACTIONS = ("pause", "resume", "delete")
 
 
-def monitors_bulk_action(*, monitors: list[Monitor], action: str) -> int:
+def monitors_bulk_action(*, monitors: list[Monitor], action: str, by: str = "") -> int:
     """Pause, resume or delete each of ``monitors``; one already in the asked state is left as it is.
     Returns how many were changed."""
     if action not in BULK_ACTIONS:
@@ -152,9 +155,9 @@ def monitors_bulk_action(*, monitors: list[Monitor], action: str) -> int:
             if action == "delete":
                 monitor_delete(monitor=monitor)
             elif action == "pause":
-                monitor_pause(monitor=monitor)
+                monitor_pause(monitor=monitor, by=by)
             else:
-                monitor_resume(monitor=monitor)
+                monitor_resume(monitor=monitor, by=by)
         except Conflict:  # already paused (or not paused): nothing to change
             continue
         changed += 1
