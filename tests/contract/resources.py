@@ -63,6 +63,11 @@ def make(kind: str, client, organization, n: int = 0) -> int:
         ).pk
     if kind == "/runners":
         return baker.make("jobs.Runner", organization=organization, name=f"runner-{n}").pk
+    if kind == "/logs":  # lines have no id of their own: the n-th line of a batch of one
+        line = {"level": "info", "message": f"line {n}", "timestamp": timezone.now().isoformat()}
+        answer = client.post("/api/v1/logs", {"logs": [line]}, format="json")
+        assert answer.status_code == 200, answer.content
+        return n
     if kind == "/api-keys":
         return _post(client, "/api-keys", {"name": f"key-{n}", "scope": "read"})
     raise KeyError(kind)

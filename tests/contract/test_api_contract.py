@@ -173,6 +173,7 @@ LISTS = [
     "/runners",
     "/runners/enrollment-tokens",
     "/api-keys",
+    "/logs",
 ]
 
 
