@@ -52,7 +52,12 @@ class AgentSerializer(serializers.ModelSerializer):
 
 
 class AgentCreatedSerializer(AgentSerializer):
-    ingest_token = serializers.CharField(read_only=True, help_text="Shown once; the agent reports with it.")
+    """An agent with its ingest token, which the view passes in the context (``ingest_token``)."""
+
+    ingest_token = serializers.SerializerMethodField(help_text="Shown once; the agent reports with it.")
+
+    def get_ingest_token(self, agent: Agent) -> str:
+        return self.context["ingest_token"]
 
     class Meta(AgentSerializer.Meta):
         fields = [*AgentSerializer.Meta.fields, "ingest_token"]

@@ -134,8 +134,8 @@ class AgentViewSet(TenantModelViewSet):
         agent, token = agent_services.agent_create(
             organization=self.tenant.organization, data=serializer.validated_data
         )
-        agent.ingest_token = token  # type: ignore[attr-defined]
-        return Response({"agent": AgentCreatedSerializer(agent).data}, status=201)
+        shown = AgentCreatedSerializer(agent, context={"ingest_token": token})
+        return Response({"agent": shown.data}, status=201)
 
     def perform_update(self, serializer):
         return agent_services.agent_update(agent=serializer.instance, data=serializer.validated_data)
@@ -200,8 +200,7 @@ class AgentViewSet(TenantModelViewSet):
     @action(detail=True, methods=["post"], url_path="rotate-token")
     def rotate_token(self, request, pk=None):
         agent, token = agent_services.agent_rotate_token(agent=self.get_object())
-        agent.ingest_token = token  # type: ignore[attr-defined]
-        return Response({"agent": AgentCreatedSerializer(agent).data})
+        return Response({"agent": AgentCreatedSerializer(agent, context={"ingest_token": token}).data})
 
 
 def _body(request) -> dict:

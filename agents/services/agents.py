@@ -11,6 +11,7 @@ from django.db import transaction
 from agents.models import Agent, ModelPrice
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
+from monitoring_site.results import Created
 from monitoring_site.secret_tokens import token_digest, token_new
 
 TOKEN_PREFIX = "agt_"  # noqa: S105 - a prefix, not a secret
@@ -67,14 +68,14 @@ def _clean(organization: Organization, data: dict[str, Any], current: Agent | No
 
 
 @transaction.atomic
-def agent_create(*, organization: Organization, data: dict[str, Any]) -> tuple[Agent, str]:
+def agent_create(*, organization: Organization, data: dict[str, Any]) -> Created[Agent]:
     """Register an agent; returns it with its ingest token, which is never shown again."""
     data = _clean(organization, dict(data), None)
     raw, hashed, prefix = token_new(TOKEN_PREFIX)
     agent = Agent.objects.create(
         organization=organization, ingest_token_hash=hashed, ingest_token_prefix=prefix, **data
     )
-    return agent, raw
+    return Created(agent, raw)
 
 
 @transaction.atomic
@@ -87,12 +88,12 @@ def agent_update(*, agent: Agent, data: dict[str, Any]) -> Agent:
     return agent
 
 
-def agent_rotate_token(*, agent: Agent) -> tuple[Agent, str]:
+def agent_rotate_token(*, agent: Agent) -> Created[Agent]:
     """A new ingest token; the old one stops working at once."""
     raw, hashed, prefix = token_new(TOKEN_PREFIX)
     Agent.objects.filter(pk=agent.pk).update(ingest_token_hash=hashed, ingest_token_prefix=prefix)
     agent.ingest_token_hash, agent.ingest_token_prefix = hashed, prefix
-    return agent, raw
+    return Created(agent, raw)
 
 
 # --- model prices --------------------------------------------------------------------------------------

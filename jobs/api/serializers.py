@@ -118,7 +118,12 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskCreatedSerializer(TaskSerializer):
-    secret_key = serializers.CharField(read_only=True, help_text="Shown once; store it now.")
+    """A task with its secret key, which the view passes in the context (``secret_key``)."""
+
+    secret_key = serializers.SerializerMethodField(help_text="Shown once; store it now.")
+
+    def get_secret_key(self, task) -> str:
+        return self.context["secret_key"]
 
     class Meta(TaskSerializer.Meta):
         fields = [*TaskSerializer.Meta.fields, "secret_key"]

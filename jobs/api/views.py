@@ -71,8 +71,9 @@ class TaskViewSet(TenantModelViewSet):
         task, secret = task_services.task_create(
             organization=self.tenant.organization, data=serializer.validated_data
         )
-        task.secret_key = secret  # type: ignore[attr-defined]
-        data = TaskCreatedSerializer(task, context=self.get_serializer_context()).data
+        data = TaskCreatedSerializer(
+            task, context={**self.get_serializer_context(), "secret_key": secret}
+        ).data
         return Response({"task": data}, status=201)
 
     def perform_update(self, serializer):
@@ -84,8 +85,8 @@ class TaskViewSet(TenantModelViewSet):
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         task, secret = task_services.task_rotate_secret(task=self.get_object())
-        task.secret_key = secret  # type: ignore[attr-defined]
-        return Response({"task": TaskCreatedSerializer(task, context=self.get_serializer_context()).data})
+        context = {**self.get_serializer_context(), "secret_key": secret}
+        return Response({"task": TaskCreatedSerializer(task, context=context).data})
 
     @action(detail=True, methods=["get"])
     def runs(self, request, pk=None):

@@ -18,12 +18,15 @@ from monitoring_runner.execution import RunOutcome
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
+from monitoring_site.results import Created
 from monitoring_site.secret_tokens import token_digest, token_new
 
 MAX_LABELS = 20
 
 
-def enrollment_token_create(*, organization: Organization, name: str, created_by: Any = None):
+def enrollment_token_create(
+    *, organization: Organization, name: str, created_by: Any = None
+) -> Created[EnrollmentToken]:
     """A token that registers runners; returned raw once."""
     raw, digest, display = token_new(EnrollmentToken.PREFIX)
     token = EnrollmentToken.objects.create(
@@ -33,7 +36,7 @@ def enrollment_token_create(*, organization: Organization, name: str, created_by
         display_prefix=display,
         created_by=created_by if getattr(created_by, "pk", None) else None,
     )
-    return token, raw
+    return Created(token, raw)
 
 
 def enrollment_token_revoke(*, token: EnrollmentToken) -> EnrollmentToken:

@@ -20,6 +20,7 @@ from monitoring_runner.execution import PLACEHOLDER, executable_allowed, variabl
 from monitoring_site.accounts.models import Organization
 from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import RuleViolation
+from monitoring_site.results import Created
 from monitoring_site.secret_tokens import token_digest, token_new
 
 SECRET_PREFIX = "tsk_"  # noqa: S105 - a prefix, not a secret
@@ -229,12 +230,14 @@ def _store(task: Task, data: dict[str, Any], now: datetime) -> Task:
 
 
 @transaction.atomic
-def task_create(*, organization: Organization, data: dict[str, Any], now: datetime | None = None):
+def task_create(
+    *, organization: Organization, data: dict[str, Any], now: datetime | None = None
+) -> Created[Task]:
     """Create a task; returns it with its secret key, which is never shown again."""
     data = _clean(organization, dict(data), None)
     raw, hashed, prefix = token_new(SECRET_PREFIX)
     task = Task(organization=organization, secret_key_hash=hashed, secret_key_prefix=prefix)
-    return _store(task, data, now or timezone.now()), raw
+    return Created(_store(task, data, now or timezone.now()), raw)
 
 
 @transaction.atomic
@@ -244,12 +247,12 @@ def task_update(*, task: Task, data: dict[str, Any], now: datetime | None = None
     return _store(Task.objects.select_for_update().get(pk=task.pk), data, now or timezone.now())
 
 
-def task_rotate_secret(*, task: Task) -> tuple[Task, str]:
+def task_rotate_secret(*, task: Task) -> Created[Task]:
     """A new secret key; the old one stops working at once."""
     raw, hashed, prefix = token_new(SECRET_PREFIX)
     Task.objects.filter(pk=task.pk).update(secret_key_hash=hashed, secret_key_prefix=prefix)
     task.secret_key_hash, task.secret_key_prefix = hashed, prefix
-    return task, raw
+    return Created(task, raw)
 
 
 @transaction.atomic

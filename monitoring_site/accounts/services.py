@@ -20,6 +20,7 @@ from monitoring_site.accounts.principal import Tenant
 from monitoring_site.accounts.tokens import refresh_tokens_blacklist_all
 from monitoring_site.errors import Conflict, InsufficientRole, RuleViolation
 from monitoring_site.realtime.revocation import credentials_changed
+from monitoring_site.results import Created
 
 API_KEY_TOUCH_EVERY = timedelta(minutes=1)
 
@@ -137,7 +138,7 @@ def membership_remove(*, membership: Membership, by: Tenant) -> None:
 
 def api_key_create(
     *, organization: Organization, name: str, scope: str, created_by: User | None
-) -> tuple[ApiKey, str]:
+) -> Created[ApiKey]:
     """Create a key and return it with the raw key, which is never retrievable again."""
     if scope not in ApiKeyScope.values:
         raise RuleViolation(
@@ -152,7 +153,7 @@ def api_key_create(
         display_prefix=raw[:12],
         created_by=created_by,
     )
-    return api_key, raw
+    return Created(api_key, raw)
 
 
 def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
