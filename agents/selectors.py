@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -378,3 +379,17 @@ def agent_status_counts(organization_id: int) -> dict[str, int]:
     rows = Agent.objects.filter(organization_id=organization_id).order_by().values_list("status")
     counts = dict(rows.annotate(n=Count("id")))
     return {status: counts.get(status, 0) for status in AgentStatus.values}
+
+
+@dataclass(frozen=True)
+class FleetRow:
+    """One row of the fleet page: the agent and its 24-hour figures (``fleet_figures``)."""
+
+    agent: Agent
+    figures: dict[str, Any]
+
+
+def fleet_rows(agents: list[Agent], now: datetime) -> list[FleetRow]:
+    """The fleet page's rows for these agents, their figures read in one pass."""
+    figures = fleet_figures(agents, now)
+    return [FleetRow(agent, figures[agent.pk]) for agent in agents]

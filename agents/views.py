@@ -34,17 +34,14 @@ def fleet(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     organization = tenant.organization
     filtered = AgentFilter(request.GET, queryset=Agent.objects.filter(organization=organization))
     page = Paginator(filtered.qs.order_by("name", "pk"), PAGE).get_page(request.GET.get("page"))
-    agents = list(page.object_list)
-    figures = selectors.fleet_figures(agents, timezone.now())
-    for agent in agents:
-        agent.figures = figures[agent.pk]  # type: ignore[attr-defined]
+    rows = selectors.fleet_rows(list(page.object_list), timezone.now())
     counts = selectors.agent_status_counts(organization.pk)
     return render(
         request,
         "agents/fleet.html",
         {
             "section": "agents",
-            "agents": agents,
+            "rows": rows,
             "page": page,
             "filter": filtered,
             "tiles": [(status, counts[status]) for status in AgentStatus.values],
