@@ -13,8 +13,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
+from alerts.selectors import maintenance_in_effect
 from monitors.choices import MonitorStatus
 from monitors.models import CheckResult, Heartbeat, Monitor
+from monitors.selectors import display_status
 
 STRIP = 50  # check results shown per row, newest on the right
 # Down first, then what is not known to be up, then up, then what is not checked.
@@ -107,3 +109,20 @@ def organization_tags(organization_id: int) -> list[str]:
     for row in Monitor.objects.filter(organization_id=organization_id).values_list("tags", flat=True):
         tags.update(tag for tag in row or () if isinstance(tag, str))
     return sorted(tags, key=str.lower)
+
+
+@dataclass(frozen=True)
+class MonitorRow:
+    """One row of the monitor list: the monitor, the status people see (``maintenance`` while a window
+    covers it) and its strip of last results."""
+
+    monitor: Monitor
+    shown_status: str
+    beats: list[Beat]
+
+
+def monitor_rows(monitors: list[Monitor], organization_id: int, now: datetime) -> list[MonitorRow]:
+    """The list page's rows for these monitors: the windows in effect and the strips, in two queries."""
+    windows = maintenance_in_effect(organization_id, now)
+    beats = recent_beats([m.pk for m in monitors])
+    return [MonitorRow(m, display_status(m, windows), beats[m.pk]) for m in monitors]

@@ -26,7 +26,7 @@ from monitors.detail_selectors import (
 )
 from monitors.filters import IncidentFilter, MonitorFilter
 from monitors.forms import BulkMonitorForm, MonitorForm
-from monitors.list_selectors import ordered, organization_tags, recent_beats, sort_key
+from monitors.list_selectors import monitor_rows, ordered, organization_tags, sort_key
 from monitors.location_selectors import monitor_locations
 from monitors.models import Incident, Monitor
 from monitors.models.rollups import Resolution
@@ -69,17 +69,12 @@ def monitor_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
         ordered(filtered.qs, request.GET.get("sort", "")), _per_page(request.GET.get("per_page", ""))
     )
     page = paginator.get_page(request.GET.get("page"))
-    monitors = list(page.object_list)
-    windows = maintenance_in_effect(organization.pk, timezone.now())
-    beats = recent_beats([m.pk for m in monitors])
-    for m in monitors:
-        m.shown_status = display_status(m, windows)
-        m.beats = beats[m.pk]
+    rows = monitor_rows(list(page.object_list), organization.pk, timezone.now())
     return render(
         request,
         "monitors/monitor_list.html",
         {
-            "monitors": monitors,
+            "rows": rows,
             "page": page,
             "filter": filtered,
             "sort": sort,
