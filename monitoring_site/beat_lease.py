@@ -99,10 +99,20 @@ class BeatLease:
         return self._held
 
     def release(self) -> None:
+        """Give the lease up. The lock is unlocked on the session before it closes: the server frees a
+        closed session's locks only when its backend has exited, which a standby polling right after
+        would otherwise race (found by the Postgres CI pass on a busy machine)."""
+        was_held = self._held and self.params is not None
         self._held = self.params is None
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:
-                logger.debug("closing the lease connection failed", exc_info=True)
+        if connection is None:
+            return
+        try:
+            if was_held and not connection.closed:
+                connection.execute("SELECT pg_advisory_unlock(%s)", [self.key])
+        except Exception:
+            logger.debug("unlocking the lease failed (closing frees it)", exc_info=True)
+        try:
+            connection.close()
+        except Exception:
+            logger.debug("closing the lease connection failed", exc_info=True)
