@@ -4,6 +4,7 @@ exported; an agent created by an apply gets a new one, returned once in the appl
 from __future__ import annotations
 
 from agents.api.serializers import AgentSerializer
+from agents.inputs import AgentChanges, NewAgent
 from agents.models import Agent
 from agents.services import agents as agent_services
 from monitoring_site.configuration.registry import ConfigKind, register
@@ -16,8 +17,10 @@ def register_configuration() -> None:
             queryset=lambda org: Agent.objects.filter(organization=org),
             serializer=AgentSerializer,
             create=lambda tenant, data: agent_services.agent_create(
-                organization=tenant.organization, data=data
+                organization=tenant.organization, new=NewAgent.of(data)
             ),
-            update=lambda tenant, obj, data: agent_services.agent_update(agent=obj, data=data),
+            update=lambda tenant, obj, data: agent_services.agent_update(
+                agent=obj, changes=AgentChanges.of(data)
+            ),
         )
     )

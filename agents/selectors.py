@@ -28,6 +28,7 @@ from agents.models import (
 from agents.rollup_selectors import AGENT_LEVELS, rollups_window, window_pieces
 from agents.status_selectors import issues_many, issues_of
 from agents.totals import Totals, merged
+from agents.trace_selectors import TRACE_ID
 from alerts.selectors import alerts_open
 from monitoring_site.time_buckets import DAY, HOUR, MINUTE, Resolution, floor_to
 
@@ -93,6 +94,24 @@ def logs_query(
     page = list(logs.order_by("-timestamp", "-id")[: limit + 1])
     following = cursor_encode(page[limit - 1]) if len(page) > limit else None
     return page[:limit], following
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """A log line as the logs page shows it: with its agent's name, and whether its trace id opens a
+    waterfall."""
+
+    line: AgentLog
+    agent_name: str
+    trace_link: bool
+
+
+def log_rows(lines: list[AgentLog], agent_names: dict[int, str]) -> list[LogRow]:
+    """The page's lines as rows (``agent_names`` by agent id, from the page's agent picker)."""
+    return [
+        LogRow(line, agent_names.get(line.agent_id or 0, ""), bool(TRACE_ID.match(line.trace_id)))
+        for line in lines
+    ]
 
 
 # --- fleet figures ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from agents import selectors
 from agents.choices import AgentStatus
 from agents.filters import AgentFilter
+from agents.inputs import NewAgent
 from agents.models import Agent, LogLevel
 from agents.rollup_selectors import rollups_window
 from agents.services import agents as agent_services
@@ -56,10 +57,9 @@ def agent_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
         try:
             agent, token = agent_services.agent_create(
                 organization=tenant.organization,
-                data={
-                    "name": request.POST.get("name", "").strip(),
-                    "type": request.POST.get("type") or "agent",
-                },
+                new=NewAgent(
+                    name=request.POST.get("name", "").strip(), type=request.POST.get("type") or "agent"
+                ),
             )
             messages.success(
                 request, f"Agent {agent.name} registered. Its ingest token (shown once): {token}"
@@ -127,7 +127,7 @@ def agent_control(request: HttpRequest, agent_id: int, action: str, *, tenant: T
         delete_cascading(agent)
         messages.success(request, f"Agent {agent.name} deleted, with its telemetry and logs.")
         return redirect("agents:fleet")
-    reason, by = request.POST.get("reason", "").strip(), tenant.actor
+    reason, by = request.POST.get("reason", "").strip(), tenant.by
     try:
         if action == "pause":
             minutes = request.POST.get("duration_minutes", "").strip()
@@ -175,16 +175,13 @@ def logs(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
             organization_id=tenant.organization.pk, filters=filters, limit=100
         )
     agents = list(Agent.objects.filter(organization=tenant.organization).order_by("name"))
-    names = {agent.pk: agent.name for agent in agents}
-    for line in page:
-        line.agent_name = names.get(line.agent_id or 0, "")  # type: ignore[attr-defined]
-        line.trace_link = bool(TRACE_ID.match(line.trace_id))  # type: ignore[attr-defined]
+    rows = selectors.log_rows(page, {agent.pk: agent.name for agent in agents})
     return render(
         request,
         "agents/logs.html",
         {
             "section": "logs",
-            "logs": page,
+            "logs": rows,
             "next_cursor": following,
             "levels": LogLevel.values,
             "agents": agents,

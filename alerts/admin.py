@@ -13,6 +13,7 @@ from alerts.models import (
 from alerts.services import alerts as alert_services
 from alerts.services import channels as channel_services
 from alerts.services import rules as rule_services
+from monitoring_site.actors import Actor
 from monitoring_site.admin_actions import apply_each
 from monitoring_site.admin_services import ServiceOwnedAdmin, ServiceOwnedInline
 
@@ -125,7 +126,7 @@ class AlertRuleAdmin(ServiceOwnedAdmin):
             self,
             request,
             queryset.filter(is_paused=False),
-            lambda r: rule_services.rule_pause(rule=r, by=f"admin {request.user}"),
+            lambda r: rule_services.rule_pause(rule=r, by=Actor.of_admin(request.user)),
             "Paused",
         )
 
@@ -135,7 +136,7 @@ class AlertRuleAdmin(ServiceOwnedAdmin):
             self,
             request,
             queryset.filter(is_paused=True),
-            lambda r: rule_services.rule_resume(rule=r, by=f"admin {request.user}"),
+            lambda r: rule_services.rule_resume(rule=r, by=Actor.of_admin(request.user)),
             "Resumed",
         )
 

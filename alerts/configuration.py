@@ -9,6 +9,7 @@ from typing import Any
 
 from alerts.api.rule_serializers import AlertRuleSerializer, MaintenanceWindowSerializer
 from alerts.api.serializers import ChannelSerializer, WebhookSerializer
+from alerts.inputs import MaintenanceChanges, NewMaintenance, NewRule, RuleChanges
 from alerts.models import AlertRule, MaintenanceWindow, NotificationChannel, Webhook
 from alerts.services import channels as channel_services
 from alerts.services import maintenance as maintenance_services
@@ -120,9 +121,11 @@ def register_configuration() -> None:
             queryset=lambda org: AlertRule.objects.filter(organization=org),
             serializer=AlertRuleSerializer,
             create=lambda tenant, data: rule_services.rule_create(
-                organization=tenant.organization, data=data
+                organization=tenant.organization, new=NewRule.of(data)
             ),
-            update=lambda tenant, obj, data: rule_services.rule_update(rule=obj, data=data),
+            update=lambda tenant, obj, data: rule_services.rule_update(
+                rule=obj, changes=RuleChanges.of(data)
+            ),
             to_file=_rule_to_file,
             from_file=_rule_from_file,
         )
@@ -142,10 +145,10 @@ def register_configuration() -> None:
             queryset=lambda org: MaintenanceWindow.objects.filter(organization=org),
             serializer=MaintenanceWindowSerializer,
             create=lambda tenant, data: maintenance_services.maintenance_create(
-                organization=tenant.organization, data=dict(data)
+                organization=tenant.organization, new=NewMaintenance.of(data)
             ),
             update=lambda tenant, obj, data: maintenance_services.maintenance_update(
-                window=obj, data=dict(data)
+                window=obj, changes=MaintenanceChanges.of(data)
             ),
             to_file=lambda item, book: _subjects(item, book.key),
             from_file=lambda item, book, current: _subjects(item, book.id),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from alerts.choices import DeliveryStatus
 from alerts.forms import ChannelForm, MaintenanceForm, RuleForm, WebhookForm
+from alerts.inputs import MaintenanceChanges, RuleChanges
 from alerts.models import AlertRule, MaintenanceWindow, NotificationChannel, Webhook
 from alerts.services import channels as channel_services
 from alerts.services import maintenance as maintenance_services
@@ -38,7 +39,7 @@ def rule_edit(request: HttpRequest, rule_id: int, *, tenant: Tenant) -> HttpResp
     if _saved(
         request,
         form,
-        lambda: rule_services.rule_update(rule=rule, data=form.rule_data()),
+        lambda: rule_services.rule_update(rule=rule, changes=RuleChanges.of(form.rule_data())),
         f"Rule {rule.name} saved.",
     ):
         return redirect("alerts:rules")
@@ -74,7 +75,7 @@ def maintenance_edit(request: HttpRequest, window_id: int, *, tenant: Tenant) ->
         data = form.window_data(full=True)
         data["cron"] = data.get("cron") or ""
         data["timezone"] = data.get("timezone") or "UTC"
-        maintenance_services.maintenance_update(window=window, data=data)
+        maintenance_services.maintenance_update(window=window, changes=MaintenanceChanges.of(data))
 
     if _saved(request, form, save, f"Maintenance window {window.name} saved."):
         return redirect("alerts:maintenance")
@@ -103,7 +104,7 @@ def webhook_action(request: HttpRequest, webhook_id: int, verb: str, *, tenant: 
     webhook that failed too often back on."""
     webhook = get_object_or_404(Webhook, pk=webhook_id, organization=tenant.organization)
     if verb == "test":
-        delivery = webhook_services.webhook_test(webhook=webhook, by=tenant.actor)
+        delivery = webhook_services.webhook_test(webhook=webhook, by=tenant.by)
         if delivery.status == DeliveryStatus.DELIVERED:
             messages.success(request, f"Test event delivered (HTTP {delivery.last_status_code}).")
         else:

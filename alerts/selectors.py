@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -185,9 +186,18 @@ def windows_resolved(windows: list[MaintenanceWindow]) -> list[MaintenanceWindow
     return windows
 
 
-def maintenance_rows(organization_id: int, now: datetime) -> list[MaintenanceWindow]:
-    """The organization's windows, newest first, each with ``state_now`` (scheduled, in effect, ended, off)
-    and ``subject_names`` (what it covers, by name: two queries for any number of windows)."""
+@dataclass(frozen=True)
+class WindowRow:
+    """A maintenance window as the list shows it: its state now (scheduled, in effect, ended, off) and
+    what it covers, by name."""
+
+    window: MaintenanceWindow
+    state: str
+    subject_names: list[str]
+
+
+def maintenance_rows(organization_id: int, now: datetime) -> list[WindowRow]:
+    """The organization's windows, newest first, as rows (two queries for any number of windows)."""
     windows = list(MaintenanceWindow.objects.filter(organization_id=organization_id).order_by("-id"))
     wanted: dict[str, set[int]] = {}
     for w in windows:
@@ -207,12 +217,16 @@ def maintenance_rows(organization_id: int, now: datetime) -> list[MaintenanceWin
     names.update(
         {(kind, pk): f"status page {name}" for (kind, pk), name in names.items() if kind == "status_page"}
     )
-    for w in windows:
-        w.state_now = w.state(now)  # type: ignore[attr-defined]
-        w.subject_names = [  # type: ignore[attr-defined]
-            f"tag {s.get('name')}"
-            if s.get("type") == "tag"
-            else names.get((str(s.get("type")), s.get("id")), f"{s.get('type')} {s.get('id')}")
-            for s in w.subjects or []
-        ]
-    return windows
+    return [
+        WindowRow(
+            w,
+            w.state(now),
+            [
+                f"tag {s.get('name')}"
+                if s.get("type") == "tag"
+                else names.get((str(s.get("type")), s.get("id")), f"{s.get('type')} {s.get('id')}")
+                for s in w.subjects or []
+            ],
+        )
+        for w in windows
+    ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from alerts.choices import OPEN_ALERT_STATUSES
 from alerts.filters import AlertFilter, DeliveryFilter
 from alerts.forms import ChannelForm, MaintenanceForm, RuleForm, WebhookForm
+from alerts.inputs import NewMaintenance, NewRule
 from alerts.models import Alert, AlertRule, Delivery, MaintenanceWindow, NotificationChannel, Webhook
 from alerts.selectors import alert_summary, maintenance_rows
 from alerts.services import alerts as alert_services
@@ -67,13 +68,11 @@ def alert_action(request: HttpRequest, alert_id: int, verb: str) -> HttpResponse
     alert = get_object_or_404(Alert, pk=alert_id, organization=tenant.organization)
     try:
         if verb == "acknowledge":
-            alert_services.alert_acknowledge(
-                alert=alert, by=tenant.actor, notes=request.POST.get("notes", "")
-            )
+            alert_services.alert_acknowledge(alert=alert, by=tenant.by, notes=request.POST.get("notes", ""))
         else:
             alert_services.alert_resolve(
                 alert=alert,
-                by=tenant.actor,
+                by=tenant.by,
                 resolution=request.POST.get("resolution", ""),
                 root_cause=request.POST.get("root_cause", ""),
             )
@@ -108,11 +107,11 @@ def rule_action(request: HttpRequest, rule_id: int, verb: str) -> HttpResponse:
     rule = get_object_or_404(AlertRule, pk=rule_id, organization=tenant.organization)
     try:
         if verb == "pause":
-            rule_services.rule_pause(rule=rule, by=tenant.actor)
+            rule_services.rule_pause(rule=rule, by=tenant.by)
         elif verb == "resume":
-            rule_services.rule_resume(rule=rule, by=tenant.actor)
+            rule_services.rule_resume(rule=rule, by=tenant.by)
         else:
-            result = rule_services.rule_test(rule=rule, by=tenant.actor)
+            result = rule_services.rule_test(rule=rule, by=tenant.by)
             failed = [r["name"] for r in result["results"] if not r["delivered"]]
             if failed:
                 messages.error(request, f"Test failed for: {', '.join(failed)}.")
@@ -140,7 +139,7 @@ def channel_action(request: HttpRequest, channel_id: int, verb: str) -> HttpResp
         channel_services.channel_update(channel=channel, is_enabled=True)
         messages.success(request, f"{channel.name} enabled.")
     else:
-        result = channel_services.channel_test(channel=channel, by=tenant.actor)
+        result = channel_services.channel_test(channel=channel, by=tenant.by)
         if result["delivered"]:
             messages.success(request, f"Test message delivered to {channel.name}.")
         else:
@@ -233,7 +232,7 @@ def rule_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     done = _create(
         request,
         form,
-        lambda: rule_services.rule_create(organization=tenant.organization, data=form.rule_data()),
+        lambda: rule_services.rule_create(organization=tenant.organization, new=NewRule.of(form.rule_data())),
         "Rule created.",
         "alerts:rules",
     )
@@ -247,7 +246,7 @@ def maintenance_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
         request,
         form,
         lambda: maintenance_services.maintenance_create(
-            organization=tenant.organization, data=form.window_data()
+            organization=tenant.organization, new=NewMaintenance.of(form.window_data())
         ),
         "Maintenance window created.",
         "alerts:maintenance",

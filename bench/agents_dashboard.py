@@ -22,6 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from in_process import fresh_django, read_client, time_endpoints
 
+from agents.inputs import NewAgent
+
 MODELS = ("claude", "gemini", "gpt")
 EVENTS = 10_000_000
 
@@ -45,7 +47,7 @@ def fill(agent_count: int) -> tuple[object, list[int]]:
     from monitoring_site.accounts.models import Organization
 
     org = Organization.objects.create(name="Fleet", slug="fleet")
-    agents = [agent_create(organization=org, data={"name": f"agent-{i}"})[0] for i in range(agent_count)]
+    agents = [agent_create(organization=org, new=NewAgent(name=f"agent-{i}"))[0] for i in range(agent_count)]
     rng = random.Random(11)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     per_hour = EVENTS // (agent_count * 7 * 24 * len(MODELS))

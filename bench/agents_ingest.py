@@ -34,13 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.platform import Platform
 
 SETUP = """
+from agents.inputs import NewAgent
 from agents.services.agents import agent_create
 from monitoring_site.accounts.choices import ApiKeyScope
 from monitoring_site.accounts.models import Organization
 from monitoring_site.accounts.services import api_key_create
 org = Organization.objects.get()
-agents = [agent_create(organization=org, data={{"name": f"agent-{{i}}"}}) for i in range({count})]
-_key, raw = api_key_create(organization=org, name="bench", scope=ApiKeyScope.READ, created_by=None)
+agents = [agent_create(organization=org, new=NewAgent(name=f"agent-{{i}}")) for i in range({count})]
+_key, raw = api_key_create(organization=org, name="bench", scope=ApiKeyScope.READ)
 print(raw, ",".join(f"{{a.pk}}:{{token}}" for a, token in agents))
 """
 FILL_LOGS = """
@@ -48,6 +49,7 @@ import random
 from datetime import datetime, timedelta, UTC
 from django.db import connection
 from agents.models import AgentLog, Agent
+from agents.inputs import NewAgent
 from agents.services.agents import agent_create
 from monitoring_site.accounts.choices import ApiKeyScope
 from monitoring_site.accounts.models import Organization
@@ -55,8 +57,8 @@ from monitoring_site.accounts.services import api_key_create
 # a corpus of its own: the lines the ingest phase just wrote (all "now", matching neither query) are
 # measured separately, as a burst
 org = Organization.objects.create(name="Search corpus", slug="search-corpus")
-agent_ids = [agent_create(organization=org, data={{"name": f"corpus-{{i}}"}})[0].pk for i in range(8)]
-_key, raw = api_key_create(organization=org, name="search", scope=ApiKeyScope.READ, created_by=None)
+agent_ids = [agent_create(organization=org, new=NewAgent(name=f"corpus-{{i}}"))[0].pk for i in range(8)]
+_key, raw = api_key_create(organization=org, name="search", scope=ApiKeyScope.READ)
 words = ["timeout", "served", "request", "model", "cache", "retry", "upstream", "token", "queue", "latency",
          "gemini", "claude", "voice", "order", "menu", "payment", "drive", "thru", "error", "warning"]
 rng = random.Random(5)

@@ -28,7 +28,7 @@ SETUP = (
     "from monitoring_site.accounts.services import api_key_create; "
     "org = Organization.objects.get(); "
     "[Project.objects.get_or_create(organization=org, name=f'project-{i}') for i in range(25)]; "
-    "print(api_key_create(organization=org, name='bench', scope='read', created_by=None)[1])"
+    "print(api_key_create(organization=org, name='bench', scope='read')[1])"
 )
 
 

@@ -55,9 +55,7 @@ def read_client(organization: Any):
     from monitoring_site.accounts.choices import ApiKeyScope
     from monitoring_site.accounts.services import api_key_create
 
-    _key, raw = api_key_create(
-        organization=organization, name="bench", scope=ApiKeyScope.READ, created_by=None
-    )
+    _key, raw = api_key_create(organization=organization, name="bench", scope=ApiKeyScope.READ)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client

@@ -21,6 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from in_process import fresh_django, read_client, time_endpoints
 
+from jobs.inputs import NewTask
+
 ENDPOINTS = [
     "/api/v1/jobs/dashboard/overview?range=Today",
     "/api/v1/jobs/dashboard/overview?range=Week",
@@ -50,12 +52,12 @@ def fill(count: int) -> tuple[object, object]:
     org = Organization.objects.create(name="Bench", slug="bench")
     other = Organization.objects.create(name="Other", slug="other")
     tasks = [
-        task_create(
-            organization=org, data={"name": f"t{i}", "task_type": f"type{i % 8}", "queue": f"q{i % 5}"}
-        )[0]
+        task_create(organization=org, new=NewTask(name=f"t{i}", task_type=f"type{i % 8}", queue=f"q{i % 5}"))[
+            0
+        ]
         for i in range(40)
     ]
-    other_task = task_create(organization=other, data={"name": "o"})[0]
+    other_task = task_create(organization=other, new=NewTask(name="o"))[0]
     now = timezone.now()
     rng = random.Random(7)
     statuses = ["completed"] * 85 + ["failed"] * 10 + ["cancelled"] * 2 + ["queued"] * 2 + ["in_progress"]

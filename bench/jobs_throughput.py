@@ -26,13 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.platform import Platform, wait_for
 
 SETUP = """
+from jobs.inputs import NewTask
 from jobs.services.tasks import task_create
 from monitoring_site.accounts.choices import ApiKeyScope
 from monitoring_site.accounts.models import Organization
 from monitoring_site.accounts.services import api_key_create
 org = Organization.objects.get()
-task, _ = task_create(organization=org, data={"name": "noop", "kind": "noop", "task_type": "bench"})
-_key, raw = api_key_create(organization=org, name="bench", scope=ApiKeyScope.WRITE, created_by=None)
+task, _ = task_create(organization=org, new=NewTask(name="noop", kind="noop", task_type="bench"))
+_key, raw = api_key_create(organization=org, name="bench", scope=ApiKeyScope.WRITE)
 print(task.pk, raw)
 """
 FINISHED = """

@@ -42,10 +42,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.platform import Platform
 
 SETUP = """
+from agents.inputs import NewAgent
 from agents.services.agents import agent_create
 from monitoring_site.accounts.models import Organization
 org = Organization.objects.get()
-agents = [agent_create(organization=org, data={{"name": f"otel-{{i}}"}}) for i in range({count})]
+agents = [agent_create(organization=org, new=NewAgent(name=f"otel-{{i}}")) for i in range({count})]
 print(",".join(f"{{a.pk}}:{{token}}" for a, token in agents))
 """
 SETTLE = """

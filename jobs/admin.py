@@ -5,6 +5,7 @@ from jobs.models import EnrollmentToken, Job, JobStatusAudit, Runner, Task
 from jobs.services import jobs as job_services
 from jobs.services import runners as runner_services
 from jobs.services import tasks as task_services
+from monitoring_site.actors import Actor
 from monitoring_site.admin_actions import apply_each
 from monitoring_site.admin_services import ServiceOwnedAdmin, ServiceOwnedInline
 
@@ -46,8 +47,7 @@ class TaskAdmin(ServiceOwnedAdmin):
             lambda task: job_services.job_create(
                 task=task,
                 triggered_by=TriggeredBy.USER,
-                by_name=f"admin {request.user}",
-                user=request.user,
+                by=Actor.of_admin(request.user),
             ),
             "Started",
         )
@@ -87,7 +87,7 @@ class JobAdmin(ServiceOwnedAdmin):
             self,
             request,
             queryset,
-            lambda job: job_services.job_cancel(job=job, by_name=f"admin {request.user}"),
+            lambda job: job_services.job_cancel(job=job, by=Actor.of_admin(request.user)),
             "Cancelled",
         )
 
@@ -97,7 +97,7 @@ class JobAdmin(ServiceOwnedAdmin):
             self,
             request,
             queryset,
-            lambda job: job_services.job_retry(job=job, by_name=f"admin {request.user}", user=request.user),
+            lambda job: job_services.job_retry(job=job, by=Actor.of_admin(request.user)),
             "Retried",
         )
 
@@ -110,11 +110,11 @@ class RunnerAdmin(ServiceOwnedAdmin):
     readonly_fields = ["token_hash", "token_prefix", "registered_at", "last_heartbeat_at", "lost_at"]
 
     def delete_model(self, request, obj):
-        runner_services.runner_delete(runner=obj, by_name=f"admin {request.user}")
+        runner_services.runner_delete(runner=obj, by=Actor.of_admin(request.user))
 
     def delete_queryset(self, request, queryset):
         for runner in queryset:
-            runner_services.runner_delete(runner=runner, by_name=f"admin {request.user}")
+            runner_services.runner_delete(runner=runner, by=Actor.of_admin(request.user))
 
 
 @admin.register(EnrollmentToken)

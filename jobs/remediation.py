@@ -20,6 +20,6 @@ def run_task(alert: Any) -> str:
         task=task,
         task_arguments=params.get("task_arguments"),
         triggered_by=TriggeredBy.REMEDIATION,
-        by_name=f"alert {alert.pk}",
+        by=f"alert {alert.pk}",
     )
     return f"started job {job.pk} of task {task.name}"

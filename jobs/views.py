@@ -14,6 +14,7 @@ from jobs import selectors
 from jobs.choices import TriggeredBy
 from jobs.filters import JobFilter, TaskFilter
 from jobs.forms import RunForm, TaskForm
+from jobs.inputs import NewTask, TaskChanges
 from jobs.models import EnrollmentToken, Job, JobStatusAudit, Runner, Task
 from jobs.services import jobs as job_services
 from jobs.services import runners as runner_services
@@ -108,10 +109,10 @@ def job_action(request: HttpRequest, job_id: int, action: str, *, tenant: Tenant
     )
     try:
         if action == "cancel":
-            job = job_services.job_cancel(job=job, by_name=tenant.actor)
+            job = job_services.job_cancel(job=job, by=tenant.by)
             messages.success(request, f"Job {job.pk}: {job.status.replace('_', ' ')}.")
         elif action == "retry":
-            job = job_services.job_retry(job=job, by_name=tenant.actor, user=request.user)
+            job = job_services.job_retry(job=job, by=tenant.by)
             messages.success(request, f"Started job {job.pk} (attempt {job.attempt}).")
     except DomainError as exc:
         messages.error(request, exc.text())
@@ -144,11 +145,11 @@ def task_edit(request: HttpRequest, task_id: int | None = None, *, tenant: Tenan
         try:
             if task is None:
                 task, secret = task_services.task_create(
-                    organization=tenant.organization, data=form.task_data()
+                    organization=tenant.organization, new=NewTask.of(form.task_data())
                 )
                 messages.success(request, f"Task {task.name} created. Its secret key (shown once): {secret}")
             else:
-                task = task_services.task_update(task=task, data=form.task_data())
+                task = task_services.task_update(task=task, changes=TaskChanges.of(form.task_data()))
                 messages.success(request, f"Task {task.name} saved.")
             return redirect("jobs:task", task_id=task.pk)
         except DomainError as exc:
@@ -169,8 +170,7 @@ def task_detail(request: HttpRequest, task_id: int, *, tenant: Tenant) -> HttpRe
                 task=task,
                 task_arguments=form.values(),
                 triggered_by=TriggeredBy.USER,
-                by_name=tenant.actor,
-                user=request.user,
+                by=tenant.by,
             )
             messages.success(request, f"Started job {job.pk}.")
             return redirect("jobs:job", job_id=job.pk)
@@ -202,7 +202,7 @@ def runner_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
         _token, raw = runner_services.enrollment_token_create(
             organization=tenant.organization,
             name=request.POST.get("name") or "dashboard",
-            created_by=request.user,
+            by=tenant.by,
         )
         messages.success(request, f"Enrollment token (shown once): {raw}")
         return redirect("jobs:runners")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from monitoring_site.actors import Actor
 from monitoring_site.admin_actions import apply_each
 from monitoring_site.admin_services import ServiceOwnedAdmin, ServiceOwnedInline
 from monitors.models import (
@@ -56,7 +57,7 @@ class MonitorAdmin(ServiceOwnedAdmin):
             self,
             request,
             queryset,
-            lambda m: monitor_services.monitor_pause(monitor=m, by=f"admin {request.user}"),
+            lambda m: monitor_services.monitor_pause(monitor=m, by=Actor.of_admin(request.user)),
             "Paused",
         )
 
@@ -66,7 +67,7 @@ class MonitorAdmin(ServiceOwnedAdmin):
             self,
             request,
             queryset,
-            lambda m: monitor_services.monitor_resume(monitor=m, by=f"admin {request.user}"),
+            lambda m: monitor_services.monitor_resume(monitor=m, by=Actor.of_admin(request.user)),
             "Resumed",
         )
 
@@ -152,7 +153,7 @@ class HeartbeatAdmin(ServiceOwnedAdmin):
             self,
             request,
             queryset,
-            lambda h: heartbeat_services.heartbeat_pause(heartbeat=h, by=f"admin {request.user}"),
+            lambda h: heartbeat_services.heartbeat_pause(heartbeat=h, by=Actor.of_admin(request.user)),
             "Paused",
         )
 
@@ -162,7 +163,7 @@ class HeartbeatAdmin(ServiceOwnedAdmin):
             self,
             request,
             queryset,
-            lambda h: heartbeat_services.heartbeat_resume(heartbeat=h, by=f"admin {request.user}"),
+            lambda h: heartbeat_services.heartbeat_resume(heartbeat=h, by=Actor.of_admin(request.user)),
             "Resumed",
         )
 

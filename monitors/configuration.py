@@ -10,6 +10,14 @@ from monitoring_site.configuration.registry import ConfigKind, KeyBook, register
 from monitors.api.heartbeat_serializers import HeartbeatSerializer
 from monitors.api.serializers import MonitorSerializer
 from monitors.api.status_page_serializers import StatusPageSerializer
+from monitors.inputs import (
+    HeartbeatChanges,
+    MonitorChanges,
+    NewHeartbeat,
+    NewMonitor,
+    NewStatusPage,
+    StatusPageChanges,
+)
 from monitors.models import Heartbeat, Monitor, StatusPage
 from monitors.services import heartbeats as heartbeat_services
 from monitors.services import monitors as monitor_services
@@ -58,10 +66,12 @@ def register_configuration() -> None:
             name="monitors",
             queryset=lambda org: Monitor.objects.filter(organization=org),
             serializer=MonitorSerializer,
-            create=lambda tenant, data: monitor_services.monitor_create(
-                organization=tenant.organization, data=data
+            create=lambda tenant, data: monitor_services.monitor_create(  # a host's push token is a secret
+                organization=tenant.organization, new=NewMonitor.of(data)
             ),
-            update=lambda tenant, obj, data: monitor_services.monitor_update(monitor=obj, data=data),
+            update=lambda tenant, obj, data: monitor_services.monitor_update(
+                monitor=obj, changes=MonitorChanges.of(data)
+            ),
             to_file=_refs_to_file,
             from_file=_refs_from_file,
             left_out=frozenset({"project_id"}),
@@ -74,9 +84,11 @@ def register_configuration() -> None:
             queryset=lambda org: Heartbeat.objects.filter(organization=org),
             serializer=HeartbeatSerializer,
             create=lambda tenant, data: heartbeat_services.heartbeat_create(
-                organization=tenant.organization, data=data
+                organization=tenant.organization, new=NewHeartbeat.of(data)
             ),
-            update=lambda tenant, obj, data: heartbeat_services.heartbeat_update(heartbeat=obj, data=data),
+            update=lambda tenant, obj, data: heartbeat_services.heartbeat_update(
+                heartbeat=obj, changes=HeartbeatChanges.of(data)
+            ),
             to_file=_refs_to_file,
             from_file=_refs_from_file,
             left_out=frozenset({"project_id"}),
@@ -88,10 +100,10 @@ def register_configuration() -> None:
             queryset=lambda org: StatusPage.objects.filter(organization=org),
             serializer=StatusPageSerializer,
             create=lambda tenant, data: page_services.status_page_create(
-                organization=tenant.organization, data=data, by=tenant.actor
+                organization=tenant.organization, new=NewStatusPage.of(data), by=tenant.by
             ),
             update=lambda tenant, obj, data: page_services.status_page_update(
-                page=obj, data=data, by=tenant.actor
+                page=obj, changes=StatusPageChanges.of(data), by=tenant.by
             ),
             to_file=lambda item, book: _components(item, book.key),
             from_file=lambda item, book, current: _components(item, book.id),

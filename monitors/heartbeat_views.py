@@ -22,6 +22,7 @@ from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
 from monitors.filters import HeartbeatFilter
 from monitors.forms import HeartbeatForm
+from monitors.inputs import HeartbeatChanges, NewHeartbeat
 from monitors.models import Heartbeat
 from monitors.public_urls import ping_url
 from monitors.selectors import cron_next_runs
@@ -36,13 +37,12 @@ def heartbeat_list(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     filtered = HeartbeatFilter(request.GET, queryset=base)
     page = page_of(request, filtered.qs.order_by("name", "pk"), PAGE)
     heartbeats = list(page.object_list)
-    for heartbeat in heartbeats:
-        heartbeat.url = ping_url(request, heartbeat.token)  # type: ignore[attr-defined]
     return render(
         request,
         "monitors/heartbeat_list.html",
         {
             "heartbeats": heartbeats,
+            "ping_base": ping_url(request, ""),  # a heartbeat's ping URL is this and its token
             "page": page,
             "filter": filtered,
             "section": "heartbeats",
@@ -57,7 +57,7 @@ def heartbeat_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             heartbeat = heartbeat_services.heartbeat_create(
-                organization=tenant.organization, data=form.heartbeat_data()
+                organization=tenant.organization, new=NewHeartbeat.of(form.heartbeat_data())
             )
             messages.success(request, f"Heartbeat {heartbeat.name} created; point your job at its ping URL.")
             return redirect("monitors:heartbeat", heartbeat_id=heartbeat.pk)
@@ -91,7 +91,9 @@ def heartbeat_edit(request: HttpRequest, heartbeat_id: int, *, tenant: Tenant) -
     form = HeartbeatForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:  # a schedule is one or the other: heartbeat_data clears the kind not chosen
-            heartbeat_services.heartbeat_update(heartbeat=heartbeat, data=form.heartbeat_data())
+            heartbeat_services.heartbeat_update(
+                heartbeat=heartbeat, changes=HeartbeatChanges.of(form.heartbeat_data())
+            )
             messages.success(request, f"Heartbeat {heartbeat.name} saved.")
             return redirect("monitors:heartbeat", heartbeat_id=heartbeat.pk)
         except DomainError as exc:
@@ -168,7 +170,7 @@ def heartbeat_action(request: HttpRequest, heartbeat_id: int, action: str, *, te
         raise Http404("No such action.")
     service, said = HEARTBEAT_ACTIONS[action]
     try:
-        service(heartbeat=heartbeat, **({"by": tenant.actor} if action in WITH_ACTOR else {}))
+        service(heartbeat=heartbeat, **({"by": tenant.by} if action in WITH_ACTOR else {}))
         messages.success(request, f"{heartbeat.name} {said}.")
     except DomainError as exc:
         messages.error(request, exc.text())

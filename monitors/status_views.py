@@ -14,6 +14,7 @@ from monitoring_site.dashboard.forms import add_domain_errors
 from monitoring_site.dashboard.tenancy import tenant_page
 from monitoring_site.errors import DomainError
 from monitors.forms import PageUpdateForm, StatusPageForm
+from monitors.inputs import NewStatusPage, StatusPageChanges
 from monitors.models import StatusPage
 from monitors.services import status_pages as page_services
 
@@ -53,7 +54,7 @@ def status_page_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             page = page_services.status_page_create(
-                organization=tenant.organization, data=form.page_data(), by=tenant.actor
+                organization=tenant.organization, new=NewStatusPage.of(form.page_data()), by=tenant.by
             )
             messages.success(request, f"Status page {page.name} created.")
             return redirect("monitors:status-page", page_id=page.pk)
@@ -90,11 +91,15 @@ def status_page_edit(request: HttpRequest, page_id: int, *, tenant: Tenant) -> H
     )
     try:
         if action == "update" and form.is_valid():
-            page_services.status_page_update(page=page, data=form.cleaned_data, by=tenant.actor)
+            page_services.status_page_update(
+                page=page, changes=StatusPageChanges.of(form.cleaned_data), by=tenant.by
+            )
             messages.success(request, "Update posted.")
             return redirect("monitors:status-page", page_id=page.pk)
         if action == "settings" and settings_form.is_valid():
-            page_services.status_page_update(page=page, data=settings_form.page_data(), by=tenant.actor)
+            page_services.status_page_update(
+                page=page, changes=StatusPageChanges.of(settings_form.page_data()), by=tenant.by
+            )
             messages.success(request, "Status page saved.")
             return redirect("monitors:status-page", page_id=page.pk)
     except DomainError as exc:

@@ -26,6 +26,7 @@ from monitors.detail_selectors import (
 )
 from monitors.filters import IncidentFilter, MonitorFilter
 from monitors.forms import BulkMonitorForm, MonitorForm
+from monitors.inputs import MonitorChanges, NewMonitor
 from monitors.list_selectors import monitor_rows, ordered, organization_tags, sort_key
 from monitors.location_selectors import monitor_locations
 from monitors.models import Incident, Monitor
@@ -97,7 +98,7 @@ def monitor_bulk(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     if form.is_valid():
         picked = list(form.cleaned_data["ids"])
         action = form.cleaned_data["action"]
-        changed = monitor_services.monitors_bulk_action(monitors=picked, action=action, by=tenant.actor)
+        changed = monitor_services.monitors_bulk_action(monitors=picked, action=action, by=tenant.by)
         done = {"pause": "paused", "resume": "resumed", "delete": "deleted"}[action]
         messages.success(request, f"{changed} of {len(picked)} monitors {done}.")
     else:
@@ -117,10 +118,12 @@ def monitor_new(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
     form = MonitorForm(request.POST or None, organization=tenant.organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            monitor = monitor_services.monitor_create(
-                organization=tenant.organization, data=form.monitor_data()
+            monitor, push_token = monitor_services.monitor_create(
+                organization=tenant.organization, new=NewMonitor.of(form.monitor_data())
             )
             messages.success(request, f"Monitor {monitor.name} created; its first check runs now.")
+            if push_token:  # a host monitor's, which its agent pushes with; shown this once
+                messages.success(request, f"Its push token (shown once): {push_token}")
             return redirect("monitors:detail", monitor_id=monitor.pk)
         except DomainError as exc:
             messages.error(request, exc.text())
@@ -133,7 +136,7 @@ def monitor_edit(request: HttpRequest, monitor_id: int, *, tenant: Tenant) -> Ht
     form = MonitorForm(request.POST or None, organization=tenant.organization, instance=monitor)
     if request.method == "POST" and form.is_valid():
         try:
-            monitor_services.monitor_update(monitor=monitor, data=form.monitor_data())
+            monitor_services.monitor_update(monitor=monitor, changes=MonitorChanges.of(form.monitor_data()))
             messages.success(request, f"Monitor {monitor.name} saved.")
             return redirect("monitors:detail", monitor_id=monitor.pk)
         except DomainError as exc:
@@ -151,13 +154,13 @@ def monitor_detail(request: HttpRequest, monitor_id: int, *, tenant: Tenant) -> 
     bar_start, _, days = _chart_axis("90d", Resolution.DAY, now)
     bar_series = monitors_series([monitor.pk], "90d", Resolution.DAY, now=now)[monitor.pk]
     windows = maintenance_in_effect(tenant.organization.pk, now)
-    monitor.shown_status = display_status(monitor, windows)  # type: ignore[attr-defined]
     series = response_series(monitor.pk, period, now)
     return render(
         request,
         "monitors/monitor_detail.html",
         {
             "monitor": monitor,
+            "shown_status": display_status(monitor, windows),
             "period": period,
             "periods": list(CHART_RANGES),
             "series": series,
@@ -187,10 +190,10 @@ def monitor_action(request: HttpRequest, monitor_id: int, action: str, *, tenant
         raise Http404("No such action.")
     try:
         if action == "pause":
-            monitor_services.monitor_pause(monitor=monitor, by=tenant.actor)
+            monitor_services.monitor_pause(monitor=monitor, by=tenant.by)
             messages.success(request, f"{monitor.name} is paused: no checks, no alerts until resumed.")
         elif action == "resume":
-            monitor_services.monitor_resume(monitor=monitor, by=tenant.actor)
+            monitor_services.monitor_resume(monitor=monitor, by=tenant.by)
             messages.success(request, f"{monitor.name} is resumed; its next check runs now.")
         elif action == "check":
             status, outcome = monitor_check_now(monitor=monitor)

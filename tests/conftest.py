@@ -15,6 +15,7 @@ from monitoring_site.accounts import services
 from monitoring_site.accounts.choices import ApiKeyScope, Role
 from monitoring_site.accounts.models import Membership, Organization
 from monitoring_site.accounts.tokens import token_pair_for
+from monitoring_site.actors import Actor
 from monitoring_site.embedded_redis import EmbeddedRedis, answers
 from monitoring_site.redis_client import get_redis
 from tests import leftovers
@@ -147,14 +148,14 @@ def outsider_client(outsider) -> APIClient:
 @pytest.fixture
 def read_key(acme, owner):
     return services.api_key_create(
-        organization=acme, name="grafana", scope=ApiKeyScope.READ, created_by=owner
+        organization=acme, name="grafana", scope=ApiKeyScope.READ, by=Actor("alice", owner)
     )
 
 
 @pytest.fixture
 def write_key(acme, owner):
     return services.api_key_create(
-        organization=acme, name="terraform", scope=ApiKeyScope.WRITE, created_by=owner
+        organization=acme, name="terraform", scope=ApiKeyScope.WRITE, by=Actor("alice", owner)
     )
 
 
@@ -213,3 +214,11 @@ def receiver():
 
     with Receiver() as running:
         yield running
+
+
+def due_at(obj, when):
+    """``obj`` (a rule or a monitor) with its next check due at ``when``: the services schedule the first
+    check themselves, and a test that drives time by hand moves it."""
+    type(obj).objects.filter(pk=obj.pk).update(next_check_at=when)
+    obj.refresh_from_db()
+    return obj

@@ -156,3 +156,28 @@ def test_every_public_service_says_what_it_does():
         and ast.get_docstring(node) is None
     ]
     assert missing == []
+
+
+def test_create_and_update_services_take_typed_inputs():
+    """A create or update service names what it takes: typed keyword parameters, or one frozen dataclass
+    of ``monitoring_site.inputs`` (``NewMonitor``, ``MonitorChanges``...), never a ``data`` dict."""
+    loose = [
+        f"{relative}:{node.lineno}: {node.name}({arg.arg})"
+        for relative, tree in modules(*PACKAGES)
+        if is_service(relative)
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and not node.name.startswith("_")
+        and node.name.endswith(("_create", "_update", "_replace"))
+        for arg in [*node.args.args, *node.args.kwonlyargs]
+        if arg.arg == "data"
+        or arg.annotation is None
+        or ast.unparse(arg.annotation).startswith(("dict", "Mapping", "Any"))
+    ]
+    assert loose == []
+    assert any(
+        node.name == "monitor_create"
+        for _, tree in modules("monitors")
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    )

@@ -29,6 +29,7 @@ from agents.api.serializers import (
 )
 from agents.choices import AgentStatus
 from agents.filters import AgentFilter
+from agents.inputs import AgentChanges, NewAgent
 from agents.models import Agent, ModelPrice
 from agents.services import agents as agent_services
 from agents.services import controls as control_services
@@ -132,13 +133,15 @@ class AgentViewSet(TenantModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         agent, token = agent_services.agent_create(
-            organization=self.tenant.organization, data=serializer.validated_data
+            organization=self.tenant.organization, new=NewAgent.of(serializer.validated_data)
         )
         shown = AgentCreatedSerializer(agent, context={"ingest_token": token})
         return Response({"agent": shown.data}, status=201)
 
     def perform_update(self, serializer):
-        return agent_services.agent_update(agent=serializer.instance, data=serializer.validated_data)
+        return agent_services.agent_update(
+            agent=serializer.instance, changes=AgentChanges.of(serializer.validated_data)
+        )
 
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
@@ -147,7 +150,7 @@ class AgentViewSet(TenantModelViewSet):
             agent=agent,
             reason=body["reason"],
             duration_minutes=body["duration_minutes"],
-            by=self.tenant.actor,
+            by=self.tenant.by,
         )
         return Response({"pause": answer})
 
@@ -155,9 +158,7 @@ class AgentViewSet(TenantModelViewSet):
     def resume(self, request, pk=None):
         agent, body = self.get_object(), _input(AgentResumeSerializer, request)
         previous, now = agent.status, timezone.now()
-        agent = control_services.agent_resume(
-            agent=agent, reason=body["reason"], by=self.tenant.actor, now=now
-        )
+        agent = control_services.agent_resume(agent=agent, reason=body["reason"], by=self.tenant.by, now=now)
         return self._answer("resume", agent, previous, resumed_at=now)
 
     @action(detail=True, methods=["post"])
@@ -165,7 +166,7 @@ class AgentViewSet(TenantModelViewSet):
         agent, body = self.get_object(), _input(AgentRestartSerializer, request)
         previous, now = agent.status, timezone.now()
         agent = control_services.agent_restart(
-            agent=agent, reason=body["reason"], force=body["force"], by=self.tenant.actor, now=now
+            agent=agent, reason=body["reason"], force=body["force"], by=self.tenant.by, now=now
         )
         return self._answer("restart", agent, previous, restarted_at=now, force=body["force"])
 
@@ -174,7 +175,7 @@ class AgentViewSet(TenantModelViewSet):
         agent, body = self.get_object(), _input(AgentScaleSerializer, request)
         previous, before, now = agent.status, agent.desired_replicas, timezone.now()
         agent = control_services.agent_scale(
-            agent=agent, replicas=body["replicas"], reason=body["reason"], by=self.tenant.actor, now=now
+            agent=agent, replicas=body["replicas"], reason=body["reason"], by=self.tenant.by, now=now
         )
         return self._answer(
             "scale", agent, previous, previous_replicas=before, replicas=agent.desired_replicas, scaled_at=now

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import Q
 
+from agents.inputs import NewAgent
 from agents.models import Agent
 from agents.otlp.protocol import OtlpError
 from agents.services.agents import TOKEN_PREFIX, agent_by_token, agent_create
@@ -58,7 +59,7 @@ class Sender:
         organization = Organization.objects.get(pk=self.organization_id)
         try:
             agent, _token = agent_create(
-                organization=organization, data={"name": service, "type": "otel"}
+                organization=organization, new=NewAgent(name=service, type="otel")
             )  # the ingest token is not needed: this agent sends with the organization's key
         except IntegrityError:  # another batch registered it first
             return self._find(service, "")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from agents.inputs import AgentChanges, NewAgent
 from agents.models import Agent, ModelPrice
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
@@ -68,9 +69,9 @@ def _clean(organization: Organization, data: dict[str, Any], current: Agent | No
 
 
 @transaction.atomic
-def agent_create(*, organization: Organization, data: dict[str, Any]) -> Created[Agent]:
+def agent_create(*, organization: Organization, new: NewAgent) -> Created[Agent]:
     """Register an agent; returns it with its ingest token, which is never shown again."""
-    data = _clean(organization, dict(data), None)
+    data = _clean(organization, new.given(), None)
     raw, hashed, prefix = token_new(TOKEN_PREFIX)
     agent = Agent.objects.create(
         organization=organization, ingest_token_hash=hashed, ingest_token_prefix=prefix, **data
@@ -79,9 +80,10 @@ def agent_create(*, organization: Organization, data: dict[str, Any]) -> Created
 
 
 @transaction.atomic
-def agent_update(*, agent: Agent, data: dict[str, Any]) -> Agent:
-    """Change the fields ``data`` names, checked as on registration (names and external ids stay unique)."""
-    data = _clean(agent.organization, dict(data), agent)
+def agent_update(*, agent: Agent, changes: AgentChanges) -> Agent:
+    """Change the fields ``changes`` gives, checked as on registration (names and external ids stay
+    unique)."""
+    data = _clean(agent.organization, changes.given(), agent)
     for name, value in data.items():
         setattr(agent, name, value)
     agent.save()

@@ -71,7 +71,7 @@ def agent_pause(
         _record(
             agent, AgentControl.Action.PAUSE, reason=reason, by=by, previous=previous, params=params, now=now
         )
-        pause_record(subject=agent, action="pause", actor=by, at=now)
+        pause_record(subject=agent, action="pause", by=by, at=now)
     return {
         "agent_id": agent.pk,
         "previous_status": previous,
@@ -102,7 +102,7 @@ def agent_resume(*, agent: Agent, reason: str = "", by: str = "", now: datetime 
             params={},
             now=now,
         )
-        pause_record(subject=agent, action="resume", actor=by, at=now)
+        pause_record(subject=agent, action="resume", by=by, at=now)
     return agent
 
 

@@ -16,6 +16,7 @@ from alerts.api.rule_serializers import (
     RulesReplaceSerializer,
 )
 from alerts.filters import AlertFilter, AlertRuleFilter, MaintenanceWindowFilter
+from alerts.inputs import MaintenanceChanges, NewMaintenance, NewRule, RuleChanges
 from alerts.models import Alert, AlertRule, MaintenanceWindow
 from alerts.selectors import alert_summary
 from alerts.services import alerts as alert_services
@@ -59,22 +60,24 @@ class AlertRuleViewSet(TenantModelViewSet):
 
     def perform_create(self, serializer):
         return rule_services.rule_create(
-            organization=self.tenant.organization, data=serializer.validated_data
+            organization=self.tenant.organization, new=NewRule.of(serializer.validated_data)
         )
 
     def perform_update(self, serializer):
-        return rule_services.rule_update(rule=serializer.instance, data=serializer.validated_data)
+        return rule_services.rule_update(
+            rule=serializer.instance, changes=RuleChanges.of(serializer.validated_data)
+        )
 
     def perform_destroy(self, instance):
         rule_services.rule_delete(rule=instance)
 
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        return self.envelope_one(rule_services.rule_pause(rule=self.get_object(), by=self.tenant.actor))
+        return self.envelope_one(rule_services.rule_pause(rule=self.get_object(), by=self.tenant.by))
 
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self.envelope_one(rule_services.rule_resume(rule=self.get_object(), by=self.tenant.actor))
+        return self.envelope_one(rule_services.rule_resume(rule=self.get_object(), by=self.tenant.by))
 
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
@@ -85,7 +88,7 @@ class AlertRuleViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
-        return Response(rule_services.rule_test(rule=self.get_object(), by=self.tenant.actor))
+        return Response(rule_services.rule_test(rule=self.get_object(), by=self.tenant.by))
 
 
 class AlertRulesReplaceView(StrictAPIView):
@@ -103,7 +106,8 @@ class AlertRulesReplaceView(StrictAPIView):
         form.is_valid(raise_exception=True)
         tenant = request_tenant(request)
         rules = rule_services.rules_replace(
-            organization=tenant.organization, rules=form.validated_data["rules"]
+            organization=tenant.organization,
+            rules=[NewRule.of(rule) for rule in form.validated_data["rules"]],
         )
         fresh = AlertRule.objects.filter(pk__in=[r.pk for r in rules]).prefetch_related(
             "channels", "escalation_channels"
@@ -138,7 +142,7 @@ class AlertViewSet(ListMixin, RetrieveMixin, TenantViewSet):
         form = AcknowledgeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         alert = alert_services.alert_acknowledge(
-            alert=self.get_object(), by=self.tenant.actor, **form.validated_data
+            alert=self.get_object(), by=self.tenant.by, **form.validated_data
         )
         return self.envelope_one(alert)
 
@@ -147,7 +151,7 @@ class AlertViewSet(ListMixin, RetrieveMixin, TenantViewSet):
         form = ResolveSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         alert = alert_services.alert_resolve(
-            alert=self.get_object(), by=self.tenant.actor, **form.validated_data
+            alert=self.get_object(), by=self.tenant.by, **form.validated_data
         )
         return self.envelope_one(alert)
 
@@ -162,10 +166,10 @@ class MaintenanceWindowViewSet(TenantModelViewSet):
 
     def perform_create(self, serializer):
         return maintenance_services.maintenance_create(
-            organization=self.tenant.organization, data=dict(serializer.validated_data)
+            organization=self.tenant.organization, new=NewMaintenance.of(serializer.validated_data)
         )
 
     def perform_update(self, serializer):
         return maintenance_services.maintenance_update(
-            window=serializer.instance, data=dict(serializer.validated_data)
+            window=serializer.instance, changes=MaintenanceChanges.of(serializer.validated_data)
         )

@@ -62,7 +62,7 @@ class ChannelViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
-        return Response(channel_services.channel_test(channel=self.get_object(), by=self.tenant.actor))
+        return Response(channel_services.channel_test(channel=self.get_object(), by=self.tenant.by))
 
 
 @extend_schema_view(
@@ -122,7 +122,7 @@ class WebhookViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
-        delivery = webhook_services.webhook_test(webhook=self.get_object(), by=self.tenant.actor)
+        delivery = webhook_services.webhook_test(webhook=self.get_object(), by=self.tenant.by)
         return Response({"delivery": DeliverySerializer(delivery).data})
 
     @action(detail=True, methods=["post"], url_path="rotate-secret")

@@ -13,6 +13,7 @@ from alerts.transports.base import mask_secret
 from monitoring_site import outbound_http
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
+from monitoring_site.inputs import UNSET, Unset, given
 
 
 def _transport(kind: str):
@@ -23,23 +24,35 @@ def _transport(kind: str):
     return TRANSPORTS[kind]
 
 
-def channel_create(*, organization: Organization, name: str, kind: str, config: Any) -> NotificationChannel:
-    """Create a notification channel, its config checked by its kind's transport."""
+def channel_create(
+    *, organization: Organization, name: str, kind: str, config: object
+) -> NotificationChannel:
+    """Create a notification channel, its ``config`` (any JSON, so far unchecked) checked by its kind's
+    transport."""
     cleaned = _transport(kind).clean_config(config)
     return NotificationChannel.objects.create(organization=organization, name=name, kind=kind, config=cleaned)
 
 
-def channel_update(*, channel: NotificationChannel, **fields: Any) -> NotificationChannel:
-    """Change name, config or is_enabled; enabling a disabled channel clears the reason it was disabled."""
-    kind = fields.pop("kind", channel.kind)
-    if "config" in fields or kind != channel.kind:
-        given = fields.pop("config", channel.config)
-        if kind == channel.kind and isinstance(given, dict):
-            given = _unmasked(channel, given)
-        channel.config = _transport(kind).clean_config(given)
-        channel.kind = kind
-    for name, value in fields.items():
-        setattr(channel, name, value)
+def channel_update(
+    *,
+    channel: NotificationChannel,
+    name: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    config: object = UNSET,
+    is_enabled: bool | Unset = UNSET,
+) -> NotificationChannel:
+    """Change the name, kind, config or is_enabled given; enabling a disabled channel clears the reason it
+    was disabled."""
+    fields = given(name=name, is_enabled=is_enabled)
+    new_kind = channel.kind if isinstance(kind, Unset) else kind
+    if config is not UNSET or new_kind != channel.kind:
+        sent = channel.config if config is UNSET else config
+        if new_kind == channel.kind and isinstance(sent, dict):
+            sent = _unmasked(channel, sent)
+        channel.config = _transport(new_kind).clean_config(sent)
+        channel.kind = new_kind
+    for field, value in fields.items():
+        setattr(channel, field, value)
     if fields.get("is_enabled") is True:
         channel.disabled_reason, channel.disabled_at = "", None
     channel.save()

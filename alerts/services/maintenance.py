@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
+from alerts.inputs import MaintenanceChanges, NewMaintenance
 from alerts.models import MaintenanceWindow
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
@@ -78,14 +79,14 @@ def _clean(data: dict[str, Any], current: MaintenanceWindow | None = None) -> di
     return data
 
 
-def maintenance_create(*, organization: Organization, data: dict[str, Any]) -> MaintenanceWindow:
+def maintenance_create(*, organization: Organization, new: NewMaintenance) -> MaintenanceWindow:
     """Create a maintenance window, its schedule and subjects checked."""
-    return MaintenanceWindow.objects.create(organization=organization, **_clean(data))
+    return MaintenanceWindow.objects.create(organization=organization, **_clean(new.given()))
 
 
-def maintenance_update(*, window: MaintenanceWindow, data: dict[str, Any]) -> MaintenanceWindow:
-    """Change the fields ``data`` names, checked against the window as it is."""
-    for name, value in _clean(data, window).items():
+def maintenance_update(*, window: MaintenanceWindow, changes: MaintenanceChanges) -> MaintenanceWindow:
+    """Change the fields ``changes`` gives, checked against the window as it is."""
+    for name, value in _clean(changes.given(), window).items():
         setattr(window, name, value)
     window.save()
     return window

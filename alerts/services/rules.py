@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alerts import remediation
+from alerts.inputs import NewRule, RuleChanges
 from alerts.models import AlertRule, NotificationChannel
 from alerts.selectors import metrics_scope
 from alerts.services.alerts import alert_auto_resolve, alert_trigger
@@ -114,30 +115,30 @@ def _store(rule: AlertRule, data: dict[str, Any]) -> AlertRule:
 
 
 @transaction.atomic
-def rule_create(*, organization: Organization, data: dict[str, Any]) -> AlertRule:
+def rule_create(*, organization: Organization, new: NewRule) -> AlertRule:
     """Create an alert rule, its metric, scope, channels and remediation checked."""
-    return _store(AlertRule(organization=organization), _clean(organization.pk, dict(data)))
+    return _store(AlertRule(organization=organization), _clean(organization.pk, new.given()))
 
 
 @transaction.atomic
-def rule_update(*, rule: AlertRule, data: dict[str, Any]) -> AlertRule:
-    """Change the fields ``data`` names, checked as on creation."""
-    return _store(rule, _clean(rule.organization_id, dict(data)))
+def rule_update(*, rule: AlertRule, changes: RuleChanges) -> AlertRule:
+    """Change the fields ``changes`` gives, checked as on creation."""
+    return _store(rule, _clean(rule.organization_id, changes.given()))
 
 
 @transaction.atomic
-def rules_replace(*, organization: Organization, rules: list[dict[str, Any]]) -> list[AlertRule]:
+def rules_replace(*, organization: Organization, rules: list[NewRule]) -> list[AlertRule]:
     """Make the organization's rules exactly ``rules``, matched by name: idempotent, all or nothing."""
-    names = [r["name"] for r in rules]
+    names = [r.name for r in rules]
     if len(set(names)) != len(names):
         raise RuleViolation("Rule names must be unique.", details={"rules": ["Two rules share a name."]})
     existing = {r.name: r for r in AlertRule.objects.filter(organization=organization)}
     result = [
         _store(
-            existing.get(data["name"]) or AlertRule(organization=organization),
-            _clean(organization.pk, dict(data)),
+            existing.get(new.name) or AlertRule(organization=organization),
+            _clean(organization.pk, new.given()),
         )
-        for data in rules
+        for new in rules
     ]
     AlertRule.objects.filter(organization=organization).exclude(name__in=names).delete()
     return result
@@ -153,7 +154,7 @@ def rule_pause(*, rule: AlertRule, by: str = "") -> AlertRule:
     """Stop evaluating the rule; 409 ``rule_already_paused``."""
     if not AlertRule.objects.filter(pk=rule.pk, is_paused=False).update(is_paused=True):
         raise Conflict("The rule is already paused.", code="rule_already_paused")
-    pause_record(subject=rule, action="pause", actor=by)
+    pause_record(subject=rule, action="pause", by=by)
     rule.refresh_from_db()
     return rule
 
@@ -166,7 +167,7 @@ def rule_resume(*, rule: AlertRule, by: str = "", now: datetime | None = None) -
     )
     if not changed:
         raise Conflict("The rule is not paused.", code="rule_not_paused")
-    pause_record(subject=rule, action="resume", actor=by, at=now)
+    pause_record(subject=rule, action="resume", by=by, at=now)
     rule.refresh_from_db()
     return rule
 

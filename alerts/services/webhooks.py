@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +13,7 @@ from alerts.models import Delivery, Event, Webhook
 from alerts.services.delivery import deliveries_send
 from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
+from monitoring_site.inputs import UNSET, Unset, given
 from monitoring_site.realtime.topics import EVENTS
 
 TEST_EVENT = "webhook.test"
@@ -31,15 +31,36 @@ def _clean_events(events: list[str]) -> list[str]:
     return list(dict.fromkeys(events))
 
 
-def webhook_create(*, organization: Organization, url: str, events: list[str], **fields: Any) -> Webhook:
+def webhook_create(
+    *,
+    organization: Organization,
+    url: str,
+    events: list[str],
+    description: str = "",
+    is_active: bool = True,
+) -> Webhook:
     """The returned webhook carries its secret, which the API shows this once."""
     return Webhook.objects.create(
-        organization=organization, url=url, events=_clean_events(events), secret=_new_secret(), **fields
+        organization=organization,
+        url=url,
+        events=_clean_events(events),
+        description=description,
+        is_active=is_active,
+        secret=_new_secret(),
     )
 
 
-def webhook_update(*, webhook: Webhook, **fields: Any) -> Webhook:
-    """Change the webhook; re-enabling it clears its failures and the reason it was disabled."""
+def webhook_update(
+    *,
+    webhook: Webhook,
+    url: str | Unset = UNSET,
+    events: list[str] | Unset = UNSET,
+    description: str | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
+) -> Webhook:
+    """Change the fields given; re-enabling the webhook clears its failures and the reason it was
+    disabled."""
+    fields = given(url=url, events=events, description=description, is_active=is_active)
     if "events" in fields:
         fields["events"] = _clean_events(fields["events"])
     if fields.get("is_active") is True:

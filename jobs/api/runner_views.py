@@ -35,6 +35,7 @@ from jobs.api.serializers import (
     RunnerRegisterSerializer,
     RunnerSerializer,
 )
+from jobs.inputs import RunnerChanges
 from jobs.models import EnrollmentToken, Job, Runner
 from jobs.services import runners as runner_services
 from jobs.services.execution import job_spec
@@ -76,10 +77,12 @@ class RunnerViewSet(TenantModelViewSet):
     http_method_names = ["get", "put", "patch", "delete", "head", "options"]
 
     def perform_update(self, serializer):
-        return runner_services.runner_update(runner=serializer.instance, data=serializer.validated_data)
+        return runner_services.runner_update(
+            runner=serializer.instance, changes=RunnerChanges.of(serializer.validated_data)
+        )
 
     def perform_destroy(self, instance):
-        runner_services.runner_delete(runner=instance, by_name=self.tenant.actor)
+        runner_services.runner_delete(runner=instance, by=self.tenant.by)
 
 
 @extend_schema_view(
@@ -110,7 +113,7 @@ class EnrollmentTokenViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin
         body = EnrollmentTokenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         token, raw = runner_services.enrollment_token_create(
-            organization=self.tenant.organization, name=body.validated_data["name"], created_by=request.user
+            organization=self.tenant.organization, name=body.validated_data["name"], by=self.tenant.by
         )
         return Response(
             {"enrollment_token": {**EnrollmentTokenSerializer(token).data, "token": raw}}, status=201

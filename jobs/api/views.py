@@ -21,6 +21,7 @@ from jobs.api.serializers import (
     TaskSerializer,
 )
 from jobs.filters import JobFilter, TaskFilter
+from jobs.inputs import NewTask, TaskChanges
 from jobs.models import Job, Task
 from jobs.services import jobs as job_services
 from jobs.services import tasks as task_services
@@ -69,7 +70,7 @@ class TaskViewSet(TenantModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         task, secret = task_services.task_create(
-            organization=self.tenant.organization, data=serializer.validated_data
+            organization=self.tenant.organization, new=NewTask.of(serializer.validated_data)
         )
         data = TaskCreatedSerializer(
             task, context={**self.get_serializer_context(), "secret_key": secret}
@@ -77,7 +78,9 @@ class TaskViewSet(TenantModelViewSet):
         return Response({"task": data}, status=201)
 
     def perform_update(self, serializer):
-        return task_services.task_update(task=serializer.instance, data=serializer.validated_data)
+        return task_services.task_update(
+            task=serializer.instance, changes=TaskChanges.of(serializer.validated_data)
+        )
 
     def perform_destroy(self, instance):
         task_services.task_delete(task=instance)
@@ -179,14 +182,14 @@ class JobViewSet(ListMixin, RetrieveMixin, CreateMixin, TenantViewSet):
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        job = job_services.job_cancel(job=self.get_object(), by_name=self.tenant.actor)
+        job = job_services.job_cancel(job=self.get_object(), by=self.tenant.by)
         return Response({"job": JobDetailSerializer(job).data})
 
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         job = job_services.job_retry(
             job=self.get_object(),
-            **{k: v for k, v in job_services.job_trigger_of(self.tenant).items() if k in ("by_name", "user")},
+            **{k: v for k, v in job_services.job_trigger_of(self.tenant).items() if k == "by"},
         )
         return Response({"job": JobDetailSerializer(job).data}, status=201)
 

@@ -19,6 +19,7 @@ from jobs.services.arguments import arguments_validate, leading_dash_errors
 from jobs.services.stats import stats_job_created, stats_job_moved
 from monitoring_runner.execution import RunOutcome
 from monitoring_site.accounts.principal import Tenant
+from monitoring_site.actors import user_of
 from monitoring_site.errors import Conflict
 from monitoring_site.events import emit
 from monitoring_site.task_queue import enqueue
@@ -67,10 +68,9 @@ def _transition(
 def job_create(
     *,
     task: Task,
-    task_arguments: Any = None,
+    task_arguments: object = None,
     triggered_by: str = TriggeredBy.USER,
-    by_name: str = "",
-    user: Any = None,
+    by: str = "",
     scheduled_for: datetime | None = None,
     attempt: int = 1,
     retry_of: Job | None = None,
@@ -99,8 +99,8 @@ def job_create(
             created_at=now,
             enqueued_at=now if task.target == JobTarget.LOCAL else None,
             triggered_by=triggered_by,
-            triggered_by_name=by_name[:200],
-            triggered_by_user=user if getattr(user, "pk", None) else None,
+            triggered_by_name=by[:200],
+            triggered_by_user=user_of(by),
             attempt=attempt,
             retry_of=retry_of,
         )
@@ -110,7 +110,7 @@ def job_create(
             job=job,
             new_status=JobStatus.QUEUED,
             at=now,
-            note=f"created by {triggered_by}" + (f" ({by_name})" if by_name else ""),
+            note=f"created by {triggered_by}" + (f" ({by})" if by else ""),
         )
         if task.target == JobTarget.LOCAL:
             job_enqueue_on_commit(job.pk)
@@ -124,17 +124,17 @@ def job_create_by_secret(*, task: Task, task_arguments: Any = None) -> Job:
         task=task,
         task_arguments=task_arguments,
         triggered_by=TriggeredBy.SECRET_KEY,
-        by_name=f"secret {task.secret_key_prefix}…",
+        by=f"secret {task.secret_key_prefix}…",
         now=timezone.now(),
     )
 
 
 def job_trigger_of(tenant: Tenant) -> dict[str, Any]:
-    """Who starts a job, from the request's principal: the ``triggered_by``, ``by_name`` (and ``user``)
-    arguments of ``job_create``, ``job_retry`` and the like."""
+    """Who starts a job, from the request's principal: the ``triggered_by`` and ``by`` arguments of
+    ``job_create`` (``by`` alone for ``job_retry``)."""
     if tenant.api_key is not None:
-        return {"triggered_by": TriggeredBy.API_KEY, "by_name": tenant.api_key.name}
-    return {"triggered_by": TriggeredBy.USER, "by_name": tenant.actor, "user": tenant.user}
+        return {"triggered_by": TriggeredBy.API_KEY, "by": tenant.api_key.name}
+    return {"triggered_by": TriggeredBy.USER, "by": tenant.by}
 
 
 def job_enqueue_on_commit(job_id: int) -> None:
@@ -178,17 +178,16 @@ def job_finish(*, job: Job, outcome: RunOutcome, now: datetime | None = None) ->
         if not _transition(job, to=to, from_status=JobStatus.IN_PROGRESS, fields=fields, note=note, now=now):
             return False
         if to == JobStatus.FAILED and job.attempt <= job.task.retries:
-            _retry(job, triggered_by=TriggeredBy.RETRY, by_name=f"automatic retry of job {job.pk}", now=now)
+            _retry(job, triggered_by=TriggeredBy.RETRY, by=f"automatic retry of job {job.pk}", now=now)
     return True
 
 
-def _retry(job: Job, *, triggered_by: str, by_name: str, now: datetime, user: Any = None) -> Job:
+def _retry(job: Job, *, triggered_by: str, by: str, now: datetime) -> Job:
     return job_create(
         task=job.task,
         task_arguments=job.arguments,
         triggered_by=triggered_by,
-        by_name=by_name,
-        user=user,
+        by=by,
         attempt=job.attempt + 1,
         retry_of=job,
         now=now,
@@ -200,7 +199,7 @@ def job_fail(*, job: Job, error: str, now: datetime | None = None) -> bool:
     return job_finish(job=job, outcome=RunOutcome(error=error), now=now)
 
 
-def job_cancel(*, job: Job, by_name: str = "", now: datetime | None = None) -> Job:
+def job_cancel(*, job: Job, by: str = "", now: datetime | None = None) -> Job:
     """A queued job is cancelled at once and never runs; an in-progress one is asked to stop (its worker or
     runner kills the process and reports it cancelled)."""
     now = now or timezone.now()
@@ -209,7 +208,7 @@ def job_cancel(*, job: Job, by_name: str = "", now: datetime | None = None) -> J
         to=JobStatus.CANCELLED,
         from_status=JobStatus.QUEUED,
         fields={"completed_at": now},
-        note=f"cancelled by {by_name}" if by_name else "cancelled",
+        note=f"cancelled by {by}" if by else "cancelled",
         now=now,
     ):
         return job
@@ -220,16 +219,15 @@ def job_cancel(*, job: Job, by_name: str = "", now: datetime | None = None) -> J
     raise Conflict(f"The job has already {job.status.replace('_', ' ')}.", code="job_already_finished")
 
 
-def job_retry(*, job: Job, by_name: str = "", user: Any = None, now: datetime | None = None) -> Job:
+def job_retry(*, job: Job, by: str = "", now: datetime | None = None) -> Job:
     """A new job of the same task and arguments with ``attempt + 1``; only for a finished job."""
     if job.status not in FINISHED_STATUSES:
         raise Conflict("Only a finished job can be retried; cancel it first.", code="job_not_finished")
     return _retry(
         job,
         triggered_by=TriggeredBy.RETRY,
-        by_name=by_name or f"retry of job {job.pk}",
+        by=by or f"retry of job {job.pk}",
         now=now or timezone.now(),
-        user=user,
     )
 
 

@@ -11,11 +11,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jobs.choices import JobStatus, JobTarget
+from jobs.inputs import RunnerChanges
 from jobs.models import EnrollmentToken, Job, Runner
 from jobs.services.jobs import job_enqueue_on_commit, job_fail, job_finish, job_log_progress, job_start
 from jobs.services.liveness import jobs_gone
 from monitoring_runner.execution import RunOutcome
 from monitoring_site.accounts.models import Organization
+from monitoring_site.actors import user_of
 from monitoring_site.errors import Conflict, RuleViolation
 from monitoring_site.events import emit
 from monitoring_site.results import Created
@@ -25,7 +27,7 @@ MAX_LABELS = 20
 
 
 def enrollment_token_create(
-    *, organization: Organization, name: str, created_by: Any = None
+    *, organization: Organization, name: str, by: str = ""
 ) -> Created[EnrollmentToken]:
     """A token that registers runners; returned raw once."""
     raw, digest, display = token_new(EnrollmentToken.PREFIX)
@@ -34,7 +36,7 @@ def enrollment_token_create(
         name=name,
         token_hash=digest,
         display_prefix=display,
-        created_by=created_by if getattr(created_by, "pk", None) else None,
+        created_by=user_of(by),
     )
     return Created(token, raw)
 
@@ -46,12 +48,12 @@ def enrollment_token_revoke(*, token: EnrollmentToken) -> EnrollmentToken:
     return token
 
 
-def runner_update(*, runner: Runner, data: dict[str, Any]) -> Runner:
+def runner_update(*, runner: Runner, changes: RunnerChanges) -> Runner:
     """Rename, relabel, enable or disable a runner, or link the host monitor its heartbeats feed (a monitor
     of the runner's organization)."""
     from monitors.models import Monitor
 
-    data = dict(data)
+    data = changes.given()
     if "labels" in data:
         data["labels"] = labels_clean(data["labels"])
     if "locations" in data:
@@ -72,7 +74,7 @@ def runner_update(*, runner: Runner, data: dict[str, Any]) -> Runner:
 
 
 @transaction.atomic
-def runner_delete(*, runner: Runner, by_name: str = "") -> None:
+def runner_delete(*, runner: Runner, by: str = "") -> None:
     """Delete a runner. Work pinned to it must not drift to other hosts: its pinned tasks are disabled and
     its queued pinned jobs cancelled; jobs it was running fail."""
     from jobs.models import Task
@@ -80,7 +82,7 @@ def runner_delete(*, runner: Runner, by_name: str = "") -> None:
 
     Task.objects.filter(runner=runner).update(enabled=False, next_run_at=None)
     for job in Job.objects.filter(pinned_runner=runner, status=JobStatus.QUEUED).select_related("task"):
-        job_cancel(job=job, by_name=by_name or f"deletion of runner {runner.name}")
+        job_cancel(job=job, by=by or f"deletion of runner {runner.name}")
     for job in Job.objects.filter(runner=runner, status=JobStatus.IN_PROGRESS).select_related("task"):
         job_fail(job=job, error=f"runner {runner.name} was deleted")
     runner.delete()

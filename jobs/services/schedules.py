@@ -39,7 +39,7 @@ def tasks_dispatch_due(*, now: datetime | None = None) -> int:
                 job_create(
                     task=task,
                     triggered_by=TriggeredBy.SCHEDULE,
-                    by_name="schedule",
+                    by="schedule",
                     scheduled_for=scheduled_for,
                     now=now,
                 )

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jobs.choices import JobTarget, ScheduleType, TaskKind
+from jobs.inputs import NewTask, TaskChanges
 from jobs.models import Task
 from jobs.services.arguments import declarations_errors
 from monitoring_runner.execution import PLACEHOLDER, executable_allowed, variable_refused
@@ -230,20 +231,18 @@ def _store(task: Task, data: dict[str, Any], now: datetime) -> Task:
 
 
 @transaction.atomic
-def task_create(
-    *, organization: Organization, data: dict[str, Any], now: datetime | None = None
-) -> Created[Task]:
+def task_create(*, organization: Organization, new: NewTask, now: datetime | None = None) -> Created[Task]:
     """Create a task; returns it with its secret key, which is never shown again."""
-    data = _clean(organization, dict(data), None)
+    data = _clean(organization, new.given(), None)
     raw, hashed, prefix = token_new(SECRET_PREFIX)
     task = Task(organization=organization, secret_key_hash=hashed, secret_key_prefix=prefix)
     return Created(_store(task, data, now or timezone.now()), raw)
 
 
 @transaction.atomic
-def task_update(*, task: Task, data: dict[str, Any], now: datetime | None = None) -> Task:
-    """Change the fields ``data`` names, checked as on creation, with the task's row locked."""
-    data = _clean(task.organization, dict(data), task)
+def task_update(*, task: Task, changes: TaskChanges, now: datetime | None = None) -> Task:
+    """Change the fields ``changes`` gives, checked as on creation, with the task's row locked."""
+    data = _clean(task.organization, changes.given(), task)
     return _store(Task.objects.select_for_update().get(pk=task.pk), data, now or timezone.now())
 
 

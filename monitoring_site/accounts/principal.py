@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from monitoring_site.actors import Actor
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -48,3 +50,8 @@ class Tenant:
         if self.api_key is not None:
             return f"api-key:{self.api_key.name}"
         return self.user.get_username() if self.user is not None else "system"
+
+    @property
+    def by(self) -> Actor:
+        """The actor the services record: ``actor`` as its name, with the user when a person calls."""
+        return Actor(self.actor, self.user if self.api_key is None else None)

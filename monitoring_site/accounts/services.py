@@ -18,7 +18,9 @@ from monitoring_site.accounts.choices import ApiKeyScope, Role, role_at_least
 from monitoring_site.accounts.models import ApiKey, Membership, Organization, Project
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.accounts.tokens import refresh_tokens_blacklist_all
+from monitoring_site.actors import user_of
 from monitoring_site.errors import Conflict, InsufficientRole, RuleViolation
+from monitoring_site.inputs import UNSET, Unset, given
 from monitoring_site.realtime.revocation import credentials_changed
 from monitoring_site.results import Created
 
@@ -136,9 +138,7 @@ def membership_remove(*, membership: Membership, by: Tenant) -> None:
     credentials_changed(user_id=locked.user_id)  # their open WebSockets on this organization close
 
 
-def api_key_create(
-    *, organization: Organization, name: str, scope: str, created_by: User | None
-) -> Created[ApiKey]:
+def api_key_create(*, organization: Organization, name: str, scope: str, by: str = "") -> Created[ApiKey]:
     """Create a key and return it with the raw key, which is never retrievable again."""
     if scope not in ApiKeyScope.values:
         raise RuleViolation(
@@ -151,7 +151,7 @@ def api_key_create(
         scope=scope,
         key_hash=selectors.api_key_hash(raw),
         display_prefix=raw[:12],
-        created_by=created_by,
+        created_by=user_of(by),
     )
     return Created(api_key, raw)
 
@@ -190,9 +190,11 @@ def project_create(*, organization: Organization, name: str, description: str = 
     return Project.objects.create(organization=organization, name=name, description=description)
 
 
-def project_update(*, project: Project, **fields: str) -> Project:
+def project_update(
+    *, project: Project, name: str | Unset = UNSET, description: str | Unset = UNSET
+) -> Project:
     """Change the project's name or description; a name another project uses is a 409."""
-    name = fields.get("name")
+    fields = given(name=name, description=description)
     if (
         name
         and Project.objects.filter(organization_id=project.organization_id, name=name)

@@ -12,14 +12,14 @@ from monitoring_site.audit.models import PauseRecord
 SUBJECT_TYPES = {"Monitor": "monitor", "Heartbeat": "heartbeat", "AlertRule": "alert_rule", "Agent": "agent"}
 
 
-def pause_record(*, subject: Model, action: str, actor: str = "", at: datetime | None = None) -> PauseRecord:
-    """Record that ``actor`` paused or resumed ``subject`` (in the caller's transaction: a change that
+def pause_record(*, subject: Model, action: str, by: str = "", at: datetime | None = None) -> PauseRecord:
+    """Record that ``by`` paused or resumed ``subject`` (in the caller's transaction: a change that
     rolls back leaves no record)."""
     return PauseRecord.objects.create(
         organization_id=subject.organization_id,  # type: ignore[attr-defined]
         subject_type=SUBJECT_TYPES[type(subject).__name__],
         subject_id=subject.pk,
         action=action,
-        actor=actor[:200],
+        actor=by[:200],
         at=at or timezone.now(),
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from alerts.inputs import NewRule
 from alerts.models import AlertRule, NotificationChannel
 from alerts.services import rules as rule_services
 from monitoring_site.api.errors import api_not_found
@@ -118,19 +119,19 @@ class TasksView(SpoonView):
         comparator = task["comparator"]
         rule = rule_services.rule_create(
             organization=self.tenant.organization,
-            data={
-                "name": task.get("name")
+            new=NewRule(
+                name=task.get("name")
                 or f"{task['symbol']} {task['metric']} {comparator} {task['threshold']}",
-                "metric": task["metric"],
-                "operator": COMPARATORS[comparator],
-                "threshold": task["threshold"],
-                "scope": {
+                metric=task["metric"],
+                operator=COMPARATORS[comparator],
+                threshold=task["threshold"],
+                scope={
                     "tags": {"market": task["market"], "provider": task["provider"], "symbol": task["symbol"]}
                 },
-                "check_interval": task["check_interval_minutes"] * 60,
-                "expires_at": timezone.now() + timedelta(hours=task["expires_in_hours"]),
-                "channels": task["notification_channels"],
-            },
+                check_interval=task["check_interval_minutes"] * 60,
+                expires_at=timezone.now() + timedelta(hours=task["expires_in_hours"]),
+                channels=task["notification_channels"],
+            ),
         )
         rule = self.rule(str(rule.pk))
         return Response(
@@ -158,7 +159,7 @@ class PauseView(SpoonView):
 
     def post(self, request, task_id: str):
         with contextlib.suppress(Conflict):
-            rule_services.rule_pause(rule=self.rule(task_id), by=self.tenant.actor)
+            rule_services.rule_pause(rule=self.rule(task_id), by=self.tenant.by)
         return Response({"status": "success", "message": f"Task {task_id} paused"})
 
 
@@ -171,7 +172,7 @@ class ResumeView(SpoonView):
         if rule.is_expired(timezone.now()):
             raise NotFound(message.format(task_id))
         with contextlib.suppress(Conflict):
-            rule_services.rule_resume(rule=rule, by=self.tenant.actor)
+            rule_services.rule_resume(rule=rule, by=self.tenant.by)
         return Response({"status": "success", "message": f"Task {task_id} resumed"})
 
 
@@ -190,7 +191,7 @@ class ExtendView(SpoonView):
 
 class TestView(SpoonView):
     def post(self, request, task_id: str):
-        answer = rule_services.rule_test(rule=self.rule(task_id), by=self.tenant.actor)
+        answer = rule_services.rule_test(rule=self.rule(task_id), by=self.tenant.by)
         if not answer["delivered"]:
             raise NotificationFailed(
                 "Failed to send test notification", details={"results": answer["results"]}

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import cast
 from zoneinfo import available_timezones
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -74,7 +72,7 @@ def api_keys(request: HttpRequest, *, tenant: Tenant) -> HttpResponse:
             messages.error(request, "Managing API keys needs the admin role.")
         elif form.is_valid():
             api_key, created_key = services.api_key_create(
-                organization=tenant.organization, created_by=cast(User, request.user), **form.cleaned_data
+                organization=tenant.organization, by=tenant.by, **form.cleaned_data
             )
             messages.success(
                 request, f"Created {api_key.name}. Copy the key now: it will not be shown again."

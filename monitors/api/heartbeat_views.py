@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from monitoring_site.api.viewsets import TenantModelViewSet
 from monitors.api.heartbeat_serializers import HeartbeatPingSerializer, HeartbeatSerializer
 from monitors.filters import HeartbeatFilter, HeartbeatPingFilter
+from monitors.inputs import HeartbeatChanges, NewHeartbeat
 from monitors.models import Heartbeat
 from monitors.services import heartbeats as heartbeat_services
 
@@ -42,12 +43,12 @@ class HeartbeatViewSet(TenantModelViewSet):
 
     def perform_create(self, serializer):
         return heartbeat_services.heartbeat_create(
-            organization=self.tenant.organization, data=serializer.validated_data
+            organization=self.tenant.organization, new=NewHeartbeat.of(serializer.validated_data)
         )
 
     def perform_update(self, serializer):
         return heartbeat_services.heartbeat_update(
-            heartbeat=serializer.instance, data=serializer.validated_data
+            heartbeat=serializer.instance, changes=HeartbeatChanges.of(serializer.validated_data)
         )
 
     def _fresh(self, heartbeat: Heartbeat):
@@ -55,14 +56,12 @@ class HeartbeatViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        return self._fresh(
-            heartbeat_services.heartbeat_pause(heartbeat=self.get_object(), by=self.tenant.actor)
-        )
+        return self._fresh(heartbeat_services.heartbeat_pause(heartbeat=self.get_object(), by=self.tenant.by))
 
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         return self._fresh(
-            heartbeat_services.heartbeat_resume(heartbeat=self.get_object(), by=self.tenant.actor)
+            heartbeat_services.heartbeat_resume(heartbeat=self.get_object(), by=self.tenant.by)
         )
 
     @action(detail=True, methods=["post"], url_path="regenerate-token")

@@ -131,8 +131,8 @@ class MonitorSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if getattr(instance, "issued_push_token", None):  # a new host monitor's token, shown this once
-            data["push_token"] = instance.issued_push_token
+        if self.context.get("push_token"):  # a new host monitor's token, shown this once
+            data["push_token"] = self.context["push_token"]
         data["notifications"] = [c.pk for c in instance.notifications.all()]
         data["depends_on"] = [m.pk for m in instance.depends_on.all()]
         return data

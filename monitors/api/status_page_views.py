@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from monitoring_site.api.strict import StrictAPIView
 from monitoring_site.api.viewsets import TenantModelViewSet
 from monitors.api.status_page_serializers import StatusPageSerializer
+from monitors.inputs import NewStatusPage, StatusPageChanges
 from monitors.models import StatusPage
 from monitors.services import status_pages as page_services
 
@@ -23,12 +24,16 @@ class StatusPageViewSet(TenantModelViewSet):
 
     def perform_create(self, serializer):
         return page_services.status_page_create(
-            organization=self.tenant.organization, data=serializer.validated_data, by=self.tenant.actor
+            organization=self.tenant.organization,
+            new=NewStatusPage.of(serializer.validated_data),
+            by=self.tenant.by,
         )
 
     def perform_update(self, serializer):
         return page_services.status_page_update(
-            page=serializer.instance, data=serializer.validated_data, by=self.tenant.actor
+            page=serializer.instance,
+            changes=StatusPageChanges.of(serializer.validated_data),
+            by=self.tenant.by,
         )
 
 

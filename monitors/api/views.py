@@ -24,6 +24,7 @@ from monitors.api.serializers import (
     UptimeSerializer,
 )
 from monitors.filters import CheckResultFilter, IncidentFilter, MonitorFilter
+from monitors.inputs import MonitorChanges, NewMonitor
 from monitors.location_selectors import monitor_locations
 from monitors.models import Incident, Monitor
 from monitors.rollup_selectors import monitor_period_totals
@@ -114,24 +115,30 @@ class MonitorViewSet(TenantModelViewSet):
             )
         return context
 
-    def perform_create(self, serializer):
-        return monitor_services.monitor_create(
-            organization=self.tenant.organization, data=serializer.validated_data
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        monitor, push_token = monitor_services.monitor_create(
+            organization=self.tenant.organization, new=NewMonitor.of(serializer.validated_data)
         )
+        context = {**self.get_serializer_context(), "push_token": push_token}  # a host's, shown this once
+        return Response({"monitor": MonitorSerializer(monitor, context=context).data}, status=201)
 
     def perform_update(self, serializer):
-        return monitor_services.monitor_update(monitor=serializer.instance, data=serializer.validated_data)
+        return monitor_services.monitor_update(
+            monitor=serializer.instance, changes=MonitorChanges.of(serializer.validated_data)
+        )
 
     def _fresh(self, monitor: Monitor):
         return self.envelope_one(self.get_queryset().get(pk=monitor.pk))
 
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        return self._fresh(monitor_services.monitor_pause(monitor=self.get_object(), by=self.tenant.actor))
+        return self._fresh(monitor_services.monitor_pause(monitor=self.get_object(), by=self.tenant.by))
 
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self._fresh(monitor_services.monitor_resume(monitor=self.get_object(), by=self.tenant.actor))
+        return self._fresh(monitor_services.monitor_resume(monitor=self.get_object(), by=self.tenant.by))
 
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
@@ -155,7 +162,7 @@ class MonitorViewSet(TenantModelViewSet):
 
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
-        return Response(monitor_services.monitor_test(monitor=self.get_object(), by=self.tenant.actor))
+        return Response(monitor_services.monitor_test(monitor=self.get_object(), by=self.tenant.by))
 
     @action(detail=True, methods=["get"])
     def logs(self, request, pk=None):
@@ -213,7 +220,7 @@ class MonitorViewSet(TenantModelViewSet):
         monitors = monitor_services.monitors_bulk_update(
             organization=self.tenant.organization,
             monitor_ids=form.validated_data["monitor_ids"],
-            updates=partial.validated_data,
+            changes=MonitorChanges.of(partial.validated_data),
         )
         fresh = self.get_queryset().filter(pk__in=[m.pk for m in monitors])
         return Response({"monitors": self.get_serializer(fresh, many=True).data})

@@ -31,6 +31,7 @@ from monitors.choices import (
     MonitorStatus,
     PingKind,
 )
+from monitors.inputs import HeartbeatChanges, NewHeartbeat
 from monitors.models import Heartbeat, HeartbeatPing, Incident
 from monitors.services.ping_store import heartbeats_lock, heartbeats_write_state, pings_insert
 from monitors.services.transitions import incident_payload
@@ -99,17 +100,17 @@ def _store(heartbeat: Heartbeat, data: dict[str, Any]) -> Heartbeat:
 
 
 @transaction.atomic
-def heartbeat_create(*, organization: Organization, data: dict[str, Any]) -> Heartbeat:
+def heartbeat_create(*, organization: Organization, new: NewHeartbeat) -> Heartbeat:
     """Create a heartbeat with a new ping token, its fields checked (channels and parents must be the
     organization's)."""
-    data = _clean(organization, dict(data), None)
+    data = _clean(organization, new.given(), None)
     return _store(Heartbeat(organization=organization, token=heartbeat_token()), data)
 
 
 @transaction.atomic
-def heartbeat_update(*, heartbeat: Heartbeat, data: dict[str, Any]) -> Heartbeat:
-    """Change the fields ``data`` names, checked as on creation; the token stays."""
-    return _store(heartbeat, _clean(heartbeat.organization, dict(data), heartbeat))
+def heartbeat_update(*, heartbeat: Heartbeat, changes: HeartbeatChanges) -> Heartbeat:
+    """Change the fields ``changes`` gives, checked as on creation; the token stays."""
+    return _store(heartbeat, _clean(heartbeat.organization, changes.given(), heartbeat))
 
 
 def heartbeat_delete(*, heartbeat: Heartbeat) -> None:
@@ -131,7 +132,7 @@ def heartbeat_pause(*, heartbeat: Heartbeat, by: str = "") -> Heartbeat:
         is_paused=True, status=HeartbeatStatus.PAUSED
     ):
         raise Conflict("The heartbeat is already paused.", code="heartbeat_already_paused")
-    pause_record(subject=heartbeat, action="pause", actor=by)
+    pause_record(subject=heartbeat, action="pause", by=by)
     heartbeat.refresh_from_db()
     return heartbeat
 
@@ -143,7 +144,7 @@ def heartbeat_resume(*, heartbeat: Heartbeat, by: str = "") -> Heartbeat:
         is_paused=False, status=HeartbeatStatus.NEW, late_at=None, down_at=None
     ):
         raise Conflict("The heartbeat is not paused.", code="heartbeat_not_paused")
-    pause_record(subject=heartbeat, action="resume", actor=by)
+    pause_record(subject=heartbeat, action="resume", by=by)
     heartbeat.refresh_from_db()
     return heartbeat
 

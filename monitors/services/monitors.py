@@ -14,8 +14,10 @@ from monitoring_site.accounts.models import Organization
 from monitoring_site.audit.services import pause_record
 from monitoring_site.deletion import delete_cascading
 from monitoring_site.errors import Conflict, RuleViolation
+from monitoring_site.results import Created
 from monitors.checks import expectation_error
 from monitors.choices import MonitorStatus, MonitorType
+from monitors.inputs import MonitorChanges, NewMonitor
 from monitors.models import Monitor, StatusChange
 from monitors.services.host_stats import host_grace, host_push_token_issue
 from monitors.services.locations import locations_clean, locations_restart, locations_sync
@@ -51,18 +53,18 @@ def _clean(organization: Organization, data: dict[str, Any], current: Monitor | 
 
 
 @transaction.atomic
-def monitor_create(*, organization: Organization, data: dict[str, Any]) -> Monitor:
-    """A host monitor comes back with ``issued_push_token``: its token, which is shown this once."""
-    data = _clean(organization, dict(data), None)
+def monitor_create(*, organization: Organization, new: NewMonitor) -> Created[Monitor]:
+    """Create a monitor, its first check due now; the secret is a host monitor's push token, shown this
+    once (empty for the other types)."""
+    data = _clean(organization, new.given(), None)
     now = timezone.now()
     monitor = store(Monitor(organization=organization, next_check_at=now), data)
     locations_sync(monitor=monitor, now=now)
     if monitor.type == MonitorType.HOST:  # pushed stats are first due a grace after creation, not at once
         Monitor.objects.filter(pk=monitor.pk).update(next_check_at=now + host_grace(monitor))
         monitor.next_check_at = now + host_grace(monitor)
-    if monitor.type == MonitorType.HOST:
-        monitor.issued_push_token = host_push_token_issue(monitor=monitor)  # type: ignore[attr-defined]
-    return monitor
+    push_token = host_push_token_issue(monitor=monitor) if monitor.type == MonitorType.HOST else ""
+    return Created(monitor, push_token)
 
 
 def monitor_test(*, monitor: Monitor, by: str) -> dict[str, Any]:
@@ -71,24 +73,24 @@ def monitor_test(*, monitor: Monitor, by: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def monitor_update(*, monitor: Monitor, data: dict[str, Any]) -> Monitor:
-    """Change the fields ``data`` names, checked as on creation, and follow a change of locations."""
-    monitor = store(monitor, _clean(monitor.organization, dict(data), monitor))
+def monitor_update(*, monitor: Monitor, changes: MonitorChanges) -> Monitor:
+    """Change the fields ``changes`` gives, checked as on creation, and follow a change of locations."""
+    monitor = store(monitor, _clean(monitor.organization, changes.given(), monitor))
     locations_sync(monitor=monitor, now=timezone.now())
     return monitor
 
 
 @transaction.atomic
 def monitors_bulk_update(
-    *, organization: Organization, monitor_ids: list[int], updates: dict[str, Any]
+    *, organization: Organization, monitor_ids: list[int], changes: MonitorChanges
 ) -> list[Monitor]:
-    """Apply the same ``updates`` to each of the organization's ``monitor_ids``, all or nothing (an unknown
+    """Apply the same ``changes`` to each of the organization's ``monitor_ids``, all or nothing (an unknown
     id is a 400)."""
     monitors = list(Monitor.objects.filter(organization=organization, pk__in=monitor_ids))
     missing = sorted(set(monitor_ids) - {m.pk for m in monitors})
     if missing:
         raise RuleViolation("Unknown monitors.", details={"monitor_ids": [f"Not found here: {missing}."]})
-    return [monitor_update(monitor=m, data=dict(updates)) for m in monitors]
+    return [monitor_update(monitor=m, changes=changes) for m in monitors]
 
 
 @transaction.atomic
@@ -106,7 +108,7 @@ def monitor_pause(*, monitor: Monitor, by: str = "", now: datetime | None = None
         at=now or timezone.now(),
         reason="paused",
     )
-    pause_record(subject=monitor, action="pause", actor=by, at=now)
+    pause_record(subject=monitor, action="pause", by=by, at=now)
     monitor.refresh_from_db()
     return monitor
 
@@ -130,7 +132,7 @@ def monitor_resume(*, monitor: Monitor, by: str = "", now: datetime | None = Non
         at=now,
         reason="resumed",
     )
-    pause_record(subject=monitor, action="resume", actor=by, at=now)
+    pause_record(subject=monitor, action="resume", by=by, at=now)
     monitor.refresh_from_db()
     return monitor
 

@@ -15,6 +15,7 @@ from monitoring_site.accounts.models import Organization
 from monitoring_site.errors import RuleViolation
 from monitoring_site.events import emit
 from monitoring_site.time_buckets import floor_to
+from monitors.inputs import NewStatusPage, StatusPageChanges
 from monitors.models import (
     Heartbeat,
     Monitor,
@@ -130,16 +131,16 @@ def _store(page: StatusPage, data: dict[str, Any], by: str) -> StatusPage:
 
 
 @transaction.atomic
-def status_page_create(*, organization: Organization, data: dict[str, Any], by: str = "") -> StatusPage:
+def status_page_create(*, organization: Organization, new: NewStatusPage, by: str = "") -> StatusPage:
     """Create a status page with its components, checked (its monitors and heartbeats must be the
     organization's)."""
-    return _store(StatusPage(organization=organization), _clean(organization, dict(data), None), by)
+    return _store(StatusPage(organization=organization), _clean(organization, new.given(), None), by)
 
 
 @transaction.atomic
-def status_page_update(*, page: StatusPage, data: dict[str, Any], by: str = "") -> StatusPage:
+def status_page_update(*, page: StatusPage, changes: StatusPageChanges, by: str = "") -> StatusPage:
     """Change the page's fields and, when given, its components; ``by`` signs an incident update."""
-    return _store(page, _clean(page.organization, dict(data), page), by)
+    return _store(page, _clean(page.organization, changes.given(), page), by)
 
 
 def status_page_delete(*, page: StatusPage) -> None:

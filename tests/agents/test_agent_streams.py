@@ -10,6 +10,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from agents.inputs import NewAgent
 from agents.services.agents import agent_create
 from agents.services.controls import agent_pause, agent_scale
 from agents.services.logs import logs_ingest
@@ -35,7 +36,7 @@ async def login(first_message: dict) -> WebsocketCommunicator:
 
 async def test_an_agent_gets_its_own_commands_missed_and_new(acme, owner_token):
     (agent, token), (other, other_token) = await database_sync_to_async(
-        lambda: [agent_create(organization=acme, data={"name": n}) for n in ("voice", "chat")]
+        lambda: [agent_create(organization=acme, new=NewAgent(name=n)) for n in ("voice", "chat")]
     )()
     missed = await database_sync_to_async(agent_scale)(agent=agent, replicas=3, reason="load", by="ops")
     assert missed.desired_replicas == 3
@@ -69,7 +70,7 @@ async def test_an_agent_gets_its_own_commands_missed_and_new(acme, owner_token):
 @pytest.mark.parametrize("case", ["no agent id", "another agent's id", "a wrong token"])
 async def test_agent_login_needs_its_token_and_its_id(acme, case):
     (agent, token), (other, _) = await database_sync_to_async(
-        lambda: [agent_create(organization=acme, data={"name": n}) for n in ("voice", "chat")]
+        lambda: [agent_create(organization=acme, new=NewAgent(name=n)) for n in ("voice", "chat")]
     )()
     message = {
         "no agent id": {"auth": token},
@@ -81,13 +82,13 @@ async def test_agent_login_needs_its_token_and_its_id(acme, case):
 
 
 async def test_an_agent_may_subscribe_to_its_commands_only(acme):
-    agent, token = await database_sync_to_async(agent_create)(organization=acme, data={"name": "voice"})
+    agent, token = await database_sync_to_async(agent_create)(organization=acme, new=NewAgent(name="voice"))
     socket = await login({"auth": token, "agent_id": agent.pk, "subscribe": ["agent.status"]})
     assert await socket.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
 
 
 async def test_ingested_log_lines_reach_the_live_tail(acme, umbrella, owner_token, outsider_token):
-    agent, _ = await database_sync_to_async(agent_create)(organization=acme, data={"name": "voice"})
+    agent, _ = await database_sync_to_async(agent_create)(organization=acme, new=NewAgent(name="voice"))
     tail = await login({"auth": owner_token, "subscribe": ["agent.logs"]})
     stranger = await login({"auth": outsider_token, "subscribe": ["agent.logs"]})
     for communicator in (tail, stranger):

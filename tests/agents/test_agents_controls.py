@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from rest_framework.test import APIClient
 
+from agents.inputs import NewAgent
 from agents.models import Agent, AgentControl
 from agents.remediation import restart
 from agents.services.agents import agent_create
@@ -23,7 +24,7 @@ AGENTS = "/api/v1/agents"
 
 @pytest.fixture
 def reporting(acme):
-    agent, token = agent_create(organization=acme, data={"name": "voice"})
+    agent, token = agent_create(organization=acme, new=NewAgent(name="voice"))
     agent_heartbeat(agent=agent, data={})
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -83,7 +84,7 @@ def test_bad_pause_changes_nothing(admin_client, reporting):
 
 @pytest.mark.django_db
 def test_a_pause_ends_by_itself(acme):
-    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="a"))
     agent_heartbeat(agent=agent, data={}, now=NOW)
     agent_pause(agent=agent, duration_minutes=30, now=NOW)
     assert agents_resume_due(now=NOW + timedelta(minutes=29)) == 0
@@ -126,7 +127,7 @@ def test_controls_on_another_organizations_agent_are_404(outsider_client, report
 
 @pytest.mark.django_db
 def test_restart_remediation(acme):
-    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="a"))
     rule = AlertRule.objects.create(
         organization=acme,
         name="r",

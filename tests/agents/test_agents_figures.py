@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from agents.inputs import NewAgent
 from agents.models import Agent, AgentStatusChange
 from agents.services.agents import agent_create, model_prices_put
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
@@ -31,8 +32,8 @@ def events(now, n, **fields):
 
 def test_list_detail_and_dashboard(member_client, acme):
     now = timezone.now()
-    voice, _ = agent_create(organization=acme, data={"name": "voice", "type": "voice_ai"})
-    agent_create(organization=acme, data={"name": "chat", "type": "chat"})
+    voice, _ = agent_create(organization=acme, new=NewAgent(name="voice", type="voice_ai"))
+    agent_create(organization=acme, new=NewAgent(name="chat", type="chat"))
     model_prices_put(
         organization=acme,
         prices=[{"model": "claude", "input_per_million_usd": 3, "output_per_million_usd": 15}],
@@ -81,7 +82,7 @@ def test_list_detail_and_dashboard(member_client, acme):
 
 def test_a_healthy_agent_registered_an_hour_ago_is_up_all_the_time_it_has_existed(member_client, acme):
     now = timezone.now()
-    agent, _ = agent_create(organization=acme, data={"name": "fresh", "type": "chat"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="fresh", type="chat"))
     Agent.objects.filter(pk=agent.pk).update(created_at=now - timedelta(hours=1))
     agent_heartbeat(agent=agent, data={}, now=now - timedelta(hours=1))
     AgentStatusChange.objects.filter(agent=agent).update(at=now - timedelta(hours=1))

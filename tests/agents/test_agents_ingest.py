@@ -10,6 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from agents.costs import estimated_cost_usd
+from agents.inputs import NewAgent
 from agents.models import Agent, AgentRequestEvent, AgentRollup, ModelPrice
 from agents.services.agents import agent_create, model_prices_put
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
@@ -75,8 +76,8 @@ def test_register_heartbeat_and_report_through_the_api(member_client, acme):
 
 
 def test_the_ingest_token_reports_for_its_agent_only(member_client, acme, umbrella):
-    mine, token = agent_create(organization=acme, data={"name": "a"})
-    theirs, _ = agent_create(organization=umbrella, data={"name": "b"})
+    mine, token = agent_create(organization=acme, new=NewAgent(name="a"))
+    theirs, _ = agent_create(organization=umbrella, new=NewAgent(name="b"))
     own = agent_client(token)
     assert_error(own.post(f"{AGENTS}/{theirs.pk}/heartbeat", {}, format="json"), 401, "authentication_failed")
     assert_error(
@@ -96,7 +97,7 @@ def test_the_ingest_token_reports_for_its_agent_only(member_client, acme, umbrel
 
 
 def test_checklist(anon_client, outsider_client, viewer_client, member_client, admin_client, acme):
-    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="a"))
     assert_error(anon_client.get(AGENTS), 401, "authentication_failed")
     assert_error(outsider_client.get(f"{AGENTS}/{agent.pk}"), 404, "agent_not_found")
     assert_error(viewer_client.post(AGENTS, {"name": "v"}, format="json"), 403, "insufficient_permissions")
@@ -113,12 +114,9 @@ def test_checklist(anon_client, outsider_client, viewer_client, member_client, a
 def test_status_derivation_with_a_fixed_now(acme):
     agent, _ = agent_create(
         organization=acme,
-        data={
-            "name": "a",
-            "latency_threshold_ms": 1000,
-            "error_rate_threshold_percent": 25,
-            "offline_after_seconds": 60,
-        },
+        new=NewAgent(
+            name="a", latency_threshold_ms=1000, error_rate_threshold_percent=25, offline_after_seconds=60
+        ),
     )
     assert derive_status(agent, NOW) == "offline"  # never heard from
     agent_heartbeat(agent=agent, data={"checks": [{"name": "db", "status": "pass"}]}, now=NOW)
@@ -152,7 +150,7 @@ def test_status_derivation_with_a_fixed_now(acme):
 
 
 def test_a_bad_item_is_reported_and_the_good_ones_kept(acme, db):
-    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="a"))
     items = [
         event(),
         event(timestamp="yesterday"),
@@ -206,7 +204,7 @@ def test_percentiles_from_rollups_match_the_exact_ones(acme, db):
     from agents.rollup_selectors import rollups_window
     from agents.totals import merged
 
-    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="a"))
     rng = random.Random(3)
     base = NOW - timedelta(hours=3)
     latencies = {"claude": [], "gemini": []}
@@ -247,7 +245,7 @@ def test_agent_metrics_in_the_registry(member_client, acme):
 
     from monitoring_site.metrics.registry import registered
 
-    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="a"))
     model_prices_put(
         organization=acme,
         prices=[{"model": "claude", "input_per_million_usd": 3, "output_per_million_usd": 15}],

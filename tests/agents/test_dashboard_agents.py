@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.test import Client
 
+from agents.inputs import NewAgent
 from agents.models import Agent, AgentControl
 from agents.services.agents import agent_create, model_prices_put
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
@@ -71,7 +72,7 @@ def test_fleet_detail_controls_logs_costs(owner, acme):
 
 
 def test_viewers_read_and_cannot_control(viewer, outsider, acme):
-    agent, _ = agent_create(organization=acme, data={"name": "voice"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="voice"))
     viewer_browser = browser_for(viewer)
     page = viewer_browser.get(f"/agents/{agent.pk}").content.decode()
     assert 'id="agent-controls"' not in page
@@ -81,7 +82,7 @@ def test_viewers_read_and_cannot_control(viewer, outsider, acme):
 
 
 def test_an_admin_deletes_an_agent_and_an_unknown_control_is_404(owner, viewer, outsider, acme):
-    agent, _ = agent_create(organization=acme, data={"name": "voice"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="voice"))
     browser = browser_for(owner)
     assert "Delete agent" in browser.get(f"/agents/{agent.pk}").content.decode()
     assert browser.post(f"/agents/{agent.pk}/explode").status_code == 404

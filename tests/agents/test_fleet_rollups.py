@@ -13,6 +13,7 @@ from itertools import pairwise
 import pytest
 from django.db import connection
 
+from agents.inputs import NewAgent
 from agents.models import AgentFleetRollup, AgentRequestEvent, AgentRollup
 from agents.rollup_selectors import FLEET_LEVELS, rollups_window, window_pieces
 from agents.services.agents import agent_create
@@ -73,7 +74,7 @@ def fleet_matches_events(organization_id: int, start: datetime, end: datetime) -
 
 def test_fleet_rollups_hold_what_the_agents_reported(acme, db):
     rng = random.Random(5)
-    agents = [agent_create(organization=acme, data={"name": f"a{i}"})[0] for i in range(3)]
+    agents = [agent_create(organization=acme, new=NewAgent(name=f"a{i}"))[0] for i in range(3)]
     start = NOW - timedelta(days=3, hours=5)
     for agent in agents:
         for _ in range(4):  # batches spread over three days, arriving in any order
@@ -94,7 +95,7 @@ def test_rebuilding_gives_the_rows_ingestion_wrote(acme, umbrella, db):
     rng = random.Random(8)
     for organization in (acme, umbrella):
         for i in range(2):
-            agent, _ = agent_create(organization=organization, data={"name": f"a{i}"})
+            agent, _ = agent_create(organization=organization, new=NewAgent(name=f"a{i}"))
             agent_events_ingest(
                 agent=agent, events=items(rng, NOW - timedelta(days=2), 2 * 86400 - 1, 400), now=NOW
             )
@@ -124,7 +125,7 @@ def test_rebuilding_gives_the_rows_ingestion_wrote(acme, umbrella, db):
 def test_concurrent_batches_in_one_shard_lose_nothing(acme):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time; the parallel path is Postgres's")
-    agents = [agent_create(organization=acme, data={"name": f"a{i}"})[0] for i in range(4 * SHARDS)]
+    agents = [agent_create(organization=acme, new=NewAgent(name=f"a{i}"))[0] for i in range(4 * SHARDS)]
     same_shard = [a for a in agents if a.pk % SHARDS == agents[0].pk % SHARDS]
     assert len(same_shard) >= 3
     failures: list[BaseException] = []

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from rest_framework.test import APIClient
 
+from agents.inputs import NewAgent
 from agents.models import AgentLog
 from agents.services.agents import agent_create
 from tests.conftest import assert_error, data_of
@@ -26,8 +27,8 @@ def line(minutes_ago: int, message: str, **fields):
 
 
 def test_ingest_filter_search_and_pages(member_client, acme, umbrella):
-    agent, _token = agent_create(organization=acme, data={"name": "voice"})
-    theirs, their_token = agent_create(organization=umbrella, data={"name": "x"})
+    agent, _token = agent_create(organization=acme, new=NewAgent(name="voice"))
+    theirs, their_token = agent_create(organization=umbrella, new=NewAgent(name="x"))
     batch = {
         "logs": [
             line(50, "Model response timeout after 5000ms", level="error", agent_id=agent.pk, trace_id="t1"),
@@ -105,7 +106,7 @@ def test_retention(acme, db, settings):
     from agents.services.logs import logs_ingest
     from agents.services.retention import agents_prune
 
-    agent, _ = agent_create(organization=acme, data={"name": "a"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="a"))
     now = datetime.now(UTC)
     old, recent = now - timedelta(days=8), now - timedelta(hours=1)
     for at in (old, recent):
@@ -125,8 +126,8 @@ def test_csv_export_of_lines_and_of_the_fleet(member_client, acme, umbrella):
     import csv
     import io
 
-    agent, _ = agent_create(organization=acme, data={"name": "voice"})
-    agent_create(organization=umbrella, data={"name": "theirs"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="voice"))
+    agent_create(organization=umbrella, new=NewAgent(name="theirs"))
     lines = [line(m, f"call {m} ended, =SUM(A1)", agent_id=agent.pk) for m in range(1, 151)]
     assert data_of(member_client.post(LOGS, {"logs": lines}, format="json"))["accepted"] == 150
 

@@ -31,8 +31,10 @@ from opentelemetry.proto.logs.v1 import logs_pb2
 from opentelemetry.proto.metrics.v1 import metrics_pb2
 from opentelemetry.proto.trace.v1 import trace_pb2
 
+from agents.inputs import NewAgent
 from agents.models import Agent, AgentLog, AgentRequestEvent, ModelPrice, ServiceRollup, TraceSpan
 from agents.services.agents import agent_create
+from alerts.inputs import NewRule
 from monitoring_site.metrics.models import MetricPoint
 from tests.conftest import assert_error, data_of
 
@@ -148,7 +150,7 @@ def test_genai_spans_become_events_of_an_auto_registered_agent(acme, write_key, 
 
 
 def test_json_encoding_with_hex_ids_and_gzip_and_an_agent_token(acme):
-    agent, token = agent_create(organization=acme, data={"name": "planner"})
+    agent, token = agent_create(organization=acme, new=NewAgent(name="planner"))
     body = json_format.MessageToDict(traces([genai(1, 120, model="claude-sonnet")], service="whatever"))
     for item in body["resourceSpans"][0]["scopeSpans"][0]["spans"]:
         for name in ("traceId", "spanId", "parentSpanId"):
@@ -216,7 +218,7 @@ def test_over_the_rate_is_429_with_retry_after(acme, write_key):
 
 
 def test_another_organizations_agent_is_never_reached(acme, umbrella, write_key):
-    theirs, _ = agent_create(organization=umbrella, data={"name": "voice-agent", "external_id": "voice-1"})
+    theirs, _ = agent_create(organization=umbrella, new=NewAgent(name="voice-agent", external_id="voice-1"))
     post("/v1/traces", traces([genai(1, 10)], service_instance_id="voice-1"), write_key[1])
     mine = Agent.objects.get(organization=acme)
     assert mine.name == "voice-agent" and mine.pk != theirs.pk
@@ -224,7 +226,7 @@ def test_another_organizations_agent_is_never_reached(acme, umbrella, write_key)
 
 
 def test_resolution_by_instance_id_then_name_and_no_auto_registration(acme, write_key):
-    pinned, _ = agent_create(organization=acme, data={"name": "pinned", "external_id": "pod-7"})
+    pinned, _ = agent_create(organization=acme, new=NewAgent(name="pinned", external_id="pod-7"))
     post(
         "/v1/traces",
         traces([genai(1, 10)], service="voice-agent", service__instance__id="pod-7"),
@@ -249,7 +251,7 @@ def log_request(records, service="voice-agent") -> ExportLogsServiceRequest:
 
 
 def test_logs_become_lines_with_levels_trace_ids_and_context(acme, write_key):
-    agent, _ = agent_create(organization=acme, data={"name": "voice-agent"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="voice-agent"))
     now = nanos(datetime.now(UTC))
     records = [
         logs_pb2.LogRecord(
@@ -424,27 +426,23 @@ def test_service_metrics_read_and_alert_on_a_service(acme, write_key, member_cli
     assert sum(b["avg"] or 0 for b in everyone["timeseries"]) == 5
     rule = rule_create(
         organization=acme,
-        data={
-            "name": "checkout failing",
-            "metric": "service_error_rate_percent",
-            "operator": "gt",
-            "threshold": 10,
-            "duration_minutes": 0,
-            "scope": {"service": "checkout"},
-            "check_interval": 300,
-        },
+        new=NewRule(
+            name="checkout failing",
+            metric="service_error_rate_percent",
+            operator="gt",
+            threshold=10,
+            duration_minutes=0,
+            scope={"service": "checkout"},
+            check_interval=300,
+        ),
     )
     assert rule_evaluate(rule=rule, now=datetime.now(UTC)) == "triggered"
     with pytest.raises(RuleViolation):
         rule_create(
             organization=acme,
-            data={
-                "name": "x",
-                "metric": "response_time_ms",
-                "operator": "gt",
-                "threshold": 1,
-                "scope": {"service": "checkout"},
-            },
+            new=NewRule(
+                name="x", metric="response_time_ms", operator="gt", threshold=1, scope={"service": "checkout"}
+            ),
         )
 
 
@@ -556,7 +554,7 @@ def test_hostile_values_are_cleaned_or_refused_never_a_server_error(acme, write_
 def test_a_busy_agent_moves_its_heartbeat_clock_at_most_every_few_seconds(acme):
     from agents.services.ingest import SEEN_EVERY
 
-    agent, token = agent_create(organization=acme, data={"name": "busy"})
+    agent, token = agent_create(organization=acme, new=NewAgent(name="busy"))
     post("/v1/traces", traces([genai(1, 10)]), token)
     first = Agent.objects.get(pk=agent.pk).last_heartbeat_at
     post("/v1/traces", traces([genai(2, 10)]), token)

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from alerts.inputs import NewRule
 from alerts.models import Alert, AlertRule, MaintenanceWindow, NotificationChannel
 from alerts.services.rules import rule_create
 from tests.conftest import assert_error, data_of
@@ -70,7 +71,7 @@ def test_pause_resume_extend_test(member_client, acme, receiver):
     )
     rule = rule_create(
         organization=acme,
-        data={"name": "r", "metric": "m", "operator": "gt", "threshold": 1, "channels": [channel.pk]},
+        new=NewRule(name="r", metric="m", operator="gt", threshold=1, channels=[channel.pk]),
     )
     assert data_of(member_client.post(f"{RULES}/{rule.pk}/pause"))["alert_rule"]["state"] == "paused"
     assert_error(member_client.post(f"{RULES}/{rule.pk}/pause"), 409, "rule_already_paused")
@@ -92,7 +93,7 @@ def test_pause_resume_extend_test(member_client, acme, receiver):
 
 
 def test_replace_the_whole_set_is_idempotent(admin_client, member_client, acme):
-    rule_create(organization=acme, data={"name": "old", "metric": "m", "operator": "gt", "threshold": 1})
+    rule_create(organization=acme, new=NewRule(name="old", metric="m", operator="gt", threshold=1))
     payload = {
         "rules": [
             BODY,
@@ -194,7 +195,7 @@ def test_maintenance_windows(member_client):
 
 
 def test_isolation_and_auth(anon_client, outsider_client, acme):
-    rule = rule_create(organization=acme, data={"name": "r", "metric": "m", "operator": "gt", "threshold": 1})
+    rule = rule_create(organization=acme, new=NewRule(name="r", metric="m", operator="gt", threshold=1))
     alert = _alert(acme)
     window = MaintenanceWindow.objects.create(
         organization=acme, name="w", starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=1)
@@ -217,7 +218,7 @@ def test_list_query_counts(member_client, acme, slack, django_assert_max_num_que
     for i in range(10):
         rule = rule_create(
             organization=acme,
-            data={"name": f"r{i}", "metric": "m", "operator": "gt", "threshold": 1, "channels": [slack.pk]},
+            new=NewRule(name=f"r{i}", metric="m", operator="gt", threshold=1, channels=[slack.pk]),
         )
         _alert(acme, rule=rule)
     with django_assert_max_num_queries(6):

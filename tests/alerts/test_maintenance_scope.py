@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from alerts.inputs import NewMaintenance
 from alerts.models import Delivery, Event, MaintenanceWindow, NotificationChannel
 from alerts.selectors import maintenance_in_effect, windows_resolved
 from alerts.services.events import event_fan_out
@@ -24,13 +25,13 @@ NOW = timezone.now()
 def _window(organization, subjects):
     return maintenance_create(
         organization=organization,
-        data={
-            "name": "db upgrade",
-            "starts_at": NOW - timedelta(minutes=5),
-            "ends_at": NOW + timedelta(hours=1),
-            "applies_to_all": False,
-            "subjects": subjects,
-        },
+        new=NewMaintenance(
+            name="db upgrade",
+            starts_at=NOW - timedelta(minutes=5),
+            ends_at=NOW + timedelta(hours=1),
+            applies_to_all=False,
+            subjects=subjects,
+        ),
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from alerts.choices import AlertStatus
+from alerts.inputs import NewRule
 from alerts.models import Alert, AlertRule, Delivery, Event, MaintenanceWindow, NotificationChannel
 from alerts.services.alerts import alert_acknowledge, alerts_renotify_due
 from alerts.services.delivery import deliveries_send
@@ -14,6 +15,7 @@ from alerts.services.events import event_fan_out
 from alerts.services.rules import rule_create, rule_extend, rule_pause, rule_resume, rules_evaluate_due
 from monitoring_site.errors import Conflict
 from monitoring_site.metrics.models import MetricPoint
+from tests.conftest import due_at
 
 T0 = timezone.now().replace(microsecond=0)
 
@@ -31,20 +33,22 @@ def channel(acme, receiver):
 
 @pytest.fixture
 def rule(acme, channel):
-    return rule_create(
-        organization=acme,
-        data={
-            "name": "Queue too deep",
-            "metric": "queue.depth",
-            "operator": "gt",
-            "threshold": 100,
-            "duration_minutes": 5,
-            "severity": "critical",
-            "channels": [channel.pk],
-            "check_interval": 60,
-            "recipients": ["oncall@example.com"],
-            "next_check_at": T0,
-        },
+    return due_at(
+        rule_create(
+            organization=acme,
+            new=NewRule(
+                name="Queue too deep",
+                metric="queue.depth",
+                operator="gt",
+                threshold=100,
+                duration_minutes=5,
+                severity="critical",
+                channels=[channel.pk],
+                check_interval=60,
+                recipients=["oncall@example.com"],
+            ),
+        ),
+        T0,
     )
 
 
@@ -201,17 +205,19 @@ def test_acknowledged_alert_still_resolves_when_the_value_drops(acme, rule):
 
 
 def test_rule_on_a_tag_scope(acme, channel):
-    rule_create(
-        organization=acme,
-        data={
-            "name": "prod only",
-            "metric": "errors",
-            "operator": "gte",
-            "threshold": 1,
-            "duration_minutes": 0,
-            "scope": {"tag": "env:prod"},
-            "next_check_at": T0,
-        },
+    due_at(
+        rule_create(
+            organization=acme,
+            new=NewRule(
+                name="prod only",
+                metric="errors",
+                operator="gte",
+                threshold=1,
+                duration_minutes=0,
+                scope={"tag": "env:prod"},
+            ),
+        ),
+        T0,
     )
     MetricPoint.objects.create(
         organization=acme, name="errors", value=5, tags={"env": "dev"}, timestamp=at(0) - timedelta(seconds=1)
@@ -233,17 +239,19 @@ def test_auto_remediation_runs_up_to_max_attempts(acme, channel):
 
     calls = []
     with remediation.override("restart_test", lambda alert: calls.append(alert.pk) or "restarted"):
-        rule = rule_create(
-            organization=acme,
-            data={
-                "name": "self-heal",
-                "metric": "queue.depth",
-                "operator": "gt",
-                "threshold": 100,
-                "duration_minutes": 0,
-                "auto_remediate": {"action": "restart_test", "max_attempts": 2},
-                "next_check_at": T0,
-            },
+        rule = due_at(
+            rule_create(
+                organization=acme,
+                new=NewRule(
+                    name="self-heal",
+                    metric="queue.depth",
+                    operator="gt",
+                    threshold=100,
+                    duration_minutes=0,
+                    auto_remediate={"action": "restart_test", "max_attempts": 2},
+                ),
+            ),
+            T0,
         )
         value(acme, 0, 150)
         assert evaluate(0) == {"triggered": 1}
@@ -264,17 +272,19 @@ def test_a_failing_remediation_is_logged_and_recorded(acme, channel, caplog):
         raise RuntimeError("the restart API is down")
 
     with remediation.override("broken_test", broken):
-        rule = rule_create(
-            organization=acme,
-            data={
-                "name": "self-heal-broken",
-                "metric": "queue.depth",
-                "operator": "gt",
-                "threshold": 100,
-                "duration_minutes": 0,
-                "auto_remediate": {"action": "broken_test", "max_attempts": 1},
-                "next_check_at": T0,
-            },
+        rule = due_at(
+            rule_create(
+                organization=acme,
+                new=NewRule(
+                    name="self-heal-broken",
+                    metric="queue.depth",
+                    operator="gt",
+                    threshold=100,
+                    duration_minutes=0,
+                    auto_remediate={"action": "broken_test", "max_attempts": 1},
+                ),
+            ),
+            T0,
         )
         value(acme, 0, 150)
         assert evaluate(0) == {"triggered": 1}

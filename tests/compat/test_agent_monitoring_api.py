@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from agents.inputs import NewAgent
 from agents.models import Agent
 from agents.services.agents import agent_create, model_prices_put
 from agents.services.ingest import agent_events_ingest, agent_heartbeat
+from alerts.inputs import NewRule
 from alerts.models import AlertRule
 from alerts.services.alerts import alert_trigger
 from alerts.services.channels import channel_create
@@ -205,17 +207,17 @@ def fleet(acme):
     now = timezone.now()
     voice, _ = agent_create(
         organization=acme,
-        data={
-            "name": "Voice AI Agent - Drive Thru",
-            "external_id": "agent_voice_ai_001",
-            "type": "voice_ai",
-            "version": "2.5.0",
-            "location": "loc_123",
-            "configuration": {"model_primary": "gemini-2.0-flash", "max_concurrent": 10},
-        },
+        new=NewAgent(
+            name="Voice AI Agent - Drive Thru",
+            external_id="agent_voice_ai_001",
+            type="voice_ai",
+            version="2.5.0",
+            location="loc_123",
+            configuration={"model_primary": "gemini-2.0-flash", "max_concurrent": 10},
+        ),
     )
     minerva, _ = agent_create(
-        organization=acme, data={"name": "Minerva Marketing Agent", "external_id": "agent_minerva_001"}
+        organization=acme, new=NewAgent(name="Minerva Marketing Agent", external_id="agent_minerva_001")
     )
     model_prices_put(
         organization=acme,
@@ -233,13 +235,13 @@ def fleet(acme):
     )
     rule = rule_create(
         organization=acme,
-        data={
-            "name": "High Latency",
-            "metric": "p95_latency_ms",
-            "operator": "gt",
-            "threshold": 1000,
-            "scope": {"agent_id": minerva.pk},
-        },
+        new=NewRule(
+            name="High Latency",
+            metric="p95_latency_ms",
+            operator="gt",
+            threshold=1000,
+            scope={"agent_id": minerva.pk},
+        ),
     )
     alert, _ = alert_trigger(rule=rule, value=2500, now=now)
     return {"voice": Agent.objects.get(pk=voice.pk), "minerva": minerva, "alert": alert}

@@ -9,9 +9,11 @@ import shutil
 
 import pytest
 
+from jobs.inputs import NewTask
 from jobs.models import Job
 from jobs.services.execution import job_run_local
 from monitoring_site.accounts.models import Organization
+from monitors.inputs import NewMonitor
 from monitors.services.host_stats import host_stats_record
 from monitors.services.monitors import monitor_create
 from tests.compat.shell import sh
@@ -47,7 +49,7 @@ JOB_KEYS = {
 
 @pytest.fixture
 def estate(acme, settings):
-    demo = monitor_create(organization=acme, data={"name": "demo", "type": "host"})
+    demo = monitor_create(organization=acme, new=NewMonitor(name="demo", type="host", target="demo")).obj
     host_stats_record(
         monitor=demo,
         data={
@@ -58,10 +60,10 @@ def estate(acme, settings):
         },
     )
     monitor_create(
-        organization=acme, data={"name": "demo", "type": "website", "target": "https://example.com"}
+        organization=acme, new=NewMonitor(name="demo", type="website", target="https://example.com")
     )
     monitor_create(
-        organization=acme, data={"name": "api", "type": "website", "target": "https://example.com"}
+        organization=acme, new=NewMonitor(name="api", type="website", target="https://example.com")
     )
     task = make_script_task(acme, settings, "print('\\nnormal')", name="testing task")
     return {"demo": demo, "task": task}
@@ -146,7 +148,7 @@ def test_run_a_task_with_a_token_then_query_the_job(live_server, estate, write_k
 def test_run_by_secret_key(live_server, acme, settings, jq):
     from jobs.services.tasks import task_create
 
-    task, secret = task_create(organization=acme, data={"name": "by-secret", "kind": "noop"})
+    task, secret = task_create(organization=acme, new=NewTask(name="by-secret", kind="noop"))
     customer, url = "acme", live_server.url
     # the document's request as written: -b sends no body, and the secret key alone names the task
     created = json.loads(

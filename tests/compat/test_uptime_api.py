@@ -14,6 +14,7 @@ from channels.testing import WebsocketCommunicator
 
 from alerts.services.channels import channel_create
 from monitoring_site.asgi import application
+from monitors.inputs import NewHeartbeat
 from monitors.models import Heartbeat, Monitor, StatusPage
 from tests.conftest import data_of
 
@@ -99,7 +100,7 @@ async def test_the_ping_url_and_the_websocket_at_the_documents_paths(acme, read_
     from monitors.services.heartbeats import heartbeat_create
 
     beat = await database_sync_to_async(heartbeat_create)(
-        organization=acme, data={"name": "b", "run_interval": 60}
+        organization=acme, new=NewHeartbeat(name="b", run_interval=60)
     )
     transport = httpx.ASGITransport(app=application)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

@@ -144,9 +144,10 @@ def test_monitor_turns_red_without_a_reload(platform, page):
 
 CREATE_REMOTE_JOB = """
 from jobs.services.jobs import job_create
+from jobs.inputs import NewTask
 from jobs.services.tasks import task_create
 from monitoring_site.accounts.models import Organization
-task, _ = task_create(organization=Organization.objects.get(), data={"name": "Export", "target": "remote"})
+task, _ = task_create(organization=Organization.objects.get(), new=NewTask(name="Export", target="remote"))
 print(job_create(task=task).pk)
 """
 FINISH_JOB = """
@@ -177,9 +178,10 @@ def test_job_status_updates_without_a_reload(platform, page):
 
 
 REGISTER_AGENT = """
+from agents.inputs import NewAgent
 from agents.services.agents import agent_create
 from monitoring_site.accounts.models import Organization
-agent, _ = agent_create(organization=Organization.objects.get(), data={"name": "voice"})
+agent, _ = agent_create(organization=Organization.objects.get(), new=NewAgent(name="voice"))
 print(agent.pk)
 """
 AGENT_REPORTS = """

@@ -97,8 +97,8 @@ from monitoring_site.accounts.models import Organization
 from monitoring_site.accounts.services import api_key_create
 mine = Organization.objects.get(slug="{slug}")
 other = Organization.objects.create(name="Umbrella", slug="umbrella-otel")
-print(api_key_create(organization=mine, name="otel", scope=ApiKeyScope.WRITE, created_by=None)[1],
-      api_key_create(organization=other, name="otel", scope=ApiKeyScope.WRITE, created_by=None)[1])
+print(api_key_create(organization=mine, name="otel", scope=ApiKeyScope.WRITE)[1],
+      api_key_create(organization=other, name="otel", scope=ApiKeyScope.WRITE)[1])
 """
 COUNT = """
 from agents.models import AgentRequestEvent, AgentLog

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from jobs.inputs import NewTask
 from jobs.services.runners import enrollment_token_create, runner_register
 from jobs.services.tasks import task_create
 
@@ -11,7 +12,7 @@ PYTHON = sys.executable
 
 
 def make_task(org, name="nightly", **data):
-    task, _secret = task_create(organization=org, data={"name": name, "kind": "noop", **data})
+    task, _secret = task_create(organization=org, new=NewTask.of({"name": name, "kind": "noop", **data}))
     return task
 
 

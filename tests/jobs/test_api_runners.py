@@ -11,6 +11,7 @@ from alerts.models import Alert, AlertRule
 from jobs.models import Job, Runner
 from jobs.remediation import run_task
 from jobs.services.jobs import job_cancel, job_create
+from monitors.inputs import NewMonitor
 from tests.conftest import assert_error, data_of
 from tests.jobs.factories import make_runner, make_task
 
@@ -50,7 +51,7 @@ def test_enroll_register_heartbeat_claim_result(admin_client, member_client, ano
     job = job_create(task=task, task_arguments=[3])
     spec = data_of(own.post(f"{RUNNERS}/{runner_id}/claim?wait=5"))["job"]
     assert (spec["id"], spec["kind"], spec["arguments"]) == (job.pk, "noop", {"n": 3})
-    job_cancel(job=Job.objects.get(pk=job.pk), by_name="alice")  # cancel while it runs
+    job_cancel(job=Job.objects.get(pk=job.pk), by="alice")  # cancel while it runs
     assert data_of(own.post(f"{RUNNERS}/{runner_id}/heartbeat", {}, format="json")) == {"cancel": [job.pk]}
     result = {"exit_code": None, "signal": "SIGTERM", "killed": True, "cancelled": True, "duration": 1.5}
     done = data_of(own.post(f"{RUNNERS}/{runner_id}/jobs/{job.pk}/result", result, format="json"))["job"]
@@ -106,7 +107,9 @@ def test_runner_update_and_host_monitor_link(admin_client, acme, umbrella):
     runner, _ = make_runner(acme)
     from monitors.services.monitors import monitor_create
 
-    foreign = monitor_create(organization=umbrella, data={"name": "h", "type": "host", "check_interval": 60})
+    foreign = monitor_create(
+        organization=umbrella, new=NewMonitor(name="h", type="host", target="h", check_interval=60)
+    ).obj
     error = assert_error(
         admin_client.patch(f"{RUNNERS}/{runner.pk}", {"host_monitor_id": foreign.pk}, format="json"),
         400,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from jobs.inputs import NewTask
 from jobs.models import Job, Task
 from jobs.services.jobs import job_create
 from tests.conftest import assert_error, data_of
@@ -154,7 +155,7 @@ def test_job_filters_and_sort(member_client, acme, django_assert_max_num_queries
 
 def test_secret_key_starts_only_its_task(anon_client, member_client, acme):
     task, secret = __import__("jobs.services.tasks", fromlist=["task_create"]).task_create(
-        organization=acme, data={"name": "deploy", "arguments": [{"name": "ref", "type": "string"}]}
+        organization=acme, new=NewTask(name="deploy", arguments=[{"name": "ref", "type": "string"}])
     )
     answer = anon_client.post(f"{JOBS}/secret/{secret}", {"task_arguments": {"ref": "main"}}, format="json")
     job = data_of(answer, 201)["job"]

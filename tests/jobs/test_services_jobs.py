@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from jobs.choices import JobStatus, TriggeredBy
+from jobs.inputs import TaskChanges
 from jobs.models import Job, JobStatusAudit, Task
 from jobs.services.execution import job_run_local
 from jobs.services.jobs import job_cancel, job_create, job_retry, job_start
@@ -16,6 +17,7 @@ from jobs.services.runners import job_claim, job_report, jobs_sweep
 from jobs.services.schedules import tasks_dispatch_due
 from jobs.services.tasks import task_update
 from monitoring_site.errors import Conflict, RuleViolation
+from monitors.inputs import NewMonitor
 from tests.jobs.factories import PYTHON, make_runner, make_script_task, make_task
 
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
@@ -87,7 +89,7 @@ def test_bad_arguments_create_nothing(acme):
 
 def test_cancel_a_queued_job_means_it_never_runs(acme):
     job = job_create(task=make_task(acme))
-    job_cancel(job=job, by_name="alice")
+    job_cancel(job=job, by="alice")
     assert job.status == JobStatus.CANCELLED
     assert job_run_local(job_id=job.pk) == "skipped"
     with pytest.raises(Conflict) as raised:
@@ -117,7 +119,7 @@ def test_retry_makes_a_new_attempt_and_failures_retry_automatically(acme, settin
     with pytest.raises(Conflict):
         job_retry(job=job_create(task=task))  # queued: not finished
     third.refresh_from_db()
-    manual = job_retry(job=third, by_name="alice")
+    manual = job_retry(job=third, by="alice")
     assert manual.attempt == 4
 
 
@@ -165,7 +167,7 @@ def test_cron_schedule_and_run_until(acme):
         timezone="Europe/Paris",
         run_until=NOW + timedelta(days=1),
     )
-    task = task_update(task=task, data={"cron": "30 3 * * *"}, now=NOW)
+    task = task_update(task=task, changes=TaskChanges(cron="30 3 * * *"), now=NOW)
     assert task.next_run_at == datetime(2026, 3, 8, 2, 30, tzinfo=UTC)  # 03:30 in Paris (UTC+1)
     dispatched = tasks_dispatch_due(now=task.next_run_at)
     task.refresh_from_db()
@@ -275,7 +277,9 @@ def test_runner_heartbeat_feeds_its_host_monitor(acme):
     from monitors.models import HostStat
     from monitors.services.monitors import monitor_create
 
-    monitor = monitor_create(organization=acme, data={"name": "web-1", "type": "host", "check_interval": 60})
+    monitor = monitor_create(
+        organization=acme, new=NewMonitor(name="web-1", type="host", target="web-1", check_interval=60)
+    ).obj
     runner, _ = make_runner(acme)
     runner.host_monitor = monitor
     runner.save()

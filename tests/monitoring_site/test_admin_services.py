@@ -8,6 +8,7 @@ from django.test import Client
 
 from alerts.services.channels import channel_create
 from monitoring_site.admin_services import ServiceOwnedAdmin, ServiceOwnedInline
+from monitors.inputs import NewMonitor
 from monitors.models import CheckResult, Monitor, StatusChange
 from monitors.services.monitors import monitor_create
 
@@ -39,8 +40,8 @@ def test_change_forms_are_read_only_and_adding_is_off(superuser_client, acme, um
         organization=umbrella, name="theirs", kind="email", config={"to": "x@example.com"}
     )
     monitor = monitor_create(
-        organization=acme, data={"name": "shop", "type": "website", "target": "https://x"}
-    )
+        organization=acme, new=NewMonitor(name="shop", type="website", target="https://x")
+    ).obj
     url = f"/admin/monitors/monitor/{monitor.pk}/change/"
     page = superuser_client.get(url)
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
@@ -59,8 +60,8 @@ def test_change_forms_are_read_only_and_adding_is_off(superuser_client, acme, um
 
 def test_actions_and_deletes_go_through_the_services(superuser_client, acme):
     monitor = monitor_create(
-        organization=acme, data={"name": "shop", "type": "website", "target": "https://x"}
-    )
+        organization=acme, new=NewMonitor(name="shop", type="website", target="https://x")
+    ).obj
     superuser_client.post("/admin/monitors/monitor/", {"action": "pause", "_selected_action": [monitor.pk]})
     monitor.refresh_from_db()
     assert monitor.status == "paused"

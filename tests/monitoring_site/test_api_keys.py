@@ -2,6 +2,7 @@ from django.utils import timezone
 
 from monitoring_site.accounts.models import ApiKey
 from monitoring_site.accounts.selectors import api_key_hash
+from monitoring_site.actors import Actor
 from tests.conftest import assert_error, client_for, data_of
 
 URL = "/api/v1/api-keys"
@@ -74,6 +75,6 @@ def test_list_query_count_is_bounded(acme, owner, owner_client, django_assert_ma
     from monitoring_site.accounts.services import api_key_create
 
     for i in range(15):
-        api_key_create(organization=acme, name=f"k{i}", scope="read", created_by=owner)
+        api_key_create(organization=acme, name=f"k{i}", scope="read", by=Actor("alice", owner))
     with django_assert_max_num_queries(4):
         assert data_of(owner_client.get(URL))["pagination"]["total_items"] == 15

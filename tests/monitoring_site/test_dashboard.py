@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client, override_settings
 
+from agents.inputs import NewAgent
 from monitoring_site.accounts.models import ApiKey, Invitation, Membership
 from monitoring_site.accounts.selectors import api_key_hash
 from tests.conftest import PASSWORD
@@ -156,7 +157,7 @@ def test_admin_lists_fleet_rollups_and_config_keys(acme, owner, owner_client):
     from agents.services.agents import agent_create
     from agents.services.ingest import agent_events_ingest
 
-    agent, _ = agent_create(organization=acme, data={"name": "voice"})
+    agent, _ = agent_create(organization=acme, new=NewAgent(name="voice"))
     now = timezone.now().isoformat()
     agent_events_ingest(agent=agent, events=[{"timestamp": now, "model": "claude", "latency_ms": 100}])
     owner_client.get("/api/v1/config/export")  # gives the agent its key

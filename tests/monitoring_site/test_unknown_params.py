@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from monitors.inputs import NewMonitor
 from monitors.services.monitors import monitor_create
 from tests.conftest import assert_error, data_of
 
@@ -14,8 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def monitor(acme):
     return monitor_create(
-        organization=acme, data={"name": "m", "type": "website", "target": "https://example.com"}
-    )
+        organization=acme, new=NewMonitor(name="m", type="website", target="https://example.com")
+    ).obj
 
 
 @pytest.mark.parametrize(

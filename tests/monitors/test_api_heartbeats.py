@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from monitors.inputs import NewHeartbeat
 from monitors.models import Heartbeat, Incident
 from monitors.services.heartbeats import PingIn, heartbeat_create, heartbeat_pings_ingest
 from tests.conftest import assert_error, data_of
@@ -13,7 +14,9 @@ URL = "/api/v1/heartbeats"
 
 
 def make(org, name="job", **data):
-    return heartbeat_create(organization=org, data={"name": name, "run_interval": 300, **data})
+    return heartbeat_create(
+        organization=org, new=NewHeartbeat.of({"name": name, "run_interval": 300, **data})
+    )
 
 
 def test_create_read_update_delete(member_client, admin_client, acme):

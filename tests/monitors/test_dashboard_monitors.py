@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from monitors.inputs import NewHeartbeat
 from monitors.models import CheckResult, CheckRollup, Incident, Monitor
 from monitors.services.rollups import rollups_advance
 
@@ -205,7 +206,7 @@ def test_a_heartbeat_is_edited_paused_given_a_new_url_and_deleted_from_its_page(
     from monitors.models import Heartbeat
     from monitors.services.heartbeats import heartbeat_create
 
-    heartbeat = heartbeat_create(organization=acme, data={"name": "backup", "run_interval": 3600})
+    heartbeat = heartbeat_create(organization=acme, new=NewHeartbeat(name="backup", run_interval=3600))
     page = owner_browser.get(f"/monitors/heartbeats/{heartbeat.pk}").content.decode()
     for label in ("Edit", "Pause", "New ping URL", "Delete"):
         assert label in page, label

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
+from monitors.inputs import NewHeartbeat
 from monitors.models import Heartbeat
 from monitors.selectors import cron_next_runs
 from monitors.services.heartbeats import heartbeat_create
@@ -55,7 +56,7 @@ def test_period_and_grace_in_human_units(browser, acme):
 
 
 def test_cron_in_its_zone_with_the_next_runs(browser, acme):
-    beat = heartbeat_create(organization=acme, data={"name": "b", "run_interval": 600})
+    beat = heartbeat_create(organization=acme, new=NewHeartbeat(name="b", run_interval=600))
     form = browser.get(f"/monitors/heartbeats/{beat.pk}/edit").content.decode()
     assert 'value="period" data-schedule-kind="" id="id_schedule_0" checked' in form.replace("\n", "")
     assert '<option value="600" selected>' not in form and 'name="run_interval_0" value="10"' in form

@@ -8,6 +8,7 @@ import pytest
 
 from alerts.models import Event, NotificationChannel
 from monitoring_site.errors import RuleViolation
+from monitors.inputs import NewHeartbeat
 from monitors.models import Heartbeat, HeartbeatPing, Incident
 from monitors.services.heartbeats import (
     PingIn,
@@ -32,7 +33,7 @@ def channel(acme):
 def beat(acme, channel):
     return heartbeat_create(
         organization=acme,
-        data={"name": "backup", "run_interval": 3600, "grace_period": 600, "notifications": [channel.pk]},
+        new=NewHeartbeat(name="backup", run_interval=3600, grace_period=600, notifications=[channel.pk]),
     )
 
 
@@ -129,7 +130,7 @@ def test_a_paused_heartbeat_records_pings_and_stays_paused(beat):
 def test_cron_follows_the_time_zone_across_daylight_saving(acme):
     beat = heartbeat_create(
         organization=acme,
-        data={"name": "report", "cron": "0 9 * * *", "timezone": "America/New_York", "grace_period": 60},
+        new=NewHeartbeat(name="report", cron="0 9 * * *", timezone="America/New_York", grace_period=60),
     )
     saturday_9am_est = datetime(2026, 3, 7, 14, 0, tzinfo=UTC)
     assert next_expected(beat, saturday_9am_est) == datetime(2026, 3, 8, 13, 0, tzinfo=UTC)  # 9:00 EDT
@@ -150,7 +151,7 @@ def test_cron_follows_the_time_zone_across_daylight_saving(acme):
 )
 def test_bad_schedules_are_refused_and_nothing_is_stored(acme, data, field):
     with pytest.raises(RuleViolation) as caught:
-        heartbeat_create(organization=acme, data=data)
+        heartbeat_create(organization=acme, new=NewHeartbeat.of(data))
     assert field in caught.value.details and not Heartbeat.objects.exists()
 
 

@@ -2,10 +2,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from alerts.inputs import NewRule
 from alerts.models import Alert
 from alerts.services.rules import rule_create, rules_evaluate_due
 from monitors.models import CheckResult, Monitor
-from tests.conftest import data_of
+from tests.conftest import data_of, due_at
 
 
 def test_monitor_metrics_are_queryable_and_drive_rules(member_client, acme):
@@ -40,16 +41,18 @@ def test_monitor_metrics_are_queryable_and_drive_rules(member_client, acme):
         )
     )["summary"]["p95"]
     assert 137 < p95 < 139
-    rule_create(
-        organization=acme,
-        data={
-            "name": "slow api",
-            "metric": "response_time_ms",
-            "operator": "gt",
-            "threshold": 100,
-            "scope": {"monitor_id": monitor.pk},
-            "next_check_at": now,
-        },
+    due_at(
+        rule_create(
+            organization=acme,
+            new=NewRule(
+                name="slow api",
+                metric="response_time_ms",
+                operator="gt",
+                threshold=100,
+                scope={"monitor_id": monitor.pk},
+            ),
+        ),
+        now,
     )
     assert rules_evaluate_due(now=now + timedelta(seconds=1)) == {"triggered": 1}
     assert Alert.objects.get().scope == {"monitor_id": monitor.pk}

@@ -11,6 +11,7 @@ import pytest
 from django.db import OperationalError
 
 from monitoring_site.asgi import application
+from monitors.inputs import NewHeartbeat
 from monitors.models import Heartbeat, HeartbeatPing
 from monitors.ping.app import PingApp
 from monitors.ping.writer import GroupCommit
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def beat(acme):
-    return heartbeat_create(organization=acme, data={"name": "nightly", "run_interval": 86400})
+    return heartbeat_create(organization=acme, new=NewHeartbeat(name="nightly", run_interval=86400))
 
 
 class Client:

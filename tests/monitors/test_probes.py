@@ -13,6 +13,7 @@ from alerts.models import Event, NotificationChannel
 from jobs.models import Runner
 from jobs.services.runners import enrollment_token_create, jobs_sweep, runner_register
 from monitors.checks import CheckOutcome
+from monitors.inputs import MonitorChanges, NewMonitor
 from monitors.models import CheckResult, Incident, Monitor, MonitorLocation
 from monitors.services.monitors import monitor_create, monitor_update
 from monitors.services.probes import probe_checks_claim, probe_results_record
@@ -34,7 +35,7 @@ def make_monitor(org, locations, quorum=None, **extra) -> Monitor:
     data = {"name": "shop", "type": "website", "target": "https://shop.example", "locations": locations}
     if quorum is not None:
         data["quorum"] = quorum
-    return monitor_create(organization=org, data={**data, **extra})
+    return monitor_create(organization=org, new=NewMonitor.of({**data, **extra})).obj
 
 
 def record(monitor: Monitor, location: str, outcome: CheckOutcome, now=None) -> str:
@@ -126,7 +127,7 @@ def test_locations_are_validated(acme):
 def test_removing_a_location_drops_its_row_and_the_local_checker_follows(acme):
     monitor = make_monitor(acme, ["eu", "us"])
     assert monitor.checks_local is False
-    monitor = monitor_update(monitor=monitor, data={"locations": ["local", "eu"]})
+    monitor = monitor_update(monitor=monitor, changes=MonitorChanges(locations=["local", "eu"]))
     assert monitor.checks_local is True
     assert sorted(MonitorLocation.objects.filter(monitor=monitor).values_list("location", flat=True)) == [
         "eu",
@@ -410,7 +411,7 @@ def test_a_host_monitor_has_only_the_local_location(acme):
 
     with pytest.raises(RuleViolation) as caught:
         monitor_create(
-            organization=acme, data={"name": "h", "type": "host", "target": "web-1", "locations": ["eu"]}
+            organization=acme, new=NewMonitor(name="h", type="host", target="web-1", locations=["eu"])
         )
     assert "locations" in caught.value.details
 

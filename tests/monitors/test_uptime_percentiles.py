@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from monitors.inputs import NewMonitor
 from monitors.models import CheckResult
 from monitors.services.monitors import monitor_create
 from monitors.services.rollups import rollups_advance
@@ -28,8 +29,8 @@ pytestmark = pytest.mark.django_db
 )
 def test_percentiles_are_the_response_times_own(member_client, acme, rolled, age, period):
     monitor = monitor_create(
-        organization=acme, data={"name": "m", "type": "website", "target": "https://example.com"}
-    )
+        organization=acme, new=NewMonitor(name="m", type="website", target="https://example.com")
+    ).obj
     now = timezone.now()
     CheckResult.objects.bulk_create(
         CheckResult(

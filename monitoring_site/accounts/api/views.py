@@ -188,7 +188,7 @@ class ApiKeyViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, TenantV
         serializer.is_valid(raise_exception=True)
         api_key, raw = services.api_key_create(
             organization=self.tenant.organization,
-            created_by=cast(User, request.user),
+            by=self.tenant.by,
             **serializer.validated_data,
         )
         return Response({"api_key": {**ApiKeySerializer(api_key).data, "key": raw}}, status=201)

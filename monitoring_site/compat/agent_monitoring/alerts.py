@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from alerts.api.rule_serializers import RulesReplaceSerializer
 from alerts.choices import AlertStatus, Severity
 from alerts.filters import AlertFilter
+from alerts.inputs import NewRule
 from alerts.models import Alert, AlertRule
 from alerts.selectors import alert_summary
 from alerts.services import alerts as alert_services
@@ -98,14 +99,14 @@ class AcknowledgeView(AlertActionView):
     body = AcknowledgeBody
 
     def act(self, alert, body):
-        return alert_services.alert_acknowledge(alert=alert, by=self.tenant.actor, **body)
+        return alert_services.alert_acknowledge(alert=alert, by=self.tenant.by, **body)
 
 
 class ResolveView(AlertActionView):
     body = ResolveBody
 
     def act(self, alert, body):
-        return alert_services.alert_resolve(alert=alert, by=self.tenant.actor, **body)
+        return alert_services.alert_resolve(alert=alert, by=self.tenant.by, **body)
 
 
 def rule_object(rule: AlertRule) -> dict[str, Any]:
@@ -134,7 +135,7 @@ class RulesView(MonitoringView):
         form = RulesReplaceSerializer(data=body_of(request))
         form.is_valid(raise_exception=True)
         rules = rule_services.rules_replace(
-            organization=self.organization, rules=form.validated_data["rules"]
+            organization=self.organization, rules=[NewRule.of(rule) for rule in form.validated_data["rules"]]
         )
         fresh = AlertRule.objects.filter(pk__in=[r.pk for r in rules]).prefetch_related("channels")
         return Response({"rules": [rule_object(rule) for rule in fresh.order_by("id")]})

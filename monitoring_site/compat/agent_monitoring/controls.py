@@ -56,7 +56,7 @@ class PauseView(ControlView):
     body = PauseBody
 
     def control(self, agent, body, now):
-        answer = control_services.agent_pause(agent=agent, by=self.tenant.actor, now=now, **body)
+        answer = control_services.agent_pause(agent=agent, by=self.tenant.by, now=now, **body)
         return {
             "current_status": answer["current_status"],
             "paused_at": iso(answer["paused_at"]),
@@ -69,7 +69,7 @@ class ResumeView(ControlView):
     body = ResumeBody
 
     def control(self, agent, body, now):
-        agent = control_services.agent_resume(agent=agent, by=self.tenant.actor, now=now, **body)
+        agent = control_services.agent_resume(agent=agent, by=self.tenant.by, now=now, **body)
         return {"current_status": agent.status, "resumed_at": iso(now)}
 
 
@@ -77,7 +77,7 @@ class RestartView(ControlView):
     body = RestartBody
 
     def control(self, agent, body, now):
-        agent = control_services.agent_restart(agent=agent, by=self.tenant.actor, now=now, **body)
+        agent = control_services.agent_restart(agent=agent, by=self.tenant.by, now=now, **body)
         return {"current_status": agent.status, "restarted_at": iso(now), "force": body["force"]}
 
 
@@ -86,7 +86,7 @@ class ScaleView(ControlView):
 
     def control(self, agent, body, now):
         before = agent.desired_replicas
-        agent = control_services.agent_scale(agent=agent, by=self.tenant.actor, now=now, **body)
+        agent = control_services.agent_scale(agent=agent, by=self.tenant.by, now=now, **body)
         return {
             "current_status": agent.status,
             "previous_replicas": before,
