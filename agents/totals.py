@@ -3,39 +3,33 @@ and bucket starts are ``monitoring_site.time_buckets``'."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from monitoring_site.metrics.sketch import LatencySketch
+from monitoring_site.metrics.latency_totals import LatencyTotals
 
 
 @dataclass
-class Totals:
-    """Requests summed over rollups (or events): counts, tokens, latency sum and sketch."""
+class Totals(LatencyTotals):
+    """Requests summed over rollups (or events): the shared counts and sketch, with tokens and the latency
+    sum (every request has a latency)."""
 
-    count: int = 0
-    failures: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     latency_sum: float = 0.0
-    sketch: LatencySketch = field(default_factory=LatencySketch)
 
     def add_rollup(self, row: Any) -> None:
-        """Add an ``AgentRollup`` or ``AgentFleetRollup`` row."""
-        self.count += row.count
-        self.failures += row.failures
+        """Add a ``RequestRollup`` row (``AgentRollup``, ``AgentFleetRollup``, ``ServiceRollup``)."""
+        self.add_counts(row.count, row.failures, row.sketch)
         self.input_tokens += row.input_tokens
         self.output_tokens += row.output_tokens
         self.latency_sum += row.latency_sum
-        self.sketch.merge(LatencySketch.from_json(row.sketch))
 
     def add_totals(self, other: Totals) -> None:
-        self.count += other.count
-        self.failures += other.failures
+        self.add_counts(other.count, other.failures, other.sketch)
         self.input_tokens += other.input_tokens
         self.output_tokens += other.output_tokens
         self.latency_sum += other.latency_sum
-        self.sketch.merge(other.sketch)
 
     def add_event(self, event: Any) -> None:
         """Add an ``AgentRequestEvent``."""
@@ -51,18 +45,14 @@ class Totals:
             "requests": self.count,
             "successful": self.count - self.failures,
             "failed": self.failures,
-            "error_rate_percent": round(100.0 * self.failures / self.count, 3) if self.count else None,
+            "error_rate_percent": self.failure_percent,
             "avg_latency_ms": round(self.latency_sum / self.count, 3) if self.count else None,
-            "p50_latency_ms": _round(self.sketch.quantile(0.5)),
-            "p95_latency_ms": _round(self.sketch.quantile(0.95)),
-            "p99_latency_ms": _round(self.sketch.quantile(0.99)),
+            "p50_latency_ms": self.quantile(0.5),
+            "p95_latency_ms": self.quantile(0.95),
+            "p99_latency_ms": self.quantile(0.99),
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
         }
-
-
-def _round(value: float | None) -> float | None:
-    return round(value, 3) if value is not None else None
 
 
 def merged(by_model: dict[str, Totals]) -> Totals:

@@ -4,7 +4,7 @@ level from there, then raw results: ``window``), summed into totals per monitor 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from monitoring_site.metrics.sketch import LatencySketch
+from monitoring_site.metrics.latency_totals import LatencyTotals
 from monitoring_site.time_buckets import SIZE, Resolution, floor_to
 from monitors.models import CheckResult, CheckRollup, Monitor, RollupCursor
 
@@ -25,14 +25,12 @@ PERIODS = {
 
 
 @dataclass
-class Totals:
-    """Checks summed over any span: counts add, sketches merge."""
+class Totals(LatencyTotals):
+    """Checks summed over any span: the shared counts and sketch, with the response-time count and sum (a
+    check that failed before an answer has no response time)."""
 
-    count: int = 0
-    failures: int = 0
     rt_count: int = 0
     rt_sum: float = 0.0
-    sketch: LatencySketch = field(default_factory=LatencySketch)
 
     def add_check(self, ok: bool, response_time_ms: float | None) -> None:
         self.count += 1
@@ -43,24 +41,17 @@ class Totals:
             self.sketch.add(response_time_ms)
 
     def add_rollup(self, row: Mapping[str, Any]) -> None:
-        self.count += row["count"]
-        self.failures += row["failures"]
+        self.add_counts(row["count"], row["failures"], row.get("sketch"))
         self.rt_count += row["rt_count"]
         self.rt_sum += row["rt_sum"]
-        if "sketch" in row:
-            self.sketch.merge(LatencySketch.from_json(row["sketch"]))
 
     @property
     def uptime(self) -> float | None:
-        return round(100.0 * (self.count - self.failures) / self.count, 3) if self.count else None
+        return self.success_percent
 
     @property
     def rt_avg(self) -> float | None:
         return round(self.rt_sum / self.rt_count, 3) if self.rt_count else None
-
-    def quantile(self, q: float) -> float | None:
-        value = self.sketch.quantile(q)
-        return None if value is None else round(value, 3)
 
     def as_row(self) -> dict:
         return {

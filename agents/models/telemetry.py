@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from agents.models.agents import Agent
-from monitoring_site.time_buckets import Resolution
+from agents.models.rollup_base import RequestRollup
 
 
 class AgentRequestEvent(models.Model):
@@ -42,23 +42,14 @@ class AgentRequestEvent(models.Model):
         return f"{self.agent_id} {self.timestamp:%Y-%m-%d %H:%M:%S} {self.model}"
 
 
-class AgentRollup(models.Model):
+class AgentRollup(RequestRollup):
     """An agent's requests of one minute or one hour for one model: counts, tokens, the latency sum and a
     mergeable latency sketch (``monitoring_site.metrics.sketch``), so p50/p95/p99 over any period come from
     merged rollups within 1% of the exact value. Written at ingestion, in the batch's transaction, so late
     events land in their own minute. Cost is priced at read time (prices change)."""
 
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="rollups")
-    organization_id = models.BigIntegerField()
-    resolution = models.CharField(max_length=6, choices=Resolution.choices)
-    start = models.DateTimeField()
     model = models.CharField(max_length=200, blank=True, default="")
-    count = models.PositiveIntegerField(default=0)
-    failures = models.PositiveIntegerField(default=0)
-    input_tokens = models.BigIntegerField(default=0)
-    output_tokens = models.BigIntegerField(default=0)
-    latency_sum = models.FloatField(default=0)
-    sketch = models.JSONField(default=dict)
 
     class Meta:
         constraints = [
@@ -74,24 +65,17 @@ class AgentRollup(models.Model):
         return f"{self.agent_id} {self.resolution} {self.start:%Y-%m-%d %H:%M} {self.model}"
 
 
-class AgentFleetRollup(models.Model):
+class AgentFleetRollup(RequestRollup):
     """An organization's requests of one minute, hour or day for one model, over all its agents: what the
     fleet dashboard and the fleet-wide metrics read, so a week costs a few hundred rows whatever the fleet
     size. Written at ingestion next to the agent's own rollups with one upsert whose sketch merge runs in
     the database. Agents are spread over a few rows per key (``agents.services.fleet_rollups.SHARDS``)
     so concurrent batches of different agents rarely wait on the same row; readers sum the shards."""
 
-    organization_id = models.BigIntegerField()
-    resolution = models.CharField(max_length=6, choices=Resolution.choices)
-    start = models.DateTimeField()
     model = models.CharField(max_length=200, blank=True, default="")
     shard = models.PositiveSmallIntegerField(default=0)
-    count = models.BigIntegerField(default=0)
+    count = models.BigIntegerField(default=0)  # a whole fleet's minute: wider than one agent's
     failures = models.BigIntegerField(default=0)
-    input_tokens = models.BigIntegerField(default=0)
-    output_tokens = models.BigIntegerField(default=0)
-    latency_sum = models.FloatField(default=0)
-    sketch = models.JSONField(default=dict)
 
     class Meta:
         constraints = [

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from agents.models.agents import Agent
-from monitoring_site.time_buckets import Resolution
+from agents.models.rollup_base import RequestRollup
 
 
 class TraceSpan(models.Model):
@@ -35,21 +35,12 @@ class TraceSpan(models.Model):
         return f"{self.trace_id}/{self.span_id} {self.name}"
 
 
-class ServiceRollup(models.Model):
+class ServiceRollup(RequestRollup):
     """A service's entry spans (server or consumer spans, and root spans) of one minute or hour, from OTLP:
     the request rate, error rate and latency percentiles the ``service_*`` metrics and alert rules read.
     Same columns and upsert as ``AgentRollup`` (tokens stay 0 unless the spans carry GenAI usage)."""
 
-    organization_id = models.BigIntegerField()
     service = models.CharField(max_length=200)
-    resolution = models.CharField(max_length=6, choices=Resolution.choices)
-    start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-    failures = models.PositiveIntegerField(default=0)
-    input_tokens = models.BigIntegerField(default=0)
-    output_tokens = models.BigIntegerField(default=0)
-    latency_sum = models.FloatField(default=0)
-    sketch = models.JSONField(default=dict)
 
     class Meta:
         constraints = [
