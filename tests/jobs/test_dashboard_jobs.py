@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -159,8 +160,8 @@ def test_a_job_page_shows_its_arguments_as_json(owner_browser, acme):
     job = job_create(task=task)
     Job.objects.filter(pk=job.pk).update(arguments={"who": "O'Brien", "count": 2, "dry": True})
     detail = owner_browser.get(f"/jobs/runs/{job.pk}").content.decode()
-    start = detail.index("<th>Arguments</th><td><code>") + len("<th>Arguments</th><td><code>")
-    shown = html.unescape(detail[start : detail.index("</code>", start)])
+    [shown] = re.findall(r"<th>Arguments</th>\s*<td><code>(.*?)</code>", detail)
+    shown = html.unescape(shown)
     assert json.loads(shown) == {"who": "O'Brien", "count": 2, "dry": True}  # JSON, in jsonb's key order
     assert "&#x27;who&#x27;" not in detail and "True" not in detail  # not a Python repr
 
