@@ -158,9 +158,10 @@ def fill(count: int) -> tuple[object, object]:
     from django.utils import timezone as tz
 
     from jobs.models import JobStatsBucket
-    from jobs.services.stats import SHARDS, bucket_hour
+    from jobs.services.stats import SHARDS
+    from monitoring_site.time_buckets import HOUR, floor_to
 
-    recent = JobStatsBucket.objects.filter(hour__gte=bucket_hour(tz.now()) - td(hours=1))
+    recent = JobStatsBucket.objects.filter(hour__gte=floor_to(tz.now(), HOUR) - td(hours=1))
     extra = [
         JobStatsBucket(
             organization_id=b.organization_id,

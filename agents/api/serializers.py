@@ -119,3 +119,13 @@ class AgentRestartSerializer(_Reason):
 
 class AgentScaleSerializer(_Reason):
     replicas = WholeNumberAsSent(required=False, default=None)
+
+
+class CommandAckSerializer(serializers.Serializer):
+    result = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="What came of the command (kept to 500 characters), e.g. why it was refused.",
+    )

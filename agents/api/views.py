@@ -25,6 +25,7 @@ from agents.api.serializers import (
     AgentResumeSerializer,
     AgentScaleSerializer,
     AgentSerializer,
+    CommandAckSerializer,
     ModelPriceSerializer,
 )
 from agents.choices import AgentStatus
@@ -204,10 +205,6 @@ class AgentViewSet(TenantModelViewSet):
         return Response({"agent": AgentCreatedSerializer(agent, context={"ingest_token": token}).data})
 
 
-def _body(request) -> dict:
-    return request.data if isinstance(request.data, dict) else {}
-
-
 def _input(serializer_class, request) -> dict[str, Any]:
     """The action's body through its input serializer (a non-object body reads as ``{}``)."""
     form = serializer_class(data=request.data if isinstance(request.data, dict) else {})
@@ -287,17 +284,19 @@ class AgentEventsView(AgentTokenView):
 
 
 class AgentCommandAckView(AgentTokenView):
+    body_fields = {"post": ("result",)}
+
     @extend_schema(
         tags=["agents"],
         auth=[],
-        request=inline_serializer("CommandAck", {"result": serializers.CharField(required=False)}),
+        request=CommandAckSerializer,
         responses={200: keyed("CommandAcknowledged", control=AgentControlSerializer())},
         summary="The agent acknowledges a command it received",
     )
     def post(self, request, pk: int, command_id: str):
         agent = self.agent(request, pk)
         control = control_services.command_acknowledge(
-            agent=agent, command_id=command_id, result=str(_body(request).get("result") or "")
+            agent=agent, command_id=command_id, result=_input(CommandAckSerializer, request)["result"]
         )
         return Response({"control": AgentControlSerializer(control).data})
 

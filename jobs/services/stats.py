@@ -18,11 +18,6 @@ from monitoring_site.time_buckets import HOUR, floor_to
 STATUS_FIELDS = [status.value for status in JobStatus]
 
 
-def bucket_hour(at: datetime) -> datetime:
-    """The start of the statistics bucket (the hour) ``at`` falls in."""
-    return floor_to(at, HOUR)
-
-
 SHARDS = 8  # rows per bucket key, so concurrent job changes rarely wait on one another's row lock
 
 
@@ -65,7 +60,7 @@ def _upsert(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
         f"ON CONFLICT (organization_id, hour, queue, task_type, shard) DO UPDATE SET {', '.join(assignments)}"
     )
-    hour = bucket_hour(created_at)
+    hour = floor_to(created_at, HOUR)  # the statistics bucket
     params = [
         organization_id,
         hour if connection.vendor == "postgresql" else _sqlite_time(hour),
@@ -184,7 +179,7 @@ def stats_compact(*, now: datetime | None = None) -> int:
     """Fold the shards of hours that have ended into shard 0, so old hours cost one row per key. The
     shard rows are locked while they are folded: a job change racing for one waits, then adds to a fresh
     row, which the next run folds in. Returns the number of shard rows folded."""
-    before = bucket_hour(now or datetime.now(UTC))
+    before = floor_to(now or datetime.now(UTC), HOUR)
     folded = 0
     while True:
         with transaction.atomic():

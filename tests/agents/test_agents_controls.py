@@ -56,6 +56,10 @@ def test_pause_resume_and_the_commands(admin_client, member_client, reporting):
     assert acked["control"]["acknowledged_at"] and acked["control"]["result"] == "drained"
     assert data_of(own.post(f"{url}/heartbeat", {}, format="json"))["commands"] == []
     assert_error(own.post(f"{url}/commands/not-a-uuid/ack", {}, format="json"), 400, "validation_error")
+    unknown = own.post(f"{url}/commands/{command['id']}/ack", {"outcome": "drained"}, format="json")
+    assert "outcome" in assert_error(unknown, 400, "validation_error")["details"]
+    not_text = own.post(f"{url}/commands/{command['id']}/ack", {"result": {"ok": True}}, format="json")
+    assert "result" in assert_error(not_text, 400, "validation_error")["details"]
     answer = data_of(admin_client.post(f"{url}/resume", {"reason": "done"}, format="json"))
     assert answer["agent"]["status"] == "healthy"
     assert {k: answer["resume"][k] for k in ("agent_id", "previous_status", "current_status")} == {
