@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from alerts.choices import ChannelKind, Operator, Severity
@@ -64,12 +66,14 @@ class RuleForm(forms.Form):
 
     def __init__(self, *args, organization=None, current_metric: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["channels"].queryset = NotificationChannel.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["channels"]).queryset = NotificationChannel.objects.filter(
+            organization=organization
+        )
         catalog = metric_catalog(organization.pk) if organization is not None else []
         choices = [(m["name"], _metric_label(m)) for m in catalog]
         if current_metric and current_metric not in {name for name, _ in choices}:
             choices.append((current_metric, f"{current_metric} (custom, no points yet)"))
-        self.fields["metric"].choices = [("", "pick a metric"), *choices]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["metric"]).choices = [("", "pick a metric"), *choices]
 
     @staticmethod
     def initial_from(rule: AlertRule) -> dict:

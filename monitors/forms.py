@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from typing import cast
 
 from django import forms
 
@@ -147,12 +148,14 @@ class MonitorForm(forms.Form):
         if instance is not None:  # a bound form still reads its disabled ``type`` from here
             kwargs["initial"] = self.initial_from(instance)
         super().__init__(*args, **kwargs)
-        self.fields["notifications"].queryset = NotificationChannel.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        cast(
+            forms.ModelChoiceField, self.fields["notifications"]
+        ).queryset = NotificationChannel.objects.filter(organization=organization)
         others = Monitor.objects.filter(organization=organization)
         if instance is not None:
             others = others.exclude(pk=instance.pk)
             self.fields["type"].disabled = True  # a kind change is a new monitor
-        self.fields["depends_on"].queryset = others  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["depends_on"]).queryset = others
         mark_kinds(self, "type", KIND_FIELDS)
 
     @staticmethod
@@ -386,5 +389,7 @@ class BulkMonitorForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ids"].queryset = Monitor.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["ids"]).queryset = Monitor.objects.filter(
+            organization=organization
+        )
         self.fields["ids"].error_messages["required"] = "Tick at least one monitor."

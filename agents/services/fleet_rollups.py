@@ -59,8 +59,8 @@ def fleet_rollups_rebuild(
     """Recompute the fleet rows from the agents' minute and hour rollups (day rows from hours): deletes the
     organization's fleet rows and writes them again. Returns the number of fleet rows written. The models
     are parameters so a data migration can pass its historical ones."""
-    agent_rows = rollup_model.objects.all()  # type: ignore[attr-defined]
-    fleet_rows = fleet_model.objects.all()  # type: ignore[attr-defined]
+    agent_rows = rollup_model._default_manager.all()
+    fleet_rows = fleet_model._default_manager.all()
     if organization_id is not None:
         agent_rows = agent_rows.filter(organization_id=organization_id)
         fleet_rows = fleet_rows.filter(organization_id=organization_id)

@@ -206,9 +206,10 @@ class MonitorListView(TheEyeView):
             .annotate(stat_id=Subquery(latest[:1]))
             .order_by("id")
         )
-        stats = HostStat.objects.in_bulk([m.stat_id for m in monitors if m.stat_id])  # type: ignore[attr-defined]
+        stat_ids = {m.pk: getattr(m, "stat_id", None) for m in monitors}  # the annotation above
+        stats = HostStat.objects.in_bulk([pk for pk in stat_ids.values() if pk])
         return Response(
-            [monitor_object(m, stats.get(m.stat_id), self.organization) for m in monitors]  # type: ignore[attr-defined]
+            [monitor_object(m, stats.get(stat_ids[m.pk] or 0), self.organization) for m in monitors]
         )
 
 

@@ -27,7 +27,9 @@ def related_errors(organization: Organization, data: dict[str, Any]) -> dict[str
         errors["project_id"] = ["No such project in this organization."]
     for field, model in RELATIONS.items():
         ids = data.get(field) or []
-        found = set(model.objects.filter(organization=organization, pk__in=ids).values_list("pk", flat=True))  # type: ignore[attr-defined]
+        found = set(
+            model._default_manager.filter(organization=organization, pk__in=ids).values_list("pk", flat=True)
+        )
         missing = sorted(set(ids) - found)
         if missing:
             errors[field] = [f"Not found here: {', '.join(map(str, missing))}."]
