@@ -39,6 +39,19 @@ class BadCursor(ValueError):
     pass
 
 
+def agents_of(organization_id: int) -> QuerySet[Agent]:
+    """The organization's agents."""
+    return Agent.objects.filter(organization_id=organization_id)
+
+
+def agent_by_ref(organization_id: int, ref: str) -> Agent | None:
+    """The organization's agent by its external id, else by its number; None when neither names one."""
+    found = agents_of(organization_id).filter(external_id=ref).first()
+    if found is None and ref.isdigit():
+        found = agents_of(organization_id).filter(pk=int(ref)).first()
+    return found
+
+
 def cursor_encode(log: AgentLog) -> str:
     return base64.urlsafe_b64encode(f"{log.timestamp.isoformat()}|{log.pk}".encode()).decode()
 

@@ -12,10 +12,35 @@ from django.db.models import Count, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from alerts.choices import OPEN_ALERT_STATUSES, AlertStatus, Severity
-from alerts.models import Alert, Event, MaintenanceWindow, NotificationChannel
+from alerts.models import Alert, AlertRule, Event, MaintenanceWindow, NotificationChannel
 from alerts.transports import TRANSPORTS
 from alerts.transports.base import mask_secret
 from monitoring_site.metrics.selectors import metric_series, metric_value
+
+
+def rules_of(organization_id: int) -> QuerySet[AlertRule]:
+    """The organization's alert rules with their channels and each rule's ``alert_count``."""
+    return (
+        AlertRule.objects.filter(organization_id=organization_id)
+        .prefetch_related("channels")
+        .annotate(alert_count=Count("alerts"))
+    )
+
+
+def channels_of(organization_id: int) -> QuerySet[NotificationChannel]:
+    """The organization's notification channels."""
+    return NotificationChannel.objects.filter(organization_id=organization_id)
+
+
+def alerts_of(organization_id: int) -> QuerySet[Alert]:
+    """The organization's alerts, open or not."""
+    return Alert.objects.filter(organization_id=organization_id)
+
+
+def alert_of(organization_id: int, ref: str | int) -> Alert | None:
+    """The organization's alert by id; None for another organization's or none."""
+    text = str(ref)
+    return alerts_of(organization_id).filter(pk=int(text)).first() if text.isdigit() else None
 
 
 def alerts_open(organization_ids: int | Iterable[int]) -> QuerySet[Alert]:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from monitors.choices import MonitorStatus
-from monitors.models import Monitor
+from monitors.models import HostStat, Monitor
 
 if TYPE_CHECKING:
     from alerts.models import MaintenanceWindow
@@ -41,3 +41,17 @@ def cron_next_runs(expression: str, zone: str, now: datetime, count: int = 5) ->
         raise ValueError("Not a valid cron expression (five fields: minute hour day month weekday).")
     runs = croniter(expression, now.astimezone(tz))
     return [runs.get_next(datetime) for _ in range(count)]
+
+
+def monitors_with_latest_stat(organization_id: int) -> list[tuple[Monitor, HostStat | None]]:
+    """The organization's monitors in id order, each with its latest pushed host stat (None for a monitor
+    that has none): two queries whatever the count."""
+    latest = HostStat.objects.filter(monitor=OuterRef("pk")).order_by("-received_at", "-id").values("pk")
+    monitors = list(
+        Monitor.objects.filter(organization_id=organization_id)
+        .annotate(stat_id=Subquery(latest[:1]))
+        .order_by("id")
+    )
+    stat_ids = {m.pk: getattr(m, "stat_id", None) for m in monitors}  # the annotation above
+    stats = HostStat.objects.in_bulk([pk for pk in stat_ids.values() if pk])
+    return [(m, stats.get(stat_ids[m.pk] or 0)) for m in monitors]

@@ -181,3 +181,16 @@ def test_create_and_update_services_take_typed_inputs():
         for node in tree.body
         if isinstance(node, ast.FunctionDef)
     )
+
+
+def test_the_compatibility_surfaces_read_through_the_domains_selectors():
+    """A compatibility surface is a thin adapter: it looks rows up with the domains' selectors
+    (``jobs_of``, ``rules_of``, ``agent_by_ref``...), never with a model manager of its own."""
+    direct = [
+        f"{relative}:{node.lineno}: {ast.unparse(node)}"
+        for relative, tree in modules("monitoring_site/compat")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in ("objects", "_default_manager")
+    ]
+    assert direct == []
+    assert any(relative.name == "theeye.py" for relative, _ in modules("monitoring_site/compat"))

@@ -12,6 +12,19 @@ from monitoring_site.accounts.principal import Tenant
 from monitoring_site.secret_tokens import token_digest
 
 
+def organization_by_slug(slug: str) -> Organization | None:
+    """The organization with this slug (the compatibility surfaces name tenants by slug)."""
+    return Organization.objects.filter(slug=slug).first()
+
+
+def organization_by_ref(ref: str) -> Organization | None:
+    """The organization with this slug, or this id when ``ref`` is digits and no slug matches."""
+    found = organization_by_slug(ref)
+    if found is None and ref.isdigit():
+        found = Organization.objects.filter(pk=int(ref)).first()
+    return found
+
+
 def api_key_hash(raw_key: str) -> str:
     return token_digest(raw_key)
 

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from jobs import selectors
 from jobs.choices import JobStatus, ScheduleType
 from jobs.filters import JobFilter
+from jobs.job_selectors import job_of, jobs_of, schedule_runs
 from jobs.models import Job, JobStatusAudit, Task
 from monitoring_site.accounts.api.auth_views import PublicAuthView, password_login
 from monitoring_site.api.errors import api_not_found
@@ -125,12 +126,10 @@ class TaskQuery(serializers.Serializer):
 
 class EverTaskView(CompatView):
     def jobs(self) -> QuerySet[Job]:
-        return Job.objects.filter(organization=self.tenant.organization).select_related("task")
+        return jobs_of(self.tenant.organization.pk)
 
     def job(self, pk: str) -> Job:
-        if not pk.isdigit():
-            raise Http404
-        job = self.jobs().filter(pk=int(pk)).first()
+        job = job_of(self.tenant.organization.pk, pk)
         if job is None:
             raise Http404
         return job
@@ -199,11 +198,7 @@ class RunsAuditView(EverTaskView):
         job = self.job(pk)
         runs = [job]
         if job.is_recurring:
-            runs = list(
-                Job.objects.filter(task_id=job.task_id, is_recurring=True, started_at__isnull=False).order_by(
-                    "-started_at", "-id"
-                )[:100]
-            )[::-1]
+            runs = schedule_runs(job)
         return Response(
             [
                 {

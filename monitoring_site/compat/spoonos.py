@@ -14,14 +14,15 @@ import contextlib
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.urls import path, re_path
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from alerts.inputs import NewRule
-from alerts.models import AlertRule, NotificationChannel
+from alerts.models import AlertRule
+from alerts.selectors import channels_of, rules_of
 from alerts.services import rules as rule_services
 from monitoring_site.api.errors import api_not_found
 from monitoring_site.compat.base import CompatView, StrictSerializer, body_of, iso
@@ -95,11 +96,7 @@ def task_info(rule: AlertRule) -> dict[str, Any]:
 
 class SpoonView(CompatView):
     def rules(self) -> QuerySet[AlertRule]:
-        return (
-            AlertRule.objects.filter(organization=self.tenant.organization)
-            .prefetch_related("channels")
-            .annotate(alert_count=Count("alerts"))
-        )
+        return rules_of(self.tenant.organization.pk)
 
     def rule(self, task_id: str, message: str = "Task {} not found") -> AlertRule:
         rule = self.rules().filter(pk=int(task_id)).first() if task_id.isdigit() else None
@@ -203,7 +200,7 @@ class ChannelsView(SpoonView):
     """What ``notification_channels`` accepts: the organization's channel names and their kinds."""
 
     def get(self, request):
-        channels = NotificationChannel.objects.filter(organization=self.tenant.organization)
+        channels = channels_of(self.tenant.organization.pk)
         names = {name for pair in channels.values_list("name", "kind") for name in pair}
         return Response({"available_channels": sorted(names)})
 

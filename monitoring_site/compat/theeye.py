@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.urls import path, re_path
 from rest_framework.authentication import BaseAuthentication
@@ -25,7 +24,8 @@ from rest_framework.response import Response
 
 from jobs.api.serializers import JobCreateSerializer
 from jobs.choices import JobStatus, TaskKind, TriggeredBy
-from jobs.models import Job, Task
+from jobs.job_selectors import job_of, jobs_of, task_of
+from jobs.models import Job
 from jobs.services import jobs as job_services
 from jobs.services import tasks as task_services
 from jobs.services.jobs import job_trigger_of
@@ -35,11 +35,13 @@ from monitoring_site.accounts.authentication import (
     principal_for_api_key,
 )
 from monitoring_site.accounts.models import ApiKey, Organization
+from monitoring_site.accounts.selectors import organization_by_slug
 from monitoring_site.api.errors import api_not_found
 from monitoring_site.api.tenancy import tenant_in_organization
 from monitoring_site.compat.base import CompatView, body_of, iso
 from monitors.choices import MonitorStatus, MonitorType
 from monitors.models import HostStat, Monitor
+from monitors.selectors import monitors_with_latest_stat
 
 MONITOR_TYPES = {
     MonitorType.WEBSITE: "scraper",
@@ -190,7 +192,7 @@ class TheEyeView(CompatView):
             )
             if not slug:
                 raise ValidationError({"customer": ["Required: the organization's slug."]})
-            organization = Organization.objects.filter(slug=str(slug)).first()
+            organization = organization_by_slug(str(slug))
             if organization is None:
                 raise Http404
             request._tenant = tenant_in_organization(request, organization.pk)
@@ -200,16 +202,11 @@ class TheEyeView(CompatView):
 
 class MonitorListView(TheEyeView):
     def get(self, request, customer: str):
-        latest = HostStat.objects.filter(monitor=OuterRef("pk")).order_by("-received_at", "-id").values("pk")
-        monitors = list(
-            Monitor.objects.filter(organization=self.organization)
-            .annotate(stat_id=Subquery(latest[:1]))
-            .order_by("id")
-        )
-        stat_ids = {m.pk: getattr(m, "stat_id", None) for m in monitors}  # the annotation above
-        stats = HostStat.objects.in_bulk([pk for pk in stat_ids.values() if pk])
         return Response(
-            [monitor_object(m, stats.get(stat_ids[m.pk] or 0), self.organization) for m in monitors]
+            [
+                monitor_object(monitor, stat, self.organization)
+                for monitor, stat in monitors_with_latest_stat(self.organization.pk)
+            ]
         )
 
 
@@ -219,7 +216,7 @@ class JobCreateView(TheEyeView):
         payload.pop("customer", None)
         body = JobCreateSerializer(data=_task_ref(payload))
         body.is_valid(raise_exception=True)
-        task = Task.objects.filter(organization=self.organization, pk=body.validated_data["task"]).first()
+        task = task_of(self.organization.pk, body.validated_data["task"])
         if task is None:
             raise ValidationError({"task": ["No such task in this organization."]})
         job = job_services.job_create(
@@ -239,7 +236,7 @@ def _task_ref(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fresh(job: Job) -> Job:
-    return Job.objects.select_related("task", "organization", "triggered_by_user").get(pk=job.pk)
+    return jobs_of(job.organization_id).get(pk=job.pk)
 
 
 class SecretJobView(TheEyeView):
@@ -271,11 +268,7 @@ class SecretJobView(TheEyeView):
 
 class JobDetailView(TheEyeView):
     def get(self, request, customer: str, pk: str):
-        job = (
-            Job.objects.filter(organization=self.organization, pk=int(pk) if pk.isdigit() else 0)
-            .select_related("task", "organization", "triggered_by_user")
-            .first()
-        )
+        job = job_of(self.organization.pk, pk)
         if job is None:
             raise Http404
         return Response(job_object(job))

@@ -12,7 +12,7 @@ from alerts.choices import AlertStatus, Severity
 from alerts.filters import AlertFilter
 from alerts.inputs import NewRule
 from alerts.models import Alert, AlertRule
-from alerts.selectors import alert_summary
+from alerts.selectors import alert_summary, alerts_of, rules_of
 from alerts.services import alerts as alert_services
 from alerts.services import rules as rule_services
 from monitoring_site.accounts.choices import Role
@@ -66,7 +66,7 @@ class AlertsView(MonitoringView):
         native = {k: query[k] for k in ("status", "severity") if k in query}
         if "agent_id" in query:
             native["agent_id"] = self.agent_pk(query["agent_id"])
-        alerts = AlertFilter(native, queryset=Alert.objects.filter(organization=self.organization)).qs
+        alerts = AlertFilter(native, queryset=alerts_of(self.organization.pk)).qs
         page = list(alerts.order_by("-triggered_at", "-id")[: query["limit"]])
         refs = self.refs({a.scope.get("agent_id") for a in page if (a.scope or {}).get("agent_id")})
         return Response({"alerts": [alert_object(a, refs) for a in page], "summary": alert_summary(alerts)})
@@ -137,5 +137,5 @@ class RulesView(MonitoringView):
         rules = rule_services.rules_replace(
             organization=self.organization, rules=[NewRule.of(rule) for rule in form.validated_data["rules"]]
         )
-        fresh = AlertRule.objects.filter(pk__in=[r.pk for r in rules]).prefetch_related("channels")
+        fresh = rules_of(self.organization.pk).filter(pk__in=[r.pk for r in rules])
         return Response({"rules": [rule_object(rule) for rule in fresh.order_by("id")]})

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from agents import selectors as agent_selectors
 from agents.models import Agent, LogLevel
+from agents.selectors import agent_by_ref, agents_of
 from alerts.models import Alert
+from alerts.selectors import alert_of
 from monitoring_site.accounts.models import Organization
+from monitoring_site.accounts.selectors import organization_by_ref
 from monitoring_site.api.tenancy import tenant_in_organization
 from monitoring_site.compat.base import CompatView
 from monitoring_site.errors import NotFound, RuleViolation
@@ -46,8 +49,7 @@ class MonitoringView(CompatView):
     def check_permissions(self, request):
         raw = request.query_params.get("tenant_id")
         if raw and request.user is not None and request.user.is_authenticated:
-            match = Q(slug=raw) | Q(pk=int(raw)) if raw.isdigit() else Q(slug=raw)
-            organization = Organization.objects.filter(match).first()
+            organization = organization_by_ref(raw)
             if organization is None:
                 raise NotFound(f"No tenant {raw}.", code="tenant_not_found")
             request._tenant = tenant_in_organization(request, organization.pk)
@@ -58,12 +60,10 @@ class MonitoringView(CompatView):
         return self.tenant.organization
 
     def agents(self) -> QuerySet[Agent]:
-        return Agent.objects.filter(organization=self.organization)
+        return agents_of(self.organization.pk)
 
     def agent(self, ref: str) -> Agent:
-        found = self.agents().filter(external_id=ref).first()
-        if found is None and ref.isdigit():
-            found = self.agents().filter(pk=int(ref)).first()
+        found = agent_by_ref(self.organization.pk, ref)
         if found is None:
             raise NotFound(f"No agent {ref}.", code="agent_not_found")
         return found
@@ -81,11 +81,7 @@ class MonitoringView(CompatView):
         return {a.pk: agent_ref(a) for a in self.agents().filter(pk__in=pks).only("pk", "external_id")}
 
     def alert(self, ref: str) -> Alert:
-        found = (
-            Alert.objects.filter(organization=self.organization, pk=int(ref)).first()
-            if ref.isdigit()
-            else None
-        )
+        found = alert_of(self.organization.pk, ref)
         if found is None:
             raise NotFound(f"No alert {ref}.", code="alert_not_found")
         return found
