@@ -138,7 +138,7 @@ def main() -> None:
         filled = time.perf_counter() - started
         client = read_client(org)
         urls = [f"/api/v1/agents/dashboard?period={p}" for p in ("1h", "24h", "7d")]
-        urls += ["/api/v1/agents?page_size=100", f"/api/v1/agents/{agent_ids[0]}"]
+        urls += ["/api/v1/agents?per_page=100", f"/api/v1/agents/{agent_ids[0]}"]
         timings = time_endpoints(client, urls, args.repeat)
         from django.db import connection
 
