@@ -116,3 +116,29 @@ def test_a_list_page_costs_the_same_queries_at_1_and_30_rows(browser, owner, acm
         create(acme, owner, 29)
     thirty = _queries(browser, _url(url, acme))
     assert thirty <= one, (url, one, thirty)
+
+
+def test_detail_pages_say_how_much_they_show_and_where_the_rest_is(acme, owner):
+    from django.test import Client
+
+    from jobs.inputs import NewTask
+    from jobs.services.tasks import task_create
+    from monitors.inputs import NewHeartbeat, NewMonitor
+    from monitors.services.heartbeats import heartbeat_create
+    from monitors.services.monitors import monitor_create
+
+    browser = Client()
+    browser.force_login(owner)
+    task, _ = task_create(organization=acme, new=NewTask(name="export"))
+    monitor, _ = monitor_create(organization=acme, new=NewMonitor(name="m", type="port", target="x", port=1))
+    beat = heartbeat_create(organization=acme, new=NewHeartbeat(name="b", run_interval=600))
+    task_page = browser.get(f"/jobs/tasks/{task.pk}").content.decode()
+    assert f"/jobs/runs/?task_id={task.pk}" in task_page and "the latest 50" in task_page
+    monitor_page = browser.get(f"/monitors/{monitor.pk}").content.decode()
+    assert f"/monitors/incidents?monitor_id={monitor.pk}" in monitor_page
+    assert f"/api/v1/monitors/{monitor.pk}/logs" in monitor_page
+    beat_page = browser.get(f"/monitors/heartbeats/{beat.pk}").content.decode()
+    assert f"/monitors/incidents?heartbeat_id={beat.pk}" in beat_page
+    assert f"/api/v1/heartbeats/{beat.pk}/pings" in beat_page
+    listed = browser.get("/jobs/runs/", {"task_id": task.pk})
+    assert listed.status_code == 200
