@@ -194,3 +194,36 @@ def test_the_compatibility_surfaces_read_through_the_domains_selectors():
     ]
     assert direct == []
     assert any(relative.name == "theeye.py" for relative, _ in modules("monitoring_site/compat"))
+
+
+READ_MODULES = {  # modules whose job is a read of their own: exporters, health, and the write helpers' SQL
+    "monitors/prometheus.py",
+    "alerts/prometheus.py",
+    "monitors/watchdog.py",
+    "monitoring_site/health.py",
+    "monitoring_site/bulk_update.py",
+    "monitoring_site/deletion.py",
+    "monitoring_site/bulk_copy.py",
+}
+AGGREGATES = {"annotate", "aggregate", "raw", "extra"}
+
+
+def test_every_non_trivial_read_goes_through_a_selector():
+    """Views, API views, forms, serializers, admin and the compatibility surfaces may filter a tenant's
+    rows; an aggregate, a subquery or SQL of their own belongs in a selector."""
+    found = []
+    for relative, tree in modules(*PACKAGES):
+        name = str(relative)
+        if is_service(relative) or "selectors" in relative.stem or name in READ_MODULES:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in AGGREGATES or (
+                    node.func.attr == "cursor" and ast.unparse(node.func.value) == "connection"
+                ):
+                    found.append(f"{name}:{node.lineno}: {ast.unparse(node.func)}")
+            elif (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Subquery"
+            ):
+                found.append(f"{name}:{node.lineno}: Subquery")
+    assert found == []

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from monitoring_site.accounts.choices import ApiKeyScope, Role
 from monitoring_site.accounts.models import ApiKey, Invitation, Membership, Organization
 from monitoring_site.accounts.principal import Tenant
 from monitoring_site.secret_tokens import token_digest
+
+
+def organizations_with_caller_role(tenant: Tenant, user_id: int) -> QuerySet[Organization]:
+    """The organizations the caller sees, each with ``caller_role``: an API key sees its own organization
+    at its role; a person sees each organization they belong to, at their role there."""
+    if tenant.api_key is not None:
+        own = Organization.objects.filter(pk=tenant.organization.pk)
+        return own.annotate(caller_role=Value(tenant.role))  # type: ignore[no-redef]
+    role = Membership.objects.filter(organization=OuterRef("pk"), user_id=user_id).values("role")[:1]
+    mine = Organization.objects.filter(memberships__user_id=user_id)
+    return mine.annotate(caller_role=Subquery(role))  # type: ignore[no-redef]
 
 
 def organization_by_slug(slug: str) -> Organization | None:

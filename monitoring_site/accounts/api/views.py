@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib.auth.models import User
-from django.db.models import OuterRef, Subquery, Value
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
@@ -70,14 +69,7 @@ class OrganizationViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Te
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Organization.objects.none()
-        tenant = self.tenant
-        if tenant.api_key is not None:
-            organizations = Organization.objects.filter(pk=tenant.organization.pk)
-            return organizations.annotate(caller_role=Value(tenant.role))  # type: ignore[no-redef]
-        user_id = self.request.user.pk or 0
-        role = Membership.objects.filter(organization=OuterRef("pk"), user_id=user_id).values("role")[:1]
-        organizations = Organization.objects.filter(memberships__user_id=user_id)
-        return organizations.annotate(caller_role=Subquery(role))  # type: ignore[no-redef]
+        return selectors.organizations_with_caller_role(self.tenant, self.request.user.pk or 0)
 
     def perform_create(self, serializer):
         owner = cast(User, self.request.user)
