@@ -1,5 +1,5 @@
-"""Reads of jobs and tasks by organization: what the native API's querysets and the compatibility surfaces
-(TheEye, EverTask) look rows up with."""
+"""Reads of jobs and tasks by organization: what the compatibility surfaces (TheEye, EverTask) look rows
+up with."""
 
 from __future__ import annotations
 

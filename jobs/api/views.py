@@ -187,10 +187,7 @@ class JobViewSet(ListMixin, RetrieveMixin, CreateMixin, TenantViewSet):
 
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        job = job_services.job_retry(
-            job=self.get_object(),
-            **{k: v for k, v in job_services.job_trigger_of(self.tenant).items() if k == "by"},
-        )
+        job = job_services.job_retry(job=self.get_object(), by=job_services.job_trigger_of(self.tenant)["by"])
         return Response({"job": JobDetailSerializer(job).data}, status=201)
 
     @extend_schema(
